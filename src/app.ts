@@ -1,0 +1,28 @@
+import type { Config } from './config.js';
+import { closeDeps, connectDatasources, createDeps, type DatasourceHooks, type Deps } from './deps.js';
+import { seedDemoData } from './demo/seed.js';
+import type { Logger } from './logger.js';
+import { createServer, type RunningServer } from './server.js';
+
+export interface App {
+  deps: Deps;
+  server: RunningServer;
+  stop(): Promise<void>;
+}
+
+/** Connects, prepares and serves; no side effects on import. Tests use port 0. */
+export async function startApp(config: Config, logger: Logger, hooks: DatasourceHooks = {}): Promise<App> {
+  const deps = await createDeps(config, logger, await connectDatasources(config, logger, hooks));
+  if (config.seedDemoData) await seedDemoData(deps);
+  const server = await createServer(deps).start();
+  let stopping: Promise<void> | undefined;
+  return {
+    deps,
+    server,
+    stop: () =>
+      (stopping ??= (async () => {
+        await server.stop();
+        await closeDeps(deps);
+      })()),
+  };
+}

@@ -1,0 +1,159 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const DEV_JWT_SECRET = 'development-only-secret-change-me-0123456789';
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const positiveInt = z.coerce.number().int().positive();
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    INSTANCE_ID: z.string().min(1).default(hostname()),
+
+    MONGODB_URL: z.string().url().optional(),
+    MONGODB_DATABASE: z.string().min(1).default('events'),
+    REDIS_URL: z.string().url().optional(),
+    REDIS_KEY_PREFIX: z.string().default('events:'),
+    NEO4J_URL: z.string().url().optional(),
+    NEO4J_USER: z.string().default('neo4j'),
+    NEO4J_PASSWORD: z.string().default(''),
+    KAFKA_BROKERS: z
+      .string()
+      .optional()
+      .transform((value) => (value ? value.split(',').map((broker) => broker.trim()).filter(Boolean) : undefined)),
+    KAFKA_CLIENT_ID: z.string().default('events-subgraph'),
+    ALLOW_EMBEDDED: flag.optional(),
+    SEED_DEMO_DATA: flag.optional(),
+
+    JWT_SECRET: z.string().min(32).optional(),
+    JWT_JWKS_URL: z.string().url().optional(),
+    JWT_ISSUER: z.string().optional(),
+    JWT_AUDIENCE: z.string().optional(),
+    ROUTER_SECRET: z.string().min(16).optional(),
+
+    RATE_LIMIT_CREATE_PER_HOUR: positiveInt.default(10),
+    RATE_LIMIT_RSVP_PER_HOUR: positiveInt.default(50),
+    RATE_LIMIT_SEARCH_PER_HOUR: positiveInt.default(200),
+    RATE_LIMIT_BROWSE_PER_HOUR: positiveInt.default(100),
+
+    GRAPHQL_MAX_DEPTH: positiveInt.default(10),
+    GRAPHQL_MAX_ALIASES: positiveInt.default(15),
+    GRAPHQL_MAX_COST: positiveInt.default(5000),
+    GRAPHQL_MAX_TOKENS: positiveInt.default(2000),
+    HTTP_BODY_LIMIT_BYTES: positiveInt.default(1_000_000),
+    INTROSPECTION: flag.optional(),
+
+    OUTBOX_POLL_MS: positiveInt.default(250),
+    EVENT_SOURCE: z.string().default('/events-subgraph'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.JWT_SECRET && !env.JWT_JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'production needs JWT_SECRET or JWT_JWKS_URL' });
+    }
+    const missing = (['MONGODB_URL', 'REDIS_URL', 'NEO4J_URL', 'KAFKA_BROKERS'] as const).filter((name) => !env[name]);
+    if (missing.length > 0 && env.ALLOW_EMBEDDED !== true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing[0] ?? 'MONGODB_URL'],
+        message: `production refuses the embedded twins for ${missing.join(', ')}; set them or ALLOW_EMBEDDED=true`,
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  instanceId: string;
+  mongo: { url: string; database: string } | null;
+  redis: { url: string; keyPrefix: string } | null;
+  neo4j: { url: string; user: string; password: string } | null;
+  kafka: { brokers: string[]; clientId: string } | null;
+  seedDemoData: boolean;
+  auth: {
+    secret: string | null;
+    jwksUrl: string | null;
+    issuer: string | null;
+    audience: string | null;
+    /** True when the development secret is in use and a demo token may be printed. */
+    demo: boolean;
+  };
+  routerSecret: string | null;
+  rateLimits: Record<'create' | 'rsvp' | 'search' | 'browse', { points: number; windowSeconds: number }>;
+  graphql: {
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxTokens: number;
+    bodyLimitBytes: number;
+    introspection: boolean;
+  };
+  outboxPollMs: number;
+  eventSource: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; every problem is reported together. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const perHour = (points: number) => ({ points, windowSeconds: 3600 });
+  const useDevSecret = !production && !env.JWT_SECRET && !env.JWT_JWKS_URL;
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    instanceId: env.INSTANCE_ID,
+    mongo: env.MONGODB_URL ? { url: env.MONGODB_URL, database: env.MONGODB_DATABASE } : null,
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : null,
+    neo4j: env.NEO4J_URL ? { url: env.NEO4J_URL, user: env.NEO4J_USER, password: env.NEO4J_PASSWORD } : null,
+    kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID } : null,
+    seedDemoData: env.SEED_DEMO_DATA ?? (!production && !env.MONGODB_URL),
+    auth: {
+      secret: env.JWT_SECRET ?? (useDevSecret ? DEV_JWT_SECRET : null),
+      jwksUrl: env.JWT_JWKS_URL ?? null,
+      issuer: env.JWT_ISSUER ?? null,
+      audience: env.JWT_AUDIENCE ?? null,
+      demo: useDevSecret,
+    },
+    routerSecret: env.ROUTER_SECRET ?? null,
+    rateLimits: {
+      create: perHour(env.RATE_LIMIT_CREATE_PER_HOUR),
+      rsvp: perHour(env.RATE_LIMIT_RSVP_PER_HOUR),
+      search: perHour(env.RATE_LIMIT_SEARCH_PER_HOUR),
+      browse: perHour(env.RATE_LIMIT_BROWSE_PER_HOUR),
+    },
+    graphql: {
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxCost: env.GRAPHQL_MAX_COST,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+      bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
+      introspection: env.INTROSPECTION ?? !production,
+    },
+    outboxPollMs: env.OUTBOX_POLL_MS,
+    eventSource: env.EVENT_SOURCE,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The document-store port: the small subset of MongoDB that every
+ * MongoDB-compatible store shares (FerretDB, DocumentDB, Cosmos DB). Repositories are
+ * written once against it; `mongo/` and `embedded/` implement it.
+ */
+export type Filter = Record<string, unknown>;
+
+export interface Update {
+  $set?: Record<string, unknown>;
+  $unset?: Record<string, ''>;
+  $inc?: Record<string, number>;
+  $setOnInsert?: Record<string, unknown>;
+  $push?: Record<string, unknown>;
+  $addToSet?: Record<string, unknown>;
+  $pull?: Record<string, unknown>;
+}
+
+export type SortSpec = Record<string, 1 | -1>;
+
+export interface FindOptions {
+  sort?: SortSpec;
+  limit?: number;
+  skip?: number;
+}
+
+export interface IndexSpec {
+  key: Record<string, 1 | -1>;
+  name: string;
+  unique?: boolean;
+}
+
+export interface StoredDocument {
+  _id: string;
+}
+
+export interface DocumentCollection<T extends StoredDocument> {
+  findOne(filter: Filter): Promise<T | null>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  count(filter: Filter): Promise<number>;
+  /** @throws DuplicateKeyError when a unique index is violated */
+  insertOne(doc: T): Promise<void>;
+  insertMany(docs: T[]): Promise<void>;
+  /** Returns how many documents matched (0 or 1) and whether one was inserted. */
+  updateOne(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<{ matched: number; upserted: boolean }>;
+  /** Applies the update to one matching document and returns it as it is after the update. */
+  findOneAndUpdate(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<T | null>;
+  updateMany(filter: Filter, update: Update): Promise<number>;
+  deleteOne(filter: Filter): Promise<number>;
+  deleteMany(filter: Filter): Promise<number>;
+  /** Counts matching documents per value of `field` (a `$match` + `$group` pipeline). */
+  countBy(filter: Filter, field: string): Promise<Map<string, number>>;
+  createIndexes(indexes: IndexSpec[]): Promise<void>;
+}
+
+export interface DocumentStore {
+  readonly kind: 'mongodb' | 'embedded';
+  collection<T extends StoredDocument>(name: string): DocumentCollection<T>;
+  ping(): Promise<void>;
+  /** Removes every collection; used by tests and the embedded demo reset. */
+  dropDatabase(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DuplicateKeyError extends Error {
+  constructor(readonly collection: string, detail: string) {
+    super(`duplicate key in ${collection}: ${detail}`);
+    this.name = 'DuplicateKeyError';
+  }
+}

@@ -1,0 +1,198 @@
+import { Query, find, update as applyUpdate } from 'mingo';
+import {
+  DuplicateKeyError,
+  type DocumentCollection,
+  type DocumentStore,
+  type Filter,
+  type FindOptions,
+  type IndexSpec,
+  type StoredDocument,
+  type Update,
+} from '../documents.js';
+
+type Doc = StoredDocument & Record<string, unknown>;
+
+function getPath(doc: Record<string, unknown>, path: string): unknown {
+  let value: unknown = doc;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+/** Top-level equality terms of a filter seed an upserted document, as in MongoDB. */
+function seedFromFilter(filter: Filter): Record<string, unknown> {
+  const seed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith('$')) continue;
+    const isOperator = value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)
+      && Object.keys(value).some((k) => k.startsWith('$'));
+    if (!isOperator && !key.includes('.')) seed[key] = value;
+  }
+  return seed;
+}
+
+/**
+ * An in-process collection with MongoDB query and update semantics (via mingo), so the
+ * same repositories run with no server. Writes are atomic per document, like the real one.
+ */
+class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection<T> {
+  private readonly docs = new Map<string, Doc>();
+  private readonly uniqueIndexes: IndexSpec[] = [];
+
+  constructor(private readonly name: string) {}
+
+  private matching(filter: Filter): Doc[] {
+    const query = new Query(filter);
+    return [...this.docs.values()].filter((doc) => query.test(doc));
+  }
+
+  private assertUnique(candidate: Doc) {
+    for (const index of this.uniqueIndexes) {
+      const fields = Object.keys(index.key);
+      const values = fields.map((field) => getPath(candidate, field));
+      for (const other of this.docs.values()) {
+        if (other._id === candidate._id) continue;
+        if (fields.every((field, i) => isEqual(getPath(other, field), values[i]))) {
+          throw new DuplicateKeyError(this.name, `index ${index.name} dup key ${JSON.stringify(values)}`);
+        }
+      }
+    }
+  }
+
+  private write(doc: Doc) {
+    this.assertUnique(doc);
+    this.docs.set(doc._id, doc);
+  }
+
+  async findOne(filter: Filter) {
+    const [doc] = await this.find(filter, { limit: 1 });
+    return doc ?? null;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}) {
+    let cursor = find([...this.docs.values()], filter);
+    if (options.sort) cursor = cursor.sort(options.sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit !== undefined) cursor = cursor.limit(options.limit);
+    return (cursor.all() as Doc[]).map((doc) => structuredClone(doc) as unknown as T);
+  }
+
+  async count(filter: Filter) {
+    return this.matching(filter).length;
+  }
+
+  async insertOne(doc: T) {
+    const copy = structuredClone(doc) as unknown as Doc;
+    if (this.docs.has(copy._id)) throw new DuplicateKeyError(this.name, `_id ${copy._id}`);
+    this.write(copy);
+  }
+
+  async insertMany(docs: T[]) {
+    for (const doc of docs) await this.insertOne(doc);
+  }
+
+  private updateDoc(existing: Doc, updateSpec: Update): Doc {
+    const next = structuredClone(existing);
+    const { $setOnInsert: _ignored, ...modifier } = updateSpec;
+    if (Object.keys(modifier).length > 0) applyUpdate(next, modifier as Parameters<typeof applyUpdate>[1]);
+    return next;
+  }
+
+  private upsertDoc(filter: Filter, updateSpec: Update): Doc {
+    const seed = { ...seedFromFilter(filter), ...(updateSpec.$setOnInsert ?? {}) } as Doc;
+    const doc = this.updateDoc(structuredClone(seed), updateSpec);
+    if (typeof doc._id !== 'string') throw new Error(`${this.name}: an upsert needs a string _id in its filter or $setOnInsert`);
+    return doc;
+  }
+
+  private updateFirst(filter: Filter, updateSpec: Update, upsert: boolean): { doc: Doc | null; upserted: boolean } {
+    const [existing] = this.matching(filter);
+    if (existing) {
+      const next = this.updateDoc(existing, updateSpec);
+      this.write(next);
+      return { doc: next, upserted: false };
+    }
+    if (!upsert) return { doc: null, upserted: false };
+    const created = this.upsertDoc(filter, updateSpec);
+    if (this.docs.has(created._id)) throw new DuplicateKeyError(this.name, `_id ${created._id}`);
+    this.write(created);
+    return { doc: created, upserted: true };
+  }
+
+  async updateOne(filter: Filter, updateSpec: Update, options: { upsert?: boolean } = {}) {
+    const { doc, upserted } = this.updateFirst(filter, updateSpec, options.upsert ?? false);
+    return { matched: doc && !upserted ? 1 : 0, upserted };
+  }
+
+  async findOneAndUpdate(filter: Filter, updateSpec: Update, options: { upsert?: boolean } = {}) {
+    const { doc } = this.updateFirst(filter, updateSpec, options.upsert ?? false);
+    return doc ? (structuredClone(doc) as unknown as T) : null;
+  }
+
+  async updateMany(filter: Filter, updateSpec: Update) {
+    const targets = this.matching(filter);
+    for (const doc of targets) this.write(this.updateDoc(doc, updateSpec));
+    return targets.length;
+  }
+
+  async deleteOne(filter: Filter) {
+    const [doc] = this.matching(filter);
+    if (!doc) return 0;
+    this.docs.delete(doc._id);
+    return 1;
+  }
+
+  async deleteMany(filter: Filter) {
+    const targets = this.matching(filter);
+    for (const doc of targets) this.docs.delete(doc._id);
+    return targets.length;
+  }
+
+  async countBy(filter: Filter, field: string) {
+    const counts = new Map<string, number>();
+    for (const doc of this.matching(filter)) {
+      const key = String(getPath(doc, field) ?? null);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  async createIndexes(indexes: IndexSpec[]) {
+    for (const index of indexes) {
+      if (index.unique && !this.uniqueIndexes.some((known) => known.name === index.name)) this.uniqueIndexes.push(index);
+    }
+  }
+
+  clear() {
+    this.docs.clear();
+  }
+}
+
+function isEqual(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b || (a === undefined && b === null) || (a === null && b === undefined);
+}
+
+export class EmbeddedDocumentStore implements DocumentStore {
+  readonly kind = 'embedded' as const;
+  private readonly collections = new Map<string, EmbeddedCollection<StoredDocument>>();
+
+  collection<T extends StoredDocument>(name: string): DocumentCollection<T> {
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new EmbeddedCollection(name);
+      this.collections.set(name, collection);
+    }
+    return collection as unknown as DocumentCollection<T>;
+  }
+
+  async ping() {}
+
+  async dropDatabase() {
+    this.collections.clear();
+  }
+
+  async close() {}
+}

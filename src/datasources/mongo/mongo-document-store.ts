@@ -1,0 +1,162 @@
+import { MongoClient, MongoServerError, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
+import {
+  DuplicateKeyError,
+  type DocumentCollection,
+  type DocumentStore,
+  type Filter,
+  type FindOptions,
+  type IndexSpec,
+  type StoredDocument,
+  type Update,
+} from '../documents.js';
+import { datastoreLatency } from '../../observability/metrics.js';
+
+const DUPLICATE_KEY = 11000;
+
+export interface MongoStoreOptions {
+  url: string;
+  database: string;
+  /** Called for every command sent to the server; tests count round trips with it. */
+  onCommand?: (commandName: string) => void;
+}
+
+function translate(collection: string, error: unknown): never {
+  if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
+    throw new DuplicateKeyError(collection, error.message);
+  }
+  throw error;
+}
+
+/** The port's update shape is a subset of the driver's; only its index types differ. */
+const asDriverUpdate = (update: Update) => update as unknown as UpdateFilter<Document>;
+
+async function timed<R>(collection: string, op: string, run: () => Promise<R>): Promise<R> {
+  const end = datastoreLatency.startTimer({ store: 'mongodb', operation: `${collection}.${op}` });
+  try {
+    return await run();
+  } catch (error) {
+    return translate(collection, error);
+  } finally {
+    end();
+  }
+}
+
+class MongoDocumentCollection<T extends StoredDocument> implements DocumentCollection<T> {
+  constructor(private readonly name: string, private readonly raw: Collection<Document>) {}
+
+  findOne(filter: Filter) {
+    return timed(this.name, 'findOne', async () => (await this.raw.findOne(filter)) as unknown as T | null);
+  }
+
+  find(filter: Filter, options: FindOptions = {}) {
+    return timed(this.name, 'find', async () => {
+      let cursor = this.raw.find(filter);
+      if (options.sort) cursor = cursor.sort(options.sort);
+      if (options.skip) cursor = cursor.skip(options.skip);
+      // A single batch: the page is bounded, so one round trip fetches it whole.
+      if (options.limit !== undefined) cursor = cursor.limit(options.limit).batchSize(options.limit + 1);
+      return (await cursor.toArray()) as unknown as T[];
+    });
+  }
+
+  count(filter: Filter) {
+    return timed(this.name, 'count', () => this.raw.countDocuments(filter));
+  }
+
+  insertOne(doc: T) {
+    return timed(this.name, 'insertOne', async () => {
+      await this.raw.insertOne(doc as Document);
+    });
+  }
+
+  insertMany(docs: T[]) {
+    return timed(this.name, 'insertMany', async () => {
+      if (docs.length > 0) await this.raw.insertMany(docs as Document[], { ordered: true });
+    });
+  }
+
+  updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}) {
+    return timed(this.name, 'updateOne', async () => {
+      const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
+      return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
+    });
+  }
+
+  findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean } = {}) {
+    // No `projection` here: FerretDB rejects it on findAndModify.
+    return timed(this.name, 'findOneAndUpdate', async () =>
+      (await this.raw.findOneAndUpdate(filter, asDriverUpdate(update), {
+        upsert: options.upsert ?? false,
+        returnDocument: 'after',
+      })) as unknown as T | null,
+    );
+  }
+
+  updateMany(filter: Filter, update: Update) {
+    return timed(this.name, 'updateMany', async () => (await this.raw.updateMany(filter, asDriverUpdate(update))).matchedCount);
+  }
+
+  deleteOne(filter: Filter) {
+    return timed(this.name, 'deleteOne', async () => (await this.raw.deleteOne(filter)).deletedCount);
+  }
+
+  deleteMany(filter: Filter) {
+    return timed(this.name, 'deleteMany', async () => (await this.raw.deleteMany(filter)).deletedCount);
+  }
+
+  countBy(filter: Filter, field: string) {
+    return timed(this.name, 'countBy', async () => {
+      const rows = await this.raw
+        .aggregate<{ _id: unknown; n: number }>([{ $match: filter }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }])
+        .toArray();
+      return new Map(rows.map((row) => [String(row._id), row.n]));
+    });
+  }
+
+  createIndexes(indexes: IndexSpec[]) {
+    return timed(this.name, 'createIndexes', async () => {
+      if (indexes.length === 0) return;
+      await this.raw.createIndexes(
+        indexes.map((index) => ({ key: index.key, name: index.name, ...(index.unique ? { unique: true } : {}) })),
+      );
+    });
+  }
+}
+
+export class MongoDocumentStore implements DocumentStore {
+  readonly kind = 'mongodb' as const;
+  private readonly db: Db;
+
+  private constructor(private readonly client: MongoClient, database: string) {
+    this.db = client.db(database);
+  }
+
+  static async connect(options: MongoStoreOptions): Promise<MongoDocumentStore> {
+    const client = new MongoClient(options.url, {
+      monitorCommands: options.onCommand !== undefined,
+      serverSelectionTimeoutMS: 5_000,
+    });
+    if (options.onCommand) {
+      const onCommand = options.onCommand;
+      client.on('commandStarted', (event) => onCommand(event.commandName));
+    }
+    await client.connect();
+    return new MongoDocumentStore(client, options.database);
+  }
+
+  collection<T extends StoredDocument>(name: string): DocumentCollection<T> {
+    return new MongoDocumentCollection<T>(name, this.db.collection(name));
+  }
+
+  async ping() {
+    await this.db.command({ ping: 1 });
+  }
+
+  async dropDatabase() {
+    await this.db.dropDatabase();
+  }
+
+  async close() {
+    await this.client.close();
+  }
+}

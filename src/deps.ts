@@ -1,0 +1,101 @@
+import type { Config } from './config.js';
+import type { KeyValueStore, RateLimiter } from './datasources/cache.js';
+import { CategoryRepository } from './datasources/category-repository.js';
+import type { DocumentStore } from './datasources/documents.js';
+import { EmbeddedDocumentStore } from './datasources/embedded/embedded-document-store.js';
+import { EmbeddedKeyValueStore } from './datasources/embedded/embedded-key-value-store.js';
+import { EmbeddedMessageBus } from './datasources/embedded/embedded-message-bus.js';
+import { EmbeddedRateLimiter } from './datasources/embedded/embedded-rate-limiter.js';
+import { EmbeddedSocialGraph } from './datasources/embedded/embedded-social-graph.js';
+import { EVENTS, EventRepository } from './datasources/event-repository.js';
+import { KafkaMessageBus } from './datasources/kafka/kafka-message-bus.js';
+import type { MessageBus } from './datasources/message-bus.js';
+import { MongoDocumentStore } from './datasources/mongo/mongo-document-store.js';
+import { Neo4jSocialGraph } from './datasources/neo4j/neo4j-social-graph.js';
+import { RedisKeyValueStore } from './datasources/redis/redis-key-value-store.js';
+import { RedisRateLimiter } from './datasources/redis/redis-rate-limiter.js';
+import type { SocialGraph } from './datasources/social-graph.js';
+import { DEFAULT_CATEGORIES } from './domain/categories/defaults.js';
+import { TOPICS } from './domain/messaging/cloud-event.js';
+import { OutboxRelay } from './domain/messaging/outbox-relay.js';
+import type { Logger } from './logger.js';
+
+/** The process-wide singletons: stores, bus and background workers. */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  store: DocumentStore;
+  graph: SocialGraph;
+  kv: KeyValueStore;
+  limiter: RateLimiter;
+  bus: MessageBus;
+  events: EventRepository;
+  categories: CategoryRepository;
+  relay: OutboxRelay;
+}
+
+export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus'>;
+
+/** Connects each datasource to its real server when configured, else to its embedded twin. */
+export interface DatasourceHooks {
+  /** Sees every MongoDB command; tests count store round trips with it. */
+  onMongoCommand?: (commandName: string) => void;
+}
+
+export async function connectDatasources(config: Config, logger: Logger, hooks: DatasourceHooks = {}): Promise<Datasources> {
+  const log = logger.child({ component: 'datasources' });
+  const step = async <T>(name: string, kind: string, connect: () => Promise<T> | T): Promise<T> => {
+    const started = Date.now();
+    try {
+      const connected = await connect();
+      log.info({ datasource: name, kind, ms: Date.now() - started }, `${name}: connected (${kind})`);
+      return connected;
+    } catch (error) {
+      throw new Error(`${name}: could not connect (${kind}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  };
+  const rules = Object.fromEntries(Object.entries(config.rateLimits));
+  const [store, graph, redis, bus] = await Promise.all([
+    config.mongo
+      ? step('mongodb', 'real', () => MongoDocumentStore.connect({ ...config.mongo!, ...(hooks.onMongoCommand ? { onCommand: hooks.onMongoCommand } : {}) }))
+      : step('mongodb', 'embedded', () => new EmbeddedDocumentStore()),
+    config.neo4j
+      ? step('neo4j', 'real', () => Neo4jSocialGraph.connect(config.neo4j!))
+      : step('neo4j', 'embedded', () => new EmbeddedSocialGraph()),
+    config.redis
+      ? step('redis', 'real', () => RedisKeyValueStore.connect(config.redis!.url, { keyPrefix: config.redis!.keyPrefix }))
+      : null,
+    config.kafka
+      ? step('kafka', 'real', () =>
+          KafkaMessageBus.connect({ brokers: config.kafka!.brokers, clientId: config.kafka!.clientId, logger: logger.child({ component: 'kafka' }) }),
+        )
+      : step('kafka', 'embedded', () => new EmbeddedMessageBus()),
+  ]);
+  const kv: KeyValueStore = redis ?? (await step('redis', 'embedded', () => new EmbeddedKeyValueStore()));
+  const limiter: RateLimiter = redis
+    ? new RedisRateLimiter(redis.client, rules, `${config.redis?.keyPrefix ?? ''}rl`)
+    : new EmbeddedRateLimiter(rules);
+  return { store, graph, kv, limiter, bus };
+}
+
+/** Builds repositories and workers over connected datasources and prepares the stores. */
+export async function createDeps(config: Config, logger: Logger, datasources: Datasources): Promise<Deps> {
+  const events = new EventRepository(datasources.store);
+  const categories = new CategoryRepository(datasources.store);
+  await Promise.all([events.ensureIndexes(), categories.ensureIndexes()]);
+  await categories.ensureDefaults(DEFAULT_CATEGORIES);
+  await datasources.bus.ensureTopics([TOPICS.events, TOPICS.notifications]);
+  const relay = new OutboxRelay(datasources.store, datasources.bus, logger.child({ component: 'outbox' }), {
+    collections: [EVENTS],
+    pollIntervalMs: config.outboxPollMs,
+    batchSize: 200,
+    maxBackoffMs: 5_000,
+  });
+  return { config, logger, ...datasources, events, categories, relay };
+}
+
+/** Stops workers, flushes the outbox, then closes every connection. */
+export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.relay.stop();
+  await Promise.allSettled([deps.bus.close(), deps.graph.close(), deps.kv.close(), deps.store.close()]);
+}

@@ -1,0 +1,7 @@
+export interface CategoryRecord {
+  _id: string;
+  name: string;
+  icon: string;
+  color: string;
+  sortOrder: number;
+}

@@ -1,0 +1,83 @@
+import type { StoredDocument } from '../../datasources/documents.js';
+import type { OutboxEntry } from '../messaging/outbox.js';
+
+export type EventPrivacy = 'PUBLIC' | 'FRIENDS' | 'PRIVATE';
+export type EventStatus = 'ACTIVE' | 'CANCELLED' | 'COMPLETED';
+
+export interface EventLocation {
+  name: string;
+  address: string | null;
+  latitude: number;
+  longitude: number;
+}
+
+export interface Money {
+  amountMinor: number;
+  currency: string;
+}
+
+export interface EventStats {
+  going: number;
+  interested: number;
+  maybe: number;
+  notGoing: number;
+  waitlisted: number;
+  views: number;
+  shares: number;
+  posts: number;
+}
+
+export const emptyStats = (): EventStats => ({
+  going: 0,
+  interested: 0,
+  maybe: 0,
+  notGoing: 0,
+  waitlisted: 0,
+  views: 0,
+  shares: 0,
+  posts: 0,
+});
+
+/** Pending domain events written in the same update as the change they describe. */
+export interface OutboxFields {
+  outbox: Record<string, OutboxEntry>;
+  /** Entries in `outbox`; the relay finds work with an index on it. */
+  outboxCount: number;
+}
+
+export interface EventRecord extends StoredDocument, OutboxFields {
+  title: string;
+  description: string | null;
+  hostId: string;
+  coHostIds: string[];
+  privacy: EventPrivacy;
+  status: EventStatus;
+  categoryId: string | null;
+  tags: string[];
+  startsAt: Date;
+  endsAt: Date;
+  timeZone: string;
+  location: EventLocation | null;
+  virtualLink: string | null;
+  capacity: number | null;
+  /** Free GOING seats; null when capacity is unlimited. Claimed by conditional `$inc`. */
+  seatsLeft: number | null;
+  price: Money | null;
+  mediaUrls: string[];
+  stats: EventStats;
+  cancellationReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Set by deleteEvent; the relay removes the document once its outbox is flushed. */
+  deleted: boolean;
+}
+
+/** A page of a Relay connection; `count` runs only when a client asks for totalCount. */
+export interface Page<T> {
+  items: T[];
+  cursorOf: (item: T) => string;
+  hasNextPage: boolean;
+  count: () => Promise<number>;
+}
+
+export type EventPage = Page<EventRecord>;

@@ -1,0 +1,142 @@
+import type { DocumentStore, StoredDocument } from '../../datasources/documents.js';
+import type { MessageBus, OutgoingMessage } from '../../datasources/message-bus.js';
+import type { Logger } from '../../logger.js';
+import { outboxPending } from '../../observability/metrics.js';
+import { topicOf } from './cloud-event.js';
+import type { OutboxEntry } from './outbox.js';
+
+interface OutboxDocument extends StoredDocument {
+  outbox?: Record<string, OutboxEntry>;
+  outboxCount?: number;
+  deleted?: boolean;
+}
+
+export interface OutboxRelayOptions {
+  /** Collections whose documents carry an outbox. */
+  collections: string[];
+  pollIntervalMs: number;
+  batchSize: number;
+  maxBackoffMs: number;
+}
+
+/**
+ * Publishes outbox entries to the bus, then removes them from their documents.
+ * At least once: an entry leaves the document only after the broker acknowledged it,
+ * so a crash or a broker outage delays events but never loses one.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private failures = 0;
+  private stopped = true;
+  private rerun = false;
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly bus: MessageBus,
+    private readonly logger: Logger,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  start() {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Called after a commit so its events leave at once instead of at the next poll. */
+  kick() {
+    if (this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Stops polling after one last attempt to flush what is pending. */
+  async stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await this.flush().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'outbox: final flush failed; pending events stay stored'),
+    );
+  }
+
+  private schedule(delayMs: number) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer.unref();
+  }
+
+  private async tick() {
+    if (this.running) return;
+    let next = this.options.pollIntervalMs;
+    this.running = (async () => {
+      try {
+        const published = await this.flush();
+        this.failures = 0;
+        // A full batch suggests more is waiting.
+        if (published >= this.options.batchSize) next = 0;
+      } catch (error) {
+        this.failures += 1;
+        next = Math.min(this.options.maxBackoffMs, this.options.pollIntervalMs * 2 ** this.failures);
+        this.logger.warn({ err: error, retryInMs: next, failures: this.failures }, 'outbox: publish failed, will retry');
+      }
+    })();
+    await this.running;
+    this.running = undefined;
+    if (this.rerun) {
+      this.rerun = false;
+      next = 0;
+    }
+    if (!this.stopped) this.schedule(next);
+  }
+
+  /** One pass over every outbox collection; returns how many events were published. */
+  async flush(): Promise<number> {
+    let published = 0;
+    let pending = 0;
+    for (const name of this.options.collections) {
+      const collection = this.store.collection<OutboxDocument>(name);
+      const docs = await collection.find({ outboxCount: { $gt: 0 } }, { limit: this.options.batchSize });
+      const work = docs.map((doc) => ({
+        doc,
+        entries: Object.entries(doc.outbox ?? {}).sort(([, a], [, b]) => a.seq - b.seq),
+      }));
+      const messages: OutgoingMessage[] = work.flatMap(({ entries }) =>
+        entries.map(([, entry]) => ({
+          topic: topicOf(entry.event.type),
+          key: entry.event.subject,
+          value: JSON.stringify(entry.event),
+          headers: { 'ce-type': entry.event.type, 'ce-id': entry.event.id },
+        })),
+      );
+      pending += messages.length;
+      if (messages.length === 0) continue;
+      await this.bus.publish(messages);
+      for (const { doc, entries } of work) await this.acknowledge(name, doc, entries.map(([id]) => id));
+      published += messages.length;
+    }
+    outboxPending.set(pending - published);
+    return published;
+  }
+
+  private async acknowledge(name: string, doc: OutboxDocument, ids: string[]) {
+    const collection = this.store.collection<OutboxDocument>(name);
+    const present = Object.fromEntries(ids.map((id) => [`outbox.${id}`, { $exists: true }]));
+    const unset = Object.fromEntries(ids.map((id) => [`outbox.${id}`, '' as const]));
+    const all = await collection.updateOne({ _id: doc._id, ...present }, { $unset: unset, $inc: { outboxCount: -ids.length } });
+    if (all.matched === 0) {
+      // Another relay acknowledged some of them first: remove what is left one by one,
+      // so the count only moves for entries this pass removed.
+      for (const id of ids) {
+        await collection.updateOne(
+          { _id: doc._id, [`outbox.${id}`]: { $exists: true } },
+          { $unset: { [`outbox.${id}`]: '' }, $inc: { outboxCount: -1 } },
+        );
+      }
+    }
+    if (doc.deleted) await collection.deleteOne({ _id: doc._id, deleted: true, outboxCount: 0 });
+  }
+}

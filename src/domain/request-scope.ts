@@ -1,0 +1,62 @@
+import type { Deps } from '../deps.js';
+import { createLoaders, type Loaders } from '../datasources/loaders.js';
+import { RateLimitedError, UnauthenticatedError } from '../errors.js';
+import { CategoryService } from './categories/category-service.js';
+import { EventService } from './events/event-service.js';
+import { noRelations, type ViewerRelations } from './events/privacy.js';
+import type { Viewer } from './users/model.js';
+
+export type RateLimitBucket = keyof Deps['config']['rateLimits'];
+
+/**
+ * Everything one request works with: the viewer, fresh loaders, and the domain
+ * services bound to both. HTTP and WebSocket operations build it the same way.
+ */
+export class RequestScope {
+  readonly loaders: Loaders;
+  private relationsPromise: Promise<ViewerRelations> | undefined;
+  private eventService: EventService | undefined;
+  private categoryService: CategoryService | undefined;
+
+  constructor(
+    readonly deps: Deps,
+    readonly viewer: Viewer,
+    /** Identifies an anonymous caller for rate limits (e.g. the client address). */
+    private readonly clientKey: string,
+  ) {
+    this.loaders = createLoaders(deps);
+  }
+
+  get viewerId(): string | null {
+    return this.viewer.kind === 'user' ? this.viewer.id : null;
+  }
+
+  get events(): EventService {
+    return (this.eventService ??= new EventService(this));
+  }
+
+  get categories(): CategoryService {
+    return (this.categoryService ??= new CategoryService(this));
+  }
+
+  requireUser(): string {
+    if (this.viewer.kind !== 'user') throw new UnauthenticatedError();
+    return this.viewer.id;
+  }
+
+  /** The viewer's friends and memberships, loaded at most once per request. */
+  relations(): Promise<ViewerRelations> {
+    const viewerId = this.viewerId;
+    if (!viewerId) return Promise.resolve(noRelations);
+    return (this.relationsPromise ??= this.loaders.friendIds.load(viewerId).then((friendIds) => ({
+      friendIds: new Set(friendIds),
+      memberEventIds: new Set<string>(),
+    })));
+  }
+
+  async consumeRateLimit(bucket: RateLimitBucket): Promise<void> {
+    const caller = this.viewerId ? `user:${this.viewerId}` : `anon:${this.clientKey}`;
+    const decision = await this.deps.limiter.consume(bucket, caller);
+    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, bucket);
+  }
+}

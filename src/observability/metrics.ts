@@ -1,0 +1,61 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry for the process, served at /metrics. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const eventsCreated = new Counter({
+  name: 'events_created_total',
+  help: 'Events created',
+  registers: [registry],
+});
+
+export const rsvpsTotal = new Counter({
+  name: 'events_rsvp_total',
+  help: 'RSVP answers recorded, by status',
+  labelNames: ['status'] as const,
+  registers: [registry],
+});
+
+export const cacheHits = new Counter({
+  name: 'cache_hits_total',
+  help: 'Cache lookups answered from the cache',
+  labelNames: ['cache'] as const,
+  registers: [registry],
+});
+
+export const cacheMisses = new Counter({
+  name: 'cache_misses_total',
+  help: 'Cache lookups that went to the store',
+  labelNames: ['cache'] as const,
+  registers: [registry],
+});
+
+export const requestLatency = new Histogram({
+  name: 'graphql_request_duration_seconds',
+  help: 'GraphQL request latency by operation type',
+  labelNames: ['operation'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [registry],
+});
+
+export const datastoreLatency = new Histogram({
+  name: 'datastore_operation_duration_seconds',
+  help: 'Latency of datastore operations by store and operation',
+  labelNames: ['store', 'operation'] as const,
+  buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  registers: [registry],
+});
+
+export const outboxPending = new Gauge({
+  name: 'outbox_pending_events',
+  help: 'Domain events written but not yet acknowledged by Kafka (last relay pass)',
+  registers: [registry],
+});
+
+export const kafkaConsumerLag = new Gauge({
+  name: 'kafka_consumer_lag',
+  help: 'Messages behind the high watermark, by group and topic',
+  labelNames: ['group', 'topic'] as const,
+  registers: [registry],
+});

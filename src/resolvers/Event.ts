@@ -1,0 +1,11 @@
+import type { EventResolvers } from '../__generated__/resolvers-types.js';
+
+export const Event: EventResolvers = {
+  __resolveReference: (reference, ctx) => ctx.events.byId(reference.id),
+  id: (event) => event._id,
+  host: (event) => ({ id: event.hostId }),
+  coHosts: (event) => event.coHostIds.map((id) => ({ id })),
+  category: (event, _, ctx) => (event.categoryId ? ctx.categories.byId(event.categoryId) : null),
+  virtualLink: (event, _, ctx) => ctx.events.virtualLinkFor(event),
+  isVirtual: (event) => event.virtualLink !== null,
+};

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { DuplicateKeyError, type DocumentStore } from '../../src/datasources/documents.js';
+
+interface Row {
+  _id: string;
+  group: string;
+  n: number;
+  tags: string[];
+  at: Date;
+  nested: { count: number; map?: Record<string, { v: number }> };
+  extra?: string;
+}
+
+/** What every DocumentStore must do the same way, on the real server and in-process. */
+export function documentStoreContract(name: string, create: () => Promise<DocumentStore>) {
+  describe(`DocumentStore contract: ${name}`, () => {
+    let store: DocumentStore;
+    before(async () => {
+      store = await create();
+    });
+    after(async () => {
+      await store.dropDatabase();
+      await store.close();
+    });
+
+    const rows = () => store.collection<Row>(`rows_${randomUUID().slice(0, 8)}`);
+    const row = (n: number, group = 'a'): Row => ({
+      _id: `r${n}`,
+      group,
+      n,
+      tags: [`t${n % 3}`],
+      at: new Date(Date.UTC(2030, 0, n)),
+      nested: { count: 0 },
+    });
+
+    it('finds by filter with sort, skip and limit, and keeps dates as dates', async () => {
+      const c = rows();
+      await c.insertMany([row(3), row(1), row(2), row(4, 'b')]);
+      const found = await c.find({ group: 'a' }, { sort: { n: -1 }, skip: 1, limit: 2 });
+      assert.deepEqual(found.map((r) => r._id), ['r2', 'r1']);
+      assert.ok(found[0]!.at instanceof Date);
+      assert.equal(found[0]!.at.toISOString(), '2030-01-02T00:00:00.000Z');
+      assert.equal(await c.count({ n: { $gte: 2 } }), 3);
+      assert.equal((await c.findOne({ _id: 'r4' }))?.group, 'b');
+      assert.equal(await c.findOne({ _id: 'missing' }), null);
+    });
+
+    it('supports $in, $all, $or, $and and dotted paths in filters', async () => {
+      const c = rows();
+      await c.insertMany([row(1), row(2), row(3)]);
+      assert.deepEqual((await c.find({ _id: { $in: ['r1', 'r3', 'nope'] } }, { sort: { _id: 1 } })).map((r) => r._id), ['r1', 'r3']);
+      assert.equal(await c.count({ tags: { $all: ['t1'] } }), 1);
+      assert.equal(await c.count({ $or: [{ n: 1 }, { n: 3 }] }), 2);
+      assert.equal(await c.count({ $and: [{ group: 'a' }, { $or: [{ n: { $gt: 2 } }, { _id: 'r1' }] }] }), 2);
+      assert.equal(await c.count({ 'nested.count': 0 }), 3);
+    });
+
+    it('rejects a duplicate _id and a duplicate unique key with DuplicateKeyError', async () => {
+      const c = rows();
+      await c.createIndexes([{ key: { group: 1, n: 1 }, name: 'group_n', unique: true }]);
+      await c.insertOne(row(1));
+      await assert.rejects(c.insertOne(row(1)), DuplicateKeyError);
+      await assert.rejects(c.insertOne({ ...row(1), _id: 'other' }), DuplicateKeyError);
+      await c.insertOne({ ...row(1), _id: 'other', group: 'b' });
+      assert.equal(await c.count({}), 2);
+    });
+
+    it('updates atomically with $set, $inc, $unset, $addToSet and $pull, and reports matches', async () => {
+      const c = rows();
+      await c.insertOne(row(1));
+      const result = await c.updateOne(
+        { _id: 'r1' },
+        { $set: { extra: 'x', 'nested.map.k1': { v: 1 } }, $inc: { n: 5, 'nested.count': 2 }, $addToSet: { tags: 'new' } },
+      );
+      assert.deepEqual(result, { matched: 1, upserted: false });
+      let stored = await c.findOne({ _id: 'r1' });
+      assert.equal(stored?.n, 6);
+      assert.equal(stored?.nested.count, 2);
+      assert.deepEqual(stored?.nested.map, { k1: { v: 1 } });
+      assert.deepEqual(stored?.tags, ['t1', 'new']);
+      await c.updateOne({ _id: 'r1' }, { $unset: { extra: '', 'nested.map.k1': '' }, $pull: { tags: 't1' } });
+      stored = await c.findOne({ _id: 'r1' });
+      assert.equal(stored?.extra, undefined);
+      assert.deepEqual(stored?.nested.map, {});
+      assert.deepEqual(stored?.tags, ['new']);
+      assert.deepEqual(await c.updateOne({ _id: 'missing' }, { $set: { n: 1 } }), { matched: 0, upserted: false });
+    });
+
+    it('applies a conditional update only while the condition holds (a seat claim)', async () => {
+      const c = rows();
+      await c.insertOne({ ...row(1), n: 2 });
+      const claims = await Promise.all(
+        Array.from({ length: 5 }, () => c.findOneAndUpdate({ _id: 'r1', n: { $gt: 0 } }, { $inc: { n: -1 } })),
+      );
+      assert.equal(claims.filter((claim) => claim !== null).length, 2);
+      assert.equal((await c.findOne({ _id: 'r1' }))?.n, 0);
+    });
+
+    it('findOneAndUpdate returns the document after the update, or null', async () => {
+      const c = rows();
+      await c.insertOne(row(1));
+      const updated = await c.findOneAndUpdate({ _id: 'r1' }, { $set: { extra: 'after' } });
+      assert.equal(updated?.extra, 'after');
+      assert.equal(await c.findOneAndUpdate({ _id: 'nope' }, { $set: { extra: 'x' } }), null);
+    });
+
+    it('upserts from the filter and $setOnInsert, once', async () => {
+      const c = rows();
+      const first = await c.updateOne(
+        { _id: 'u1', group: 'g' },
+        { $setOnInsert: { n: 1, tags: [], at: new Date(0) }, $inc: { 'nested.count': 1 } },
+        { upsert: true },
+      );
+      assert.deepEqual(first, { matched: 0, upserted: true });
+      const second = await c.updateOne(
+        { _id: 'u1', group: 'g' },
+        { $setOnInsert: { n: 99 }, $inc: { 'nested.count': 1 } },
+        { upsert: true },
+      );
+      assert.deepEqual(second, { matched: 1, upserted: false });
+      const stored = await c.findOne({ _id: 'u1' });
+      assert.equal(stored?.group, 'g');
+      assert.equal(stored?.n, 1);
+      assert.equal(stored?.nested.count, 2);
+    });
+
+    it('updates and deletes many, and counts per field value', async () => {
+      const c = rows();
+      await c.insertMany([row(1), row(2), row(3, 'b')]);
+      assert.equal(await c.updateMany({ group: 'a' }, { $set: { extra: 'y' } }), 2);
+      assert.deepEqual(Object.fromEntries(await c.countBy({}, 'group')), { a: 2, b: 1 });
+      assert.equal(await c.deleteOne({ group: 'a' }), 1);
+      assert.equal(await c.deleteMany({}), 2);
+      assert.equal(await c.count({}), 0);
+    });
+  });
+}
