@@ -98,6 +98,19 @@ export function documentStoreContract(name: string, create: () => Promise<Docume
       assert.equal((await c.findOne({ _id: 'r1' }))?.n, 0);
     });
 
+    it('loses no concurrent update of one document (counters and outbox-style map entries)', async () => {
+      const c = rows();
+      await c.insertOne(row(1));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          c.updateOne({ _id: 'r1' }, { $inc: { 'nested.count': 1 }, $set: { [`nested.map.k${i}`]: { v: i } } }),
+        ),
+      );
+      const stored = await c.findOne({ _id: 'r1' });
+      assert.equal(stored?.nested.count, 100);
+      assert.equal(Object.keys(stored?.nested.map ?? {}).length, 100);
+    });
+
     it('findOneAndUpdate returns the document after the update, or null', async () => {
       const c = rows();
       await c.insertOne(row(1));

@@ -10,6 +10,7 @@ import {
   type Update,
 } from '../documents.js';
 import { datastoreLatency } from '../../observability/metrics.js';
+import { DocumentLocks, documentKeyOf } from './document-locks.js';
 
 const DUPLICATE_KEY = 11000;
 
@@ -42,7 +43,17 @@ async function timed<R>(collection: string, op: string, run: () => Promise<R>): 
 }
 
 class MongoDocumentCollection<T extends StoredDocument> implements DocumentCollection<T> {
-  constructor(private readonly name: string, private readonly raw: Collection<Document>) {}
+  constructor(
+    private readonly name: string,
+    private readonly raw: Collection<Document>,
+    private readonly locks: DocumentLocks,
+  ) {}
+
+  /** Single-document writes by `_id` are queued per document (see DocumentLocks). */
+  private serialised<R>(filter: Filter, write: () => Promise<R>): Promise<R> {
+    const key = documentKeyOf(this.name, filter);
+    return key ? this.locks.run(key, write) : write();
+  }
 
   findOne(filter: Filter) {
     return timed(this.name, 'findOne', async () => (await this.raw.findOne(filter)) as unknown as T | null);
@@ -76,19 +87,23 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}) {
-    return timed(this.name, 'updateOne', async () => {
-      const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
-      return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
-    });
+    return timed(this.name, 'updateOne', () =>
+      this.serialised(filter, async () => {
+        const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
+        return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
+      }),
+    );
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean } = {}) {
     // No `projection` here: FerretDB rejects it on findAndModify.
-    return timed(this.name, 'findOneAndUpdate', async () =>
-      (await this.raw.findOneAndUpdate(filter, asDriverUpdate(update), {
-        upsert: options.upsert ?? false,
-        returnDocument: 'after',
-      })) as unknown as T | null,
+    return timed(this.name, 'findOneAndUpdate', () =>
+      this.serialised(filter, async () =>
+        (await this.raw.findOneAndUpdate(filter, asDriverUpdate(update), {
+          upsert: options.upsert ?? false,
+          returnDocument: 'after',
+        })) as unknown as T | null,
+      ),
     );
   }
 
@@ -97,7 +112,7 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   deleteOne(filter: Filter) {
-    return timed(this.name, 'deleteOne', async () => (await this.raw.deleteOne(filter)).deletedCount);
+    return timed(this.name, 'deleteOne', () => this.serialised(filter, async () => (await this.raw.deleteOne(filter)).deletedCount));
   }
 
   deleteMany(filter: Filter) {
@@ -126,6 +141,7 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
 export class MongoDocumentStore implements DocumentStore {
   readonly kind = 'mongodb' as const;
   private readonly db: Db;
+  private readonly locks = new DocumentLocks();
 
   private constructor(private readonly client: MongoClient, database: string) {
     this.db = client.db(database);
@@ -145,7 +161,7 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   collection<T extends StoredDocument>(name: string): DocumentCollection<T> {
-    return new MongoDocumentCollection<T>(name, this.db.collection(name));
+    return new MongoDocumentCollection<T>(name, this.db.collection(name), this.locks);
   }
 
   async ping() {

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: static checks, then every test file against real FerretDB, Redis, Kafka
+ * and Neo4j started here on loopback (and against the embedded twins), then stops
+ * the servers. Ends with a line `N passed, N failed`.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { installServers, startServers } from './servers.mjs';
+
+const started = Date.now();
+const log = (msg, extra = {}) =>
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', component: 'test', msg, ...extra })}\n`);
+
+function run(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: 'inherit', ...options });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+function testFiles(dir) {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return testFiles(path);
+      return name.endsWith('.test.ts') ? [path] : [];
+    })
+    .sort();
+}
+
+async function main() {
+  log('codegen: checking generated resolver types');
+  if ((await run('npx', ['tsx', 'scripts/codegen-check.ts'])) !== 0) return 1;
+  log('typecheck: tsc --noEmit');
+  if ((await run('npx', ['tsc', '--noEmit'])) !== 0) return 1;
+
+  log('servers: installing what is missing');
+  await installServers();
+  log('servers: starting FerretDB, Redis, Kafka and Neo4j');
+  const servers = await startServers();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('servers: stopping');
+    await servers.stop();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void stop().then(() => process.exit(130)));
+
+  try {
+    const files = testFiles('test');
+    mkdirSync('.cache', { recursive: true });
+    const tap = '.cache/test-results.tap';
+    log('tests: running', { files: files.length });
+    const code = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--test',
+        `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 3}`,
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=tap',
+        `--test-reporter-destination=${tap}`,
+        ...files,
+      ],
+      { env: { ...process.env, ...servers.env } },
+    );
+    const results = readFileSync(tap, 'utf8');
+    const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(results)?.[1] ?? 0);
+    const failed = count('fail') + count('cancelled');
+    log('tests: done', { seconds: Math.round((Date.now() - started) / 1000) });
+    process.stdout.write(`\n${count('pass')} passed, ${failed} failed\n`);
+    return code === 0 && failed === 0 ? 0 : 1;
+  } finally {
+    await stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`npm test failed before the tests could run: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stdout.write('\n0 passed, 1 failed\n');
+    process.exit(1);
+  },
+);
