@@ -133,6 +133,11 @@ function tail(file, lines = 40) {
   }
 }
 
+/** Long arguments (classpaths) shortened for logs, so log tails in errors stay readable. */
+function shortArg(a) {
+  return a.length > 160 ? `${a.slice(0, 120)}…(${a.length} chars)` : a;
+}
+
 /** Full path of an executable on PATH (plus the sbin dirs, where Debian puts some daemons), or null. */
 function which(name) {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
@@ -161,7 +166,7 @@ function runLogged(label, cmd, args, { cwd = ROOT, env = process.env, logFile } 
   return new Promise((resolve, reject) => {
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const fd = fs.openSync(logFile, 'a');
-    fs.writeSync(fd, `\n$ ${cmd} ${args.join(' ')}\n`);
+    fs.writeSync(fd, `\n$ ${cmd} ${args.map(shortArg).join(' ')}\n`);
     const t0 = Date.now();
     let child;
     try {
@@ -179,7 +184,7 @@ function runLogged(label, cmd, args, { cwd = ROOT, env = process.env, logFile } 
       if (code === 0) resolve();
       else {
         const err = new Error(
-          `${label}: \`${cmd} ${args.join(' ')}\` failed (${signal ?? `exit ${code}`}); last lines of ${logFile}:\n${tail(logFile)}`,
+          `${label}: \`${cmd} ${args.map(shortArg).join(' ')}\` failed (${signal ?? `exit ${code}`}); last lines of ${logFile}:\n${tail(logFile)}`,
         );
         err.logFile = logFile;
         reject(err);
@@ -662,7 +667,7 @@ async function probeNeo4j(port) {
  */
 function spawnServer(name, cmd, args, { cwd, logFile }) {
   const fd = fs.openSync(logFile, 'a');
-  fs.writeSync(fd, `$ ${cmd} ${args.map((a) => (a.length > 200 ? a.slice(0, 200) + '…' : a)).join(' ')}\n`);
+  fs.writeSync(fd, `$ ${cmd} ${args.map(shortArg).join(' ')}\n`);
   let child;
   try {
     child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', fd, fd] });
@@ -677,8 +682,9 @@ function spawnServer(name, cmd, args, { cwd, logFile }) {
  * Waits until `logFile` contains `pattern` (if given) and then `probe()` succeeds.
  * Fails fast if the process exits; on timeout the error carries the log's tail.
  */
-async function waitReady(name, child, { logFile, pattern, probe, timeoutMs }) {
+async function waitReady(name, child, { logFile, pattern, probe, timeoutMs, extraLog }) {
   const t0 = Date.now();
+  const tails = () => tail(logFile) + (extraLog && fs.existsSync(extraLog) ? `\nlast lines of ${extraLog}:\n${tail(extraLog, 25)}` : '');
   let exited = null;
   child.once('exit', (code, signal) => (exited = signal ?? `exit code ${code}`));
   child.once('error', (e) => (exited = `spawn error: ${e.message}`));
@@ -687,7 +693,7 @@ async function waitReady(name, child, { logFile, pattern, probe, timeoutMs }) {
   let nextBeat = t0 + 15_000;
   for (;;) {
     if (exited) {
-      throw new Error(`${name}: process ended before it was ready (${exited}); last lines of ${logFile}:\n${tail(logFile)}`);
+      throw new Error(`${name}: process ended before it was ready (${exited}); last lines of ${logFile}:\n${tails()}`);
     }
     if (!sawPattern) {
       try {
@@ -707,7 +713,7 @@ async function waitReady(name, child, { logFile, pattern, probe, timeoutMs }) {
     if (Date.now() - t0 > timeoutMs) {
       const waitingFor = !sawPattern ? `log line ${pattern}` : `protocol check (${lastErr?.message})`;
       throw new Error(
-        `${name}: not ready after ${Math.round(timeoutMs / 1000)}s, still waiting for ${waitingFor}; last lines of ${logFile}:\n${tail(logFile)}`,
+        `${name}: not ready after ${Math.round(timeoutMs / 1000)}s, still waiting for ${waitingFor}; last lines of ${logFile}:\n${tails()}`,
       );
     }
     if (Date.now() > nextBeat) {
@@ -773,8 +779,21 @@ async function startOne(name, run, ports, persist) {
   let child;
   let ready;
 
+  // Once stopping has begun (signal, or another server failed), start nothing more.
+  const checkNotStopping = () => {
+    if (run.stopping) throw new Error(`${name}: start aborted, servers are being stopped`);
+  };
   const track = (c, port, extra = {}) => {
     child = c;
+    if (run.stopping && c.pid) {
+      // Spawned while stop was already under way: it would be missed by stop, so kill it now.
+      try {
+        process.kill(-c.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      checkNotStopping();
+    }
     if (!c.pid) return; // spawn failed; the 'error' event is reported by waitReady
     Object.assign(rec, { pid: c.pid, pgid: c.pid, startTime: procStartTime(c.pid), port, ...extra });
     run.servers[name] = rec;
@@ -814,6 +833,7 @@ async function startOne(name, run, ports, persist) {
         cwd: run.dir,
         logFile,
       });
+      checkNotStopping();
       info(`kafka: starting on 127.0.0.1:${port} (controller ${controllerPort})`);
       track(spawnServer(name, javaBin(), [...KAFKA_JVM, ...log4j, '-cp', cp, 'kafka.Kafka', props], { cwd: run.dir, logFile }), port, { controllerPort });
       ready = { pattern: /Kafka Server started/, probe: () => probeKafka(port) };
@@ -828,8 +848,10 @@ async function startOne(name, run, ports, persist) {
       const main = fs.existsSync(path.join(NEO4J_CLASSES, 'Launcher.class'))
         ? ['-cp', NEO4J_CLASSES + path.delimiter + cp, 'Launcher']
         : ['-cp', cp, path.join(SERVERS_SRC, 'neo4j', 'Launcher.java')];
-      track(spawnServer(name, javaBin(), [...NEO4J_JVM, ...main, dataDir, String(port)], { cwd: run.dir, logFile }), port);
-      ready = { pattern: /NEO4J_READY/, probe: () => probeNeo4j(port) };
+      // Neo4j's own logs (debug.log) go next to our log, outside the data dir that stop deletes.
+      const neo4jLogs = path.join(run.dir, 'neo4j-logs');
+      track(spawnServer(name, javaBin(), [...NEO4J_JVM, ...main, dataDir, String(port), neo4jLogs], { cwd: run.dir, logFile }), port);
+      ready = { pattern: /NEO4J_READY/, probe: () => probeNeo4j(port), extraLog: path.join(neo4jLogs, 'debug.log') };
       rec.url = `bolt://127.0.0.1:${port}`;
       break;
     }
@@ -999,6 +1021,7 @@ export async function startServers({ detached = false } = {}) {
   // Ctrl-C / kill while starting (and, for library runs, while tests run) stops the servers.
   let stopping = null;
   const stop = () => (stopping ??= (async () => {
+    run.stopping = true;
     removeHandlers();
     info('stopping servers', { run: runId });
     await stopRun(run);
@@ -1020,11 +1043,28 @@ export async function startServers({ detached = false } = {}) {
   const [ferretdb, redis, kafka, kafkaController, neo4j] = await freePorts(5);
   const ports = { ferretdb, redis, kafka, kafkaController, neo4j };
   info('starting servers in parallel', { run: path.relative(ROOT, run.dir), ports });
-  try {
-    await allOrThrow('start', Object.fromEntries(NAMES.map((n) => [n, startOne(n, run, ports, persist)])));
-  } catch (e) {
+  // The first server that fails stops all the others at once (no waiting for their
+  // timeouts); their resulting errors are only consequences and are reported as such.
+  const results = await Promise.allSettled(
+    NAMES.map((n) =>
+      startOne(n, run, ports, persist).catch((e) => {
+        if (run.stopping) e.consequence = true;
+        else void stop();
+        throw e;
+      }),
+    ),
+  );
+  const failures = results.map((r, i) => [NAMES[i], r]).filter(([, r]) => r.status === 'rejected');
+  if (failures.length) {
     await stop();
-    throw e;
+    const causes = failures.filter(([, r]) => !r.reason?.consequence);
+    const others = failures.filter(([, r]) => r.reason?.consequence).map(([n]) => n);
+    const msg = causes.length
+      ? `test servers could not start: ${causes.map(([n]) => n).join(', ')} failed` +
+        (others.length ? ` (${others.join(', ')} stopped because of that)` : '') +
+        `\n\n${causes.map(([, r]) => r.reason?.message ?? String(r.reason)).join('\n\n')}`
+      : `test servers: start interrupted, all stopped (${failures.map(([n]) => n).join(', ')} were not ready yet)`;
+    throw new Error(msg);
   }
   run.readyAt = new Date().toISOString();
   persist();
@@ -1161,7 +1201,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   cli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {
-      log('error', e.message);
+      log('error', e.message.split('\n')[0], { detail: e.message });
+      // The same again as plain text: log tails are unreadable inside a JSON string.
+      process.stderr.write(`\n${e.message}\n`);
       process.exit(1);
     },
   );

@@ -1,9 +1,9 @@
 // Starts an embedded Neo4j Community database with its Bolt connector for the test suite.
 //
 // Run as a single-file source program on the classpath resolved from servers/neo4j/pom.xml:
-//   java [jvm flags] -cp "$(cat cp.txt)" servers/neo4j/Launcher.java DIR PORT
-// DIR is a fresh, throwaway home directory (data + Neo4j's own logs); PORT is the Bolt port
-// on 127.0.0.1. Auth is off: the server is only reachable from loopback and lives for one
+//   java [jvm flags] -cp "$(cat cp.txt)" servers/neo4j/Launcher.java DIR PORT [LOGS_DIR]
+// DIR is a fresh, throwaway home directory (data, and Neo4j's own logs unless LOGS_DIR is
+// given, so they can outlive the data dir); PORT is the Bolt port on 127.0.0.1. Auth is off: the server is only reachable from loopback and lives for one
 // test run. Prints "NEO4J_READY bolt://127.0.0.1:PORT" once Bolt answers queries, then waits
 // until the JVM is asked to stop (SIGTERM/SIGINT), when a shutdown hook closes the database.
 
@@ -22,14 +22,16 @@ import org.neo4j.io.ByteUnit;
 
 public class Launcher {
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: Launcher DIR PORT");
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: Launcher DIR PORT [LOGS_DIR]");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
+        Path logs = args.length == 3 ? Path.of(args[2]).toAbsolutePath() : home.resolve("logs");
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+                .setConfig(GraphDatabaseSettings.logs_directory, logs)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
