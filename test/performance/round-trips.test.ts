@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { demoEvents } from '../../src/demo/seed.js';
+import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
+
+describe('store round trips per list request (FerretDB, counted by command monitoring)', () => {
+  let app: TestApp;
+  const commands: string[] = [];
+  const host = uniqueUser('host');
+
+  before(async () => {
+    // The outbox relay's polling would be counted too; it has nothing to do here.
+    app = await startTestApp({ mode: 'real', onCommand: (name) => commands.push(name), env: { OUTBOX_POLL_MS: '3600000' } });
+    const now = new Date();
+    const events = demoEvents(120, now).map((event, i) => ({
+      ...event,
+      _id: `${host}-${i}`,
+      hostId: host,
+      privacy: 'PUBLIC' as const,
+      status: 'ACTIVE' as const,
+      coHostIds: [uniqueUser('cohost'), uniqueUser('cohost')],
+      startsAt: new Date(now.getTime() + (i + 1) * 3600_000),
+      endsAt: new Date(now.getTime() + (i + 2) * 3600_000),
+    }));
+    for (const event of events) await app.deps.events.insert(event);
+  });
+  after(() => app.stop());
+
+  async function countFor(first: number): Promise<{ commands: string[]; edges: number }> {
+    const query = `query($h: ID!, $first: Int) {
+      events(filter: { hostId: $h }, first: $first) { edges { node { id title host { id } coHosts { id } category { id name color } } } }
+    }`;
+    commands.length = 0;
+    const result = await app.gql<{ events: { edges: { node: { category: { id: string } | null } }[] } }>(query, { h: host, first });
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    assert.ok(result.data!.events.edges.every((edge) => edge.node.category !== null));
+    return { commands: [...commands], edges: result.data!.events.edges.length };
+  }
+
+  it('lists 100 events with host, co-hosts and category in at most 3 round trips', async () => {
+    const { commands: sent, edges } = await countFor(100);
+    assert.equal(edges, 100);
+    assert.ok(sent.length <= 3, `sent ${sent.length}: ${sent.join(', ')}`);
+  });
+
+  it('costs the same number of round trips whatever the page size', async () => {
+    const small = await countFor(5);
+    const large = await countFor(100);
+    assert.equal(small.commands.length, large.commands.length);
+  });
+});
