@@ -1,0 +1,235 @@
+import neo4j, { Neo4jError, type Driver, type RoutingControl } from 'neo4j-driver';
+import type { GraphRsvpStatus, SocialGraph } from '../social-graph.js';
+import { datastoreLatency } from '../../observability/metrics.js';
+
+export interface Neo4jSocialGraphOptions {
+  /** e.g. bolt://127.0.0.1:7687 or neo4j+s://host */
+  url: string;
+  user?: string;
+  password?: string;
+  /** Defaults to the server's default database. */
+  database?: string;
+}
+
+// Concurrent `CREATE … IF NOT EXISTS` from several instances can still lose the race.
+const SCHEMA_ALREADY_EXISTS = new Set([
+  'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists',
+  'Neo.ClientError.Schema.ConstraintAlreadyExists',
+  'Neo.ClientError.Schema.IndexAlreadyExists',
+]);
+
+const SCHEMA = [
+  'CREATE CONSTRAINT user_id_unique IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE',
+  'CREATE CONSTRAINT event_id_unique IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE',
+];
+
+/**
+ * `(:User)-[:FRIENDS_WITH {since}]-(:User)` and `(:User)-[:RSVP {status, at}]->(:Event)`.
+ * A friendship is one relationship per pair, written from the smaller id to the larger so
+ * concurrent adds of (a, b) and (b, a) converge; every read matches it undirected.
+ */
+export class Neo4jSocialGraph implements SocialGraph {
+  readonly kind = 'neo4j' as const;
+
+  private constructor(
+    private readonly driver: Driver,
+    private readonly database: string | undefined,
+  ) {}
+
+  static async connect(options: Neo4jSocialGraphOptions): Promise<Neo4jSocialGraph> {
+    const auth = options.user ? neo4j.auth.basic(options.user, options.password ?? '') : undefined;
+    const driver = neo4j.driver(options.url, auth, {
+      // Fail a request in seconds when the server is away rather than the 30 s defaults.
+      connectionTimeout: 5_000,
+      connectionAcquisitionTimeout: 5_000,
+      maxTransactionRetryTime: 5_000,
+      disableLosslessIntegers: true,
+    });
+    try {
+      await driver.verifyConnectivity(options.database ? { database: options.database } : {});
+    } catch (error) {
+      await driver.close();
+      throw new Error(`cannot reach Neo4j at ${redact(options.url)}: ${messageOf(error)}`, { cause: error });
+    }
+    const graph = new Neo4jSocialGraph(driver, options.database);
+    try {
+      await graph.init();
+    } catch (error) {
+      await driver.close();
+      throw error;
+    }
+    return graph;
+  }
+
+  /** Creates the uniqueness constraints (which also index the ids every query starts from). */
+  async init(): Promise<void> {
+    for (const statement of SCHEMA) {
+      try {
+        await this.run('init', 'WRITE', statement);
+      } catch (error) {
+        if (!(error instanceof Error && isSchemaAlreadyExists(error.cause))) throw error;
+      }
+    }
+  }
+
+  async friendIdsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return result;
+    const records = await this.run(
+      'friendIdsOf',
+      'READ',
+      `UNWIND $ids AS id
+       MATCH (:User {id: id})-[:FRIENDS_WITH]-(friend:User)
+       RETURN id, collect(DISTINCT friend.id) AS friendIds`,
+      { ids: [...new Set(userIds)] },
+    );
+    for (const record of records) result.set(stringField(record, 'id'), stringList(record, 'friendIds'));
+    return result;
+  }
+
+  async areFriends(a: string, b: string): Promise<boolean> {
+    const records = await this.run(
+      'areFriends',
+      'READ',
+      'RETURN EXISTS { MATCH (:User {id: $a})-[:FRIENDS_WITH]-(:User {id: $b}) } AS friends',
+      { a, b },
+    );
+    return records[0]?.get('friends') === true;
+  }
+
+  async addFriendship(a: string, b: string, since: Date): Promise<void> {
+    if (a === b) throw new Error(`a user cannot be their own friend (${a})`);
+    const [low, high] = a < b ? [a, b] : [b, a];
+    // Undirected MERGE also finds a pair written the other way round (e.g. by an older
+    // writer), so the pair never gets a second relationship.
+    await this.run(
+      'addFriendship',
+      'WRITE',
+      `MERGE (low:User {id: $low})
+       MERGE (high:User {id: $high})
+       MERGE (low)-[f:FRIENDS_WITH]-(high)
+         ON CREATE SET f.since = datetime($since)`,
+      { low, high, since: since.toISOString() },
+    );
+  }
+
+  async removeFriendship(a: string, b: string): Promise<void> {
+    await this.run(
+      'removeFriendship',
+      'WRITE',
+      'MATCH (:User {id: $a})-[f:FRIENDS_WITH]-(:User {id: $b}) DELETE f',
+      { a, b },
+    );
+  }
+
+  async setRsvp(userId: string, eventId: string, status: GraphRsvpStatus | null, at: Date): Promise<void> {
+    if (status === null) {
+      await this.run(
+        'setRsvp',
+        'WRITE',
+        'MATCH (:User {id: $userId})-[r:RSVP]->(:Event {id: $eventId}) DELETE r',
+        { userId, eventId },
+      );
+      return;
+    }
+    await this.run(
+      'setRsvp',
+      'WRITE',
+      `MERGE (u:User {id: $userId})
+       MERGE (e:Event {id: $eventId})
+       MERGE (u)-[r:RSVP]->(e)
+       SET r.status = $status, r.at = datetime($at)`,
+      { userId, eventId, status, at: at.toISOString() },
+    );
+  }
+
+  async friendsWithRsvp(
+    userId: string,
+    eventIds: readonly string[],
+    status: GraphRsvpStatus,
+  ): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>(eventIds.map((id) => [id, []]));
+    if (eventIds.length === 0) return result;
+    // Start from the (indexed) events: an event has far fewer answers than a user may have
+    // friends-of-friends paths.
+    const records = await this.run(
+      'friendsWithRsvp',
+      'READ',
+      `UNWIND $eventIds AS eventId
+       MATCH (:Event {id: eventId})<-[:RSVP {status: $status}]-(friend:User)-[:FRIENDS_WITH]-(:User {id: $userId})
+       RETURN eventId, collect(DISTINCT friend.id) AS friendIds`,
+      { userId, eventIds: [...new Set(eventIds)], status },
+    );
+    for (const record of records) result.set(stringField(record, 'eventId'), stringList(record, 'friendIds'));
+    return result;
+  }
+
+  async removeUser(userId: string): Promise<void> {
+    await this.run('removeUser', 'WRITE', 'MATCH (u:User {id: $userId}) DETACH DELETE u', { userId });
+  }
+
+  async ping(): Promise<void> {
+    await this.run('ping', 'READ', 'RETURN 1');
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  /** One auto-committed, retried transaction; driver errors leave here as plain Errors. */
+  private async run(
+    operation: string,
+    routing: RoutingControl,
+    query: string,
+    parameters: Record<string, unknown> = {},
+  ) {
+    const end = datastoreLatency.startTimer({ store: 'neo4j', operation });
+    try {
+      const { records } = await this.driver.executeQuery(query, parameters, {
+        routing,
+        ...(this.database ? { database: this.database } : {}),
+      });
+      return records;
+    } catch (error) {
+      throw new Error(`Neo4j ${operation} failed: ${messageOf(error)}`, { cause: error });
+    } finally {
+      end();
+    }
+  }
+}
+
+interface RecordLike {
+  get(key: string): unknown;
+}
+
+function stringField(record: RecordLike, key: string): string {
+  const value = record.get(key);
+  if (typeof value !== 'string') throw new Error(`Neo4j returned a non-string ${key}`);
+  return value;
+}
+
+function stringList(record: RecordLike, key: string): string[] {
+  const value = record.get(key);
+  if (!Array.isArray(value)) throw new Error(`Neo4j returned a non-list ${key}`);
+  return value.filter((item): item is string => typeof item === 'string');
+}
+
+function isSchemaAlreadyExists(error: unknown): boolean {
+  return error instanceof Neo4jError && SCHEMA_ALREADY_EXISTS.has(error.code);
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Neo4jError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Keeps credentials embedded in a URL out of error messages and logs. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
