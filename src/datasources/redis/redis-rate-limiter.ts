@@ -1,0 +1,57 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimitDecision, RateLimitRule, RateLimiter } from '../cache.js';
+import { datastoreLatency } from '../../observability/metrics.js';
+
+/**
+ * Fixed-window limits per (bucket, caller), counted in Redis so every instance shares
+ * them. While Redis is unreachable each bucket falls back to an in-memory limiter with
+ * the same rule (per instance, so briefly more permissive) rather than failing requests
+ * or letting everything through.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  private readonly limiters = new Map<string, RateLimiterRedis>();
+
+  constructor(redisClient: Redis, rules: Record<string, RateLimitRule>, keyPrefix = 'rate') {
+    for (const [bucket, rule] of Object.entries(rules)) {
+      assertRule(bucket, rule);
+      const options = { points: rule.points, duration: rule.windowSeconds, keyPrefix: `${keyPrefix}:${bucket}` };
+      this.limiters.set(
+        bucket,
+        new RateLimiterRedis({
+          ...options,
+          storeClient: redisClient,
+          // Go to the insurance limiter at once instead of waiting on a dead connection.
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory(options),
+        }),
+      );
+    }
+  }
+
+  async consume(bucket: string, callerKey: string): Promise<RateLimitDecision> {
+    const limiter = this.limiters.get(bucket);
+    if (!limiter) throw new Error(`unknown rate-limit bucket "${bucket}"; known: ${[...this.limiters.keys()].join(', ')}`);
+    const end = datastoreLatency.startTimer({ store: 'redis', operation: 'rateLimit' });
+    try {
+      const result = await limiter.consume(callerKey);
+      return { allowed: true, retryAfterSeconds: 0, remaining: result.remainingPoints };
+    } catch (rejection) {
+      // rate-limiter-flexible rejects with a RateLimiterRes when the limit is hit.
+      if (rejection instanceof RateLimiterRes) {
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), remaining: 0 };
+      }
+      const message = rejection instanceof Error ? rejection.message : String(rejection);
+      throw new Error(`rate limiter failed: ${message}`, { cause: rejection });
+    } finally {
+      end();
+    }
+  }
+}
+
+function assertRule(bucket: string, rule: RateLimitRule) {
+  // Redis expiries are whole seconds in rate-limiter-flexible's script.
+  if (!Number.isInteger(rule.points) || rule.points < 1 || !Number.isInteger(rule.windowSeconds) || rule.windowSeconds < 1) {
+    throw new RangeError(`rate-limit rule "${bucket}" needs whole points ≥ 1 and windowSeconds ≥ 1`);
+  }
+}
