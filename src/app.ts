@@ -3,6 +3,7 @@ import { closeDeps, connectDatasources, createDeps, type DatasourceHooks, type D
 import { seedDemoData } from './demo/seed.js';
 import type { Logger } from './logger.js';
 import { createServer, type RunningServer } from './server.js';
+import { startLiveStatsFeed, startRsvpGraphProjection } from './subscriptions/rsvp-projections.js';
 
 export interface App {
   deps: Deps;
@@ -15,6 +16,18 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
   const deps = await createDeps(config, logger, await connectDatasources(config, logger, hooks));
   if (config.seedDemoData) await seedDemoData(deps);
   const server = await createServer(deps).start();
+  if (config.consumers.enabled) {
+    await deps.consumers.start().catch(async (error: unknown) => {
+      await server.stop();
+      await closeDeps(deps);
+      throw error;
+    });
+  }
+  const feeds = await Promise.all([
+    startLiveStatsFeed(deps.bus, deps.live, config.instanceId, logger.child({ component: 'live' })),
+    startRsvpGraphProjection(deps.bus, deps.graph),
+  ]);
+  deps.reconciler.start();
   let stopping: Promise<void> | undefined;
   return {
     deps,
@@ -22,6 +35,7 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
     stop: () =>
       (stopping ??= (async () => {
         await server.stop();
+        await Promise.allSettled(feeds.map((feed) => feed.stop()));
         await closeDeps(deps);
       })()),
   };

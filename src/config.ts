@@ -42,6 +42,8 @@ const EnvSchema = z
     RATE_LIMIT_RSVP_PER_HOUR: positiveInt.default(50),
     RATE_LIMIT_SEARCH_PER_HOUR: positiveInt.default(200),
     RATE_LIMIT_BROWSE_PER_HOUR: positiveInt.default(100),
+    /** Posts and comments together. */
+    RATE_LIMIT_POST_PER_HOUR: positiveInt.default(100),
 
     GRAPHQL_MAX_DEPTH: positiveInt.default(10),
     GRAPHQL_MAX_ALIASES: positiveInt.default(15),
@@ -52,6 +54,16 @@ const EnvSchema = z
 
     OUTBOX_POLL_MS: positiveInt.default(250),
     EVENT_SOURCE: z.string().default('/events-subgraph'),
+    LIVE_MAX_UPDATES_PER_SECOND: positiveInt.default(4),
+    RECONCILE_INTERVAL_SECONDS: positiveInt.default(300),
+
+    CONSUMERS_ENABLED: flag.optional(),
+    /** Consumer groups are `<prefix>-users` and `<prefix>-friendships`, shared by all instances. */
+    CONSUMER_GROUP_PREFIX: z.string().min(1).default('events-subgraph'),
+    /** Where a group without committed offsets starts: the oldest retained message, or new ones only. */
+    CONSUMERS_FROM_BEGINNING: flag.optional(),
+    CONSUMER_MAX_ATTEMPTS: positiveInt.default(3),
+    CONSUMER_RETRY_DELAY_MS: positiveInt.default(200),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -90,7 +102,7 @@ export interface Config {
     demo: boolean;
   };
   routerSecret: string | null;
-  rateLimits: Record<'create' | 'rsvp' | 'search' | 'browse', { points: number; windowSeconds: number }>;
+  rateLimits: Record<'create' | 'rsvp' | 'search' | 'browse' | 'post', { points: number; windowSeconds: number }>;
   graphql: {
     maxDepth: number;
     maxAliases: number;
@@ -101,6 +113,18 @@ export interface Config {
   };
   outboxPollMs: number;
   eventSource: string;
+  /** Live count updates per event and second a subscriber receives at most. */
+  liveMaxUpdatesPerSecond: number;
+  reconcileIntervalSeconds: number;
+  consumers: {
+    enabled: boolean;
+    groupPrefix: string;
+    fromBeginning: boolean;
+    /** Handler attempts per message before it goes to the dead-letter topic. */
+    maxAttempts: number;
+    /** Pause before the second attempt; doubles per further attempt. */
+    retryDelayMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -144,6 +168,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       rsvp: perHour(env.RATE_LIMIT_RSVP_PER_HOUR),
       search: perHour(env.RATE_LIMIT_SEARCH_PER_HOUR),
       browse: perHour(env.RATE_LIMIT_BROWSE_PER_HOUR),
+      post: perHour(env.RATE_LIMIT_POST_PER_HOUR),
     },
     graphql: {
       maxDepth: env.GRAPHQL_MAX_DEPTH,
@@ -155,5 +180,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     outboxPollMs: env.OUTBOX_POLL_MS,
     eventSource: env.EVENT_SOURCE,
+    liveMaxUpdatesPerSecond: env.LIVE_MAX_UPDATES_PER_SECOND,
+    reconcileIntervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
+    consumers: {
+      enabled: env.CONSUMERS_ENABLED ?? true,
+      groupPrefix: env.CONSUMER_GROUP_PREFIX,
+      fromBeginning: env.CONSUMERS_FROM_BEGINNING ?? true,
+      maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
+      retryDelayMs: env.CONSUMER_RETRY_DELAY_MS,
+    },
   };
 }

@@ -8,6 +8,11 @@ import { EmbeddedMessageBus } from './datasources/embedded/embedded-message-bus.
 import { EmbeddedRateLimiter } from './datasources/embedded/embedded-rate-limiter.js';
 import { EmbeddedSocialGraph } from './datasources/embedded/embedded-social-graph.js';
 import { EVENTS, EventRepository } from './datasources/event-repository.js';
+import { POSTS, PostRepository } from './datasources/post-repository.js';
+import { RsvpRepository } from './datasources/rsvp-repository.js';
+import { RsvpLedger } from './domain/rsvps/rsvp-ledger.js';
+import { ReconcileJob } from './domain/rsvps/reconcile-job.js';
+import { LiveStats } from './subscriptions/live-stats.js';
 import { KafkaMessageBus } from './datasources/kafka/kafka-message-bus.js';
 import type { MessageBus } from './datasources/message-bus.js';
 import { MongoDocumentStore } from './datasources/mongo/mongo-document-store.js';
@@ -18,6 +23,10 @@ import type { SocialGraph } from './datasources/social-graph.js';
 import { DEFAULT_CATEGORIES } from './domain/categories/defaults.js';
 import { TOPICS } from './domain/messaging/cloud-event.js';
 import { OutboxRelay } from './domain/messaging/outbox-relay.js';
+import { createConsumers, type Consumers } from './consumers/consumers.js';
+import { UserRepository } from './datasources/user-repository.js';
+import { coHostCleanup } from './domain/events/cohost-cleanup.js';
+import { socialGraphCleanup, UserCleanup, userReplicaCleanup } from './domain/users/user-cleanup.js';
 import type { Logger } from './logger.js';
 
 /** The process-wide singletons: stores, bus and background workers. */
@@ -31,7 +40,18 @@ export interface Deps {
   bus: MessageBus;
   events: EventRepository;
   categories: CategoryRepository;
+  posts: PostRepository;
+  rsvps: RsvpRepository;
+  ledger: RsvpLedger;
+  reconciler: ReconcileJob;
+  live: LiveStats;
   relay: OutboxRelay;
+  /** The local replica of users, fed by the `users` topic. */
+  users: UserRepository;
+  /** What `user.deleted` runs: each domain registers a step for its data in createDeps. */
+  userCleanup: UserCleanup;
+  /** Started by the app when `config.consumers.enabled`. */
+  consumers: Consumers;
 }
 
 export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus'>;
@@ -82,20 +102,40 @@ export async function connectDatasources(config: Config, logger: Logger, hooks: 
 export async function createDeps(config: Config, logger: Logger, datasources: Datasources): Promise<Deps> {
   const events = new EventRepository(datasources.store);
   const categories = new CategoryRepository(datasources.store);
-  await Promise.all([events.ensureIndexes(), categories.ensureIndexes()]);
+  const posts = new PostRepository(datasources.store);
+  const rsvps = new RsvpRepository(datasources.store);
+  await Promise.all([events.ensureIndexes(), categories.ensureIndexes(), posts.ensureIndexes(), rsvps.ensureIndexes()]);
   await categories.ensureDefaults(DEFAULT_CATEGORIES);
   await datasources.bus.ensureTopics([TOPICS.events, TOPICS.notifications]);
   const relay = new OutboxRelay(datasources.store, datasources.bus, logger.child({ component: 'outbox' }), {
-    collections: [EVENTS],
+    collections: [EVENTS, POSTS],
     pollIntervalMs: config.outboxPollMs,
     batchSize: 200,
     maxBackoffMs: 5_000,
   });
-  return { config, logger, ...datasources, events, categories, relay };
+  const ledger = new RsvpLedger({
+    events,
+    rsvps,
+    logger: logger.child({ component: 'rsvp' }),
+    eventSource: config.eventSource,
+    committed: () => relay.kick(),
+  });
+  const reconciler = new ReconcileJob(events, ledger, datasources.kv, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
+  const live = new LiveStats(config.liveMaxUpdatesPerSecond);
+  const users = new UserRepository(datasources.store);
+  const userCleanup = new UserCleanup(logger.child({ component: 'user-cleanup' }))
+    .register(coHostCleanup({ events, relay, eventSource: config.eventSource }))
+    .register(socialGraphCleanup(datasources.graph))
+    .register(userReplicaCleanup(users));
+  const consumers = createConsumers({ config, logger, ...datasources, users, userCleanup });
+  return { config, logger, ...datasources, events, categories, posts, rsvps, ledger, reconciler, live, relay, users, userCleanup, consumers };
 }
 
 /** Stops workers, flushes the outbox, then closes every connection. */
 export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.consumers.stop();
+  await deps.reconciler.stop();
+  deps.live.close();
   await deps.relay.stop();
   await Promise.allSettled([deps.bus.close(), deps.graph.close(), deps.kv.close(), deps.store.close()]);
 }

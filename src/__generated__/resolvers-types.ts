@@ -2,6 +2,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { EventRecord as EventRecordModel, EventPage as EventPageModel } from '../domain/events/model.js';
 import type { CategoryRecord as CategoryRecordModel } from '../domain/categories/model.js';
 import type { UserRef as UserRefModel } from '../domain/users/model.js';
+import type { PostRecord as PostRecordModel, PostPage as PostPageModel, CommentRecord as CommentRecordModel, CommentPage as CommentPageModel, ReactionCounts as ReactionCountsModel } from '../domain/posts/model.js';
+import type { RsvpRecord as RsvpRecordModel, RsvpPage as RsvpPageModel, AttendeePage as AttendeePageModel, AttendeeEdgeModel as AttendeeEdgeModelModel, EventStatsChange as EventStatsChangeModel } from '../domain/rsvps/model.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -19,6 +21,25 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type AttendeeConnection = {
+  __typename?: 'AttendeeConnection';
+  edges: Array<AttendeeEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A person who answered an event, with their answer. */
+export type AttendeeEdge = {
+  __typename?: 'AttendeeEdge';
+  /** Shown to the host and co-hosts only. */
+  checkIn?: Maybe<CheckInState>;
+  cursor: Scalars['String']['output'];
+  node: User;
+  respondedAt: Scalars['DateTime']['output'];
+  status: RsvpStatus;
+  waitlisted: Scalars['Boolean']['output'];
+};
+
 export type Category = {
   __typename?: 'Category';
   /** A #rrggbb colour. */
@@ -29,6 +50,34 @@ export type Category = {
   icon: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+};
+
+export type CheckInState =
+  | 'ATTENDED'
+  | 'NO_SHOW';
+
+export type Comment = {
+  __typename?: 'Comment';
+  /** Null once the author's account is deleted or anonymised. */
+  author?: Maybe<User>;
+  body: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  post: Post;
+};
+
+export type CommentConnection = {
+  __typename?: 'CommentConnection';
+  edges: Array<CommentEdge>;
+  pageInfo: PageInfo;
+  /** Comments on the post. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CommentEdge = {
+  __typename?: 'CommentEdge';
+  cursor: Scalars['String']['output'];
+  node: Comment;
 };
 
 export type CreateEventInput = {
@@ -49,6 +98,8 @@ export type CreateEventInput = {
 
 export type Event = {
   __typename?: 'Event';
+  /** People who answered, earliest first; GOING includes the waitlist unless filtered out by status. */
+  attendees: AttendeeConnection;
   cancellationReason?: Maybe<Scalars['String']['output']>;
   /** Seats for GOING answers; null means unlimited. */
   capacity?: Maybe<Scalars['Int']['output']>;
@@ -63,6 +114,8 @@ export type Event = {
   /** Physical venue; null for an online-only event. */
   location?: Maybe<Location>;
   mediaUrls: Array<Scalars['String']['output']>;
+  /** Discussion posts, newest first. */
+  posts: PostConnection;
   price?: Maybe<Money>;
   privacy: EventPrivacy;
   startsAt: Scalars['DateTime']['output'];
@@ -73,8 +126,23 @@ export type Event = {
   timeZone: Scalars['String']['output'];
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** The viewer's own answer, if any. */
+  viewerRsvp?: Maybe<Rsvp>;
   /** Link to join online; shown only to people who may attend. */
   virtualLink?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type EventAttendeesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<RsvpStatus>;
+};
+
+
+export type EventPostsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type EventConnection = {
@@ -122,6 +190,15 @@ export type EventStats = {
   waitlisted: Scalars['Int']['output'];
 };
 
+/** Live answer counts of one event. */
+export type EventStatsChange = {
+  __typename?: 'EventStatsChange';
+  /** When the counts were read. */
+  at: Scalars['DateTime']['output'];
+  counts: RsvpCounts;
+  eventId: Scalars['ID']['output'];
+};
+
 export type EventStatus =
   | 'ACTIVE'
   | 'CANCELLED'
@@ -159,13 +236,28 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Host only. */
   addCoHost: Event;
+  addComment: Comment;
   /** Host or co-host; attendees are told the reason. */
   cancelEvent: Event;
+  /** Host or co-host: records whether a GOING attendee came. */
+  checkIn: Rsvp;
   createEvent: Event;
+  /** Posts on an active event the viewer can see (PRIVATE events: organisers, invitees and people who answered). */
+  createPost: Post;
+  /** The comment's author, the post's author, the host or a co-host. Returns the id of the deleted comment. */
+  deleteComment: Scalars['ID']['output'];
   /** Host only. Returns the id of the deleted event. */
   deleteEvent: Scalars['ID']['output'];
+  /** The author, the host or a co-host. Removes the post's comments and reactions too. Returns the id of the deleted post. */
+  deletePost: Scalars['ID']['output'];
+  /** Sets the viewer's reaction (one per post, changeable); null removes it. */
+  reactToPost: Post;
   /** Host only. */
   removeCoHost: Event;
+  /** Withdraws the viewer's answer; a freed seat goes to the first in the waitlist. */
+  removeRsvp: Event;
+  /** Answers (or changes the answer to) an event the viewer can see. GOING beyond capacity joins the waitlist. */
+  rsvp: Rsvp;
   /** Host or co-host. */
   updateEvent: Event;
 };
@@ -177,9 +269,22 @@ export type MutationAddCoHostArgs = {
 };
 
 
+export type MutationAddCommentArgs = {
+  body: Scalars['String']['input'];
+  postId: Scalars['ID']['input'];
+};
+
+
 export type MutationCancelEventArgs = {
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationCheckInArgs = {
+  eventId: Scalars['ID']['input'];
+  state?: InputMaybe<CheckInState>;
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -188,14 +293,48 @@ export type MutationCreateEventArgs = {
 };
 
 
+export type MutationCreatePostArgs = {
+  body: Scalars['String']['input'];
+  eventId: Scalars['ID']['input'];
+  media?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type MutationDeleteCommentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteEventArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeletePostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationReactToPostArgs = {
+  postId: Scalars['ID']['input'];
+  reaction?: InputMaybe<Reaction>;
 };
 
 
 export type MutationRemoveCoHostArgs = {
   eventId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationRemoveRsvpArgs = {
+  eventId: Scalars['ID']['input'];
+};
+
+
+export type MutationRsvpArgs = {
+  eventId: Scalars['ID']['input'];
+  status: RsvpStatus;
 };
 
 
@@ -215,6 +354,46 @@ export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A discussion post on an event; visible to whoever may see the event. */
+export type Post = {
+  __typename?: 'Post';
+  /** Null once the author's account is deleted or anonymised. */
+  author?: Maybe<User>;
+  body: Scalars['String']['output'];
+  commentCount: Scalars['Int']['output'];
+  /** Comments, oldest first. */
+  comments: CommentConnection;
+  createdAt: Scalars['DateTime']['output'];
+  event: Event;
+  id: Scalars['ID']['output'];
+  mediaUrls: Array<Scalars['String']['output']>;
+  reactionCounts: ReactionCounts;
+  updatedAt: Scalars['DateTime']['output'];
+  /** The viewer's own reaction; null when they have none or are anonymous. */
+  viewerReaction?: Maybe<Reaction>;
+};
+
+
+/** A discussion post on an event; visible to whoever may see the event. */
+export type PostCommentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type PostConnection = {
+  __typename?: 'PostConnection';
+  edges: Array<PostEdge>;
+  pageInfo: PageInfo;
+  /** Posts on the event (one extra query, only when asked for). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type PostEdge = {
+  __typename?: 'PostEdge';
+  cursor: Scalars['String']['output'];
+  node: Post;
 };
 
 export type Query = {
@@ -247,6 +426,82 @@ export type QueryMyEventsArgs = {
   role?: InputMaybe<MyEventRole>;
 };
 
+/** A reaction to a post; a person has at most one per post. */
+export type Reaction =
+  | 'HAHA'
+  | 'LIKE'
+  | 'LOVE'
+  | 'SAD'
+  | 'WOW';
+
+/** Reactions to a post, by kind; kept on the post, so reading them costs nothing extra. */
+export type ReactionCounts = {
+  __typename?: 'ReactionCounts';
+  haha: Scalars['Int']['output'];
+  like: Scalars['Int']['output'];
+  love: Scalars['Int']['output'];
+  sad: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+  wow: Scalars['Int']['output'];
+};
+
+/** One person's answer to one event. */
+export type Rsvp = {
+  __typename?: 'Rsvp';
+  /** Check-in state; shown to the user themself, the host and co-hosts. */
+  checkIn?: Maybe<CheckInState>;
+  checkedInAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Null once the event is deleted or no longer visible to the viewer. */
+  event?: Maybe<Event>;
+  respondedAt: Scalars['DateTime']['output'];
+  status: RsvpStatus;
+  user: User;
+  /** 1-based place in the waitlist; null unless waitlisted. */
+  waitlistPosition?: Maybe<Scalars['Int']['output']>;
+  /** True while a GOING answer waits for a seat. */
+  waitlisted: Scalars['Boolean']['output'];
+};
+
+export type RsvpConnection = {
+  __typename?: 'RsvpConnection';
+  edges: Array<RsvpEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type RsvpCounts = {
+  __typename?: 'RsvpCounts';
+  going: Scalars['Int']['output'];
+  interested: Scalars['Int']['output'];
+  maybe: Scalars['Int']['output'];
+  notGoing: Scalars['Int']['output'];
+  waitlisted: Scalars['Int']['output'];
+};
+
+export type RsvpEdge = {
+  __typename?: 'RsvpEdge';
+  cursor: Scalars['String']['output'];
+  node: Rsvp;
+};
+
+/** An answer to an event. */
+export type RsvpStatus =
+  | 'GOING'
+  | 'INTERESTED'
+  | 'MAYBE'
+  | 'NOT_GOING';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Answer counts of an event the viewer may see, whenever they change (latest counts win under bursts). */
+  eventStatsChanged: EventStatsChange;
+};
+
+
+export type SubscriptionEventStatsChangedArgs = {
+  eventId: Scalars['ID']['input'];
+};
+
 /** Only the fields given change; pass null to clear an optional field. */
 export type UpdateEventInput = {
   capacity?: InputMaybe<Scalars['Int']['input']>;
@@ -272,6 +527,8 @@ export type User = {
   /** Events this user hosts that the viewer may see. */
   hostedEvents: EventConnection;
   id: Scalars['ID']['output'];
+  /** This user's answers, latest first; only the user themself may read them. */
+  rsvps: RsvpConnection;
 };
 
 
@@ -286,6 +543,14 @@ export type UserCoHostedEventsArgs = {
 export type UserHostedEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A person; owned by the users subgraph, which resolves name and profile. */
+export type UserRsvpsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<RsvpStatus>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -370,6 +635,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Event: Event;
+  Post: Post;
   User: User;
 }>;
 
@@ -378,6 +644,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Event:
     ( { __typename: 'Event' }
     & GraphQLRecursivePick<FederationTypes['Event'], {"id":true}> );
+  Post:
+    ( { __typename: 'Post' }
+    & GraphQLRecursivePick<FederationTypes['Post'], {"id":true}> );
   User:
     ( { __typename: 'User' }
     & GraphQLRecursivePick<FederationTypes['User'], {"id":true}> );
@@ -387,19 +656,26 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Category: ResolverTypeWrapper<CategoryRecordModel>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AttendeeConnection: ResolverTypeWrapper<AttendeePageModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AttendeeEdge: ResolverTypeWrapper<AttendeeEdgeModelModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Category: ResolverTypeWrapper<CategoryRecordModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CheckInState: CheckInState;
+  Comment: ResolverTypeWrapper<CommentRecordModel>;
+  CommentConnection: ResolverTypeWrapper<CommentPageModel>;
+  CommentEdge: ResolverTypeWrapper<Omit<CommentEdge, 'node'> & { node: ResolversTypes['Comment'] }>;
   CreateEventInput: CreateEventInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Event: ResolverTypeWrapper<EventRecordModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   EventConnection: ResolverTypeWrapper<EventPageModel>;
   EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
   EventFilter: EventFilter;
   EventPrivacy: EventPrivacy;
   EventStats: ResolverTypeWrapper<EventStats>;
+  EventStatsChange: ResolverTypeWrapper<EventStatsChangeModel>;
   EventStatus: EventStatus;
   Location: ResolverTypeWrapper<Location>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -409,25 +685,42 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   MyEventRole: MyEventRole;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Post: ResolverTypeWrapper<PostRecordModel>;
+  PostConnection: ResolverTypeWrapper<PostPageModel>;
+  PostEdge: ResolverTypeWrapper<Omit<PostEdge, 'node'> & { node: ResolversTypes['Post'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Reaction: Reaction;
+  ReactionCounts: ResolverTypeWrapper<ReactionCountsModel>;
+  Rsvp: ResolverTypeWrapper<RsvpRecordModel>;
+  RsvpConnection: ResolverTypeWrapper<RsvpPageModel>;
+  RsvpCounts: ResolverTypeWrapper<RsvpCounts>;
+  RsvpEdge: ResolverTypeWrapper<Omit<RsvpEdge, 'node'> & { node: ResolversTypes['Rsvp'] }>;
+  RsvpStatus: RsvpStatus;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateEventInput: UpdateEventInput;
   User: ResolverTypeWrapper<UserRefModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Category: CategoryRecordModel;
-  String: Scalars['String']['output'];
+  AttendeeConnection: AttendeePageModel;
   Int: Scalars['Int']['output'];
+  AttendeeEdge: AttendeeEdgeModelModel;
+  String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  Category: CategoryRecordModel;
   ID: Scalars['ID']['output'];
+  Comment: CommentRecordModel;
+  CommentConnection: CommentPageModel;
+  CommentEdge: Omit<CommentEdge, 'node'> & { node: ResolversParentTypes['Comment'] };
   CreateEventInput: CreateEventInput;
   DateTime: Scalars['DateTime']['output'];
   Event: EventRecordModel;
-  Boolean: Scalars['Boolean']['output'];
   EventConnection: EventPageModel;
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventFilter: EventFilter;
   EventStats: EventStats;
+  EventStatsChange: EventStatsChangeModel;
   Location: Location;
   Float: Scalars['Float']['output'];
   LocationInput: LocationInput;
@@ -435,9 +728,33 @@ export type ResolversParentTypes = ResolversObject<{
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  Post: PostRecordModel;
+  PostConnection: PostPageModel;
+  PostEdge: Omit<PostEdge, 'node'> & { node: ResolversParentTypes['Post'] };
   Query: Record<PropertyKey, never>;
+  ReactionCounts: ReactionCountsModel;
+  Rsvp: RsvpRecordModel;
+  RsvpConnection: RsvpPageModel;
+  RsvpCounts: RsvpCounts;
+  RsvpEdge: Omit<RsvpEdge, 'node'> & { node: ResolversParentTypes['Rsvp'] };
+  Subscription: Record<PropertyKey, never>;
   UpdateEventInput: UpdateEventInput;
   User: UserRefModel;
+}>;
+
+export type AttendeeConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AttendeeConnection'] = ResolversParentTypes['AttendeeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AttendeeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AttendeeEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AttendeeEdge'] = ResolversParentTypes['AttendeeEdge']> = ResolversObject<{
+  checkIn?: Resolver<Maybe<ResolversTypes['CheckInState']>, ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  respondedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RsvpStatus'], ParentType, ContextType>;
+  waitlisted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type CategoryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Category'] = ResolversParentTypes['Category']> = ResolversObject<{
@@ -448,12 +765,32 @@ export type CategoryResolvers<ContextType = RequestContext, ParentType extends R
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type CommentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment']> = ResolversObject<{
+  author?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
+}>;
+
+export type CommentConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CommentConnection'] = ResolversParentTypes['CommentConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CommentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CommentEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CommentEdge'] = ResolversParentTypes['CommentEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Comment'], ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
 export type EventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event'], FederationReferenceType extends FederationReferenceTypes['Event'] = FederationReferenceTypes['Event']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Event']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  attendees?: Resolver<ResolversTypes['AttendeeConnection'], ParentType, ContextType, RequireFields<EventAttendeesArgs, 'first'>>;
   cancellationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   capacity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
@@ -466,6 +803,7 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   isVirtual?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType>;
   mediaUrls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<EventPostsArgs, 'first'>>;
   price?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   privacy?: Resolver<ResolversTypes['EventPrivacy'], ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -475,6 +813,7 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  viewerRsvp?: Resolver<Maybe<ResolversTypes['Rsvp']>, ParentType, ContextType>;
   virtualLink?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
@@ -500,6 +839,12 @@ export type EventStatsResolvers<ContextType = RequestContext, ParentType extends
   waitlisted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type EventStatsChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EventStatsChange'] = ResolversParentTypes['EventStatsChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  counts?: Resolver<ResolversTypes['RsvpCounts'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type LocationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Location'] = ResolversParentTypes['Location']> = ResolversObject<{
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   latitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -514,16 +859,50 @@ export type MoneyResolvers<ContextType = RequestContext, ParentType extends Reso
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addCoHost?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationAddCoHostArgs, 'eventId' | 'userId'>>;
+  addComment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType, RequireFields<MutationAddCommentArgs, 'body' | 'postId'>>;
   cancelEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCancelEventArgs, 'id'>>;
+  checkIn?: Resolver<ResolversTypes['Rsvp'], ParentType, ContextType, RequireFields<MutationCheckInArgs, 'eventId' | 'state' | 'userId'>>;
   createEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'input'>>;
+  createPost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'body' | 'eventId'>>;
+  deleteComment?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'id'>>;
   deleteEvent?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteEventArgs, 'id'>>;
+  deletePost?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
+  reactToPost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationReactToPostArgs, 'postId'>>;
   removeCoHost?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationRemoveCoHostArgs, 'eventId' | 'userId'>>;
+  removeRsvp?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationRemoveRsvpArgs, 'eventId'>>;
+  rsvp?: Resolver<ResolversTypes['Rsvp'], ParentType, ContextType, RequireFields<MutationRsvpArgs, 'eventId' | 'status'>>;
   updateEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'id' | 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PostResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Post'] = ResolversParentTypes['Post'], FederationReferenceType extends FederationReferenceTypes['Post'] = FederationReferenceTypes['Post']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Post']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<PostCommentsArgs, 'first'>>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  mediaUrls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  reactionCounts?: Resolver<ResolversTypes['ReactionCounts'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  viewerReaction?: Resolver<Maybe<ResolversTypes['Reaction']>, ParentType, ContextType>;
+}>;
+
+export type PostConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PostConnection'] = ResolversParentTypes['PostConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PostEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PostEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PostEdge'] = ResolversParentTypes['PostEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -533,25 +912,84 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   myEvents?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryMyEventsArgs, 'first' | 'role'>>;
 }>;
 
+export type ReactionCountsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReactionCounts'] = ResolversParentTypes['ReactionCounts']> = ResolversObject<{
+  haha?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  like?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  love?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sad?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  wow?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RsvpResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Rsvp'] = ResolversParentTypes['Rsvp']> = ResolversObject<{
+  checkIn?: Resolver<Maybe<ResolversTypes['CheckInState']>, ParentType, ContextType>;
+  checkedInAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
+  respondedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RsvpStatus'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  waitlistPosition?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  waitlisted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type RsvpConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RsvpConnection'] = ResolversParentTypes['RsvpConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['RsvpEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RsvpCountsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RsvpCounts'] = ResolversParentTypes['RsvpCounts']> = ResolversObject<{
+  going?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  interested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maybe?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notGoing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  waitlisted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RsvpEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RsvpEdge'] = ResolversParentTypes['RsvpEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Rsvp'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  eventStatsChanged?: SubscriptionResolver<ResolversTypes['EventStatsChange'], "eventStatsChanged", ParentType, ContextType, RequireFields<SubscriptionEventStatsChangedArgs, 'eventId'>>;
+}>;
+
 export type UserResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   coHostedEvents?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserCoHostedEventsArgs, 'first'>>;
   hostedEvents?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserHostedEventsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rsvps?: Resolver<ResolversTypes['RsvpConnection'], ParentType, ContextType, RequireFields<UserRsvpsArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
+  AttendeeConnection?: AttendeeConnectionResolvers<ContextType>;
+  AttendeeEdge?: AttendeeEdgeResolvers<ContextType>;
   Category?: CategoryResolvers<ContextType>;
+  Comment?: CommentResolvers<ContextType>;
+  CommentConnection?: CommentConnectionResolvers<ContextType>;
+  CommentEdge?: CommentEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
   EventStats?: EventStatsResolvers<ContextType>;
+  EventStatsChange?: EventStatsChangeResolvers<ContextType>;
   Location?: LocationResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Post?: PostResolvers<ContextType>;
+  PostConnection?: PostConnectionResolvers<ContextType>;
+  PostEdge?: PostEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReactionCounts?: ReactionCountsResolvers<ContextType>;
+  Rsvp?: RsvpResolvers<ContextType>;
+  RsvpConnection?: RsvpConnectionResolvers<ContextType>;
+  RsvpCounts?: RsvpCountsResolvers<ContextType>;
+  RsvpEdge?: RsvpEdgeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 

@@ -1,6 +1,7 @@
 import type { EventPage, EventRecord, EventStatus } from '../domain/events/model.js';
 import { encodeCursor, type PagePosition } from '../domain/pagination.js';
 import type { DocumentCollection, DocumentStore, Filter, Update } from './documents.js';
+import { keysetAfter, keysetSort } from './keyset.js';
 
 export const EVENTS = 'events';
 
@@ -44,9 +45,6 @@ export function visibilityFilter(scope: VisibilityScope): Filter {
   return { $or: anyOf };
 }
 
-function after(position: PagePosition): Filter {
-  return { $or: [{ startsAt: { $gt: position.time } }, { startsAt: position.time, _id: { $gt: position.id } }] };
-}
 
 export class EventRepository {
   private readonly events: DocumentCollection<EventRecord>;
@@ -64,6 +62,7 @@ export class EventRepository {
       { key: { status: 1, startsAt: 1 }, name: 'status_startsAt' },
       { key: { tags: 1 }, name: 'tags' },
       { key: { outboxCount: 1 }, name: 'outboxCount' },
+      { key: { rsvpChangedAt: 1 }, name: 'rsvpChangedAt' },
     ]);
   }
 
@@ -81,8 +80,8 @@ export class EventRepository {
   /** One page in (startsAt, id) order: one round trip, plus one for totalCount when asked. */
   async page(criteria: EventCriteria, scope: VisibilityScope, first: number, position: PagePosition | null): Promise<EventPage> {
     const base: Filter[] = [{ deleted: false }, visibilityFilter(scope), ...criteriaFilter(criteria)];
-    const paged = position ? [...base, after(position)] : base;
-    const rows = await this.events.find({ $and: paged }, { sort: { startsAt: 1, _id: 1 }, limit: first + 1 });
+    const paged = position ? [...base, keysetAfter('startsAt', position, 'asc')] : base;
+    const rows = await this.events.find({ $and: paged }, { sort: keysetSort('startsAt', 'asc'), limit: first + 1 });
     return {
       items: rows.slice(0, first),
       hasNextPage: rows.length > first,
@@ -98,6 +97,18 @@ export class EventRepository {
   /** Applies `update` when the live event still matches `conditions`; null otherwise. */
   update(id: string, update: Update, conditions: Filter = {}): Promise<EventRecord | null> {
     return this.events.findOneAndUpdate({ _id: id, deleted: false, ...conditions }, update);
+  }
+
+  /** Ids of events whose answers changed since `since` (every event when null), in pages. */
+  async *idsAnsweredSince(since: Date | null, pageSize = 500): AsyncGenerator<string> {
+    let lastId = '';
+    for (;;) {
+      const filter: Filter = { _id: { $gt: lastId }, ...(since ? { rsvpChangedAt: { $gte: since } } : {}) };
+      const page = await this.events.find(filter, { sort: { _id: 1 }, limit: pageSize });
+      for (const event of page) yield event._id;
+      if (page.length < pageSize) return;
+      lastId = page.at(-1)!._id;
+    }
   }
 
   /** Upcoming public active events per category, for category counts. */

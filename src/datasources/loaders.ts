@@ -3,11 +3,17 @@ import type { CategoryRecord } from '../domain/categories/model.js';
 import type { EventRecord } from '../domain/events/model.js';
 import type { CategoryRepository } from './category-repository.js';
 import type { EventRepository } from './event-repository.js';
+import type { CommentPage, PostRecord, ReactionRecord } from '../domain/posts/model.js';
+import type { CommentPreviewRequest, PostRepository } from './post-repository.js';
+import type { RsvpRecord } from '../domain/rsvps/model.js';
+import type { RsvpRepository } from './rsvp-repository.js';
 import type { SocialGraph } from './social-graph.js';
 
 export interface LoaderSources {
   events: EventRepository;
   categories: CategoryRepository;
+  posts: PostRepository;
+  rsvps: RsvpRepository;
   graph: SocialGraph;
 }
 
@@ -19,6 +25,26 @@ export function createLoaders(sources: LoaderSources) {
   return {
     eventById: new DataLoader<string, EventRecord | null>((ids) => sources.events.findByIds(ids)),
     categoryById: new DataLoader<string, CategoryRecord | null>((ids) => sources.categories.findByIds(ids)),
+    rsvpById: new DataLoader<string, RsvpRecord | null>((ids) => sources.rsvps.findByIds(ids)),
+    /** Places in the waitlist of many answers, from one read of the events' waitlists. */
+    waitlistPosition: new DataLoader<string, number | null>(async (ids) => {
+      const rsvps = await sources.rsvps.findByIds(ids);
+      const eventIds = [...new Set(rsvps.flatMap((rsvp) => (rsvp?.bucket === 'WAITLISTED' ? [rsvp.eventId] : [])))];
+      const queues = await sources.rsvps.waitlists(eventIds);
+      return rsvps.map((rsvp) => {
+        if (!rsvp || rsvp.bucket !== 'WAITLISTED') return null;
+        const index = queues.get(rsvp.eventId)?.indexOf(rsvp._id) ?? -1;
+        return index >= 0 ? index + 1 : null;
+      });
+    }),
+    memberEventIds: new DataLoader<string, string[]>((userIds) => Promise.all(userIds.map((userId) => sources.rsvps.eventIdsOf(userId)))),
+    postById: new DataLoader<string, PostRecord | null>((ids) => sources.posts.findByIds(ids)),
+    /** Reactions by `postId:userId`, e.g. the viewer's reaction to every post of a page. */
+    reactionById: new DataLoader<string, ReactionRecord | null>((ids) => sources.posts.reactionsByIds(ids)),
+    /** The first comments of many posts (each with its own page size), in one query. */
+    firstComments: new DataLoader<CommentPreviewRequest, CommentPage, string>((requests) => sources.posts.firstComments(requests), {
+      cacheKeyFn: (request) => `${request.post._id}:${request.first}`,
+    }),
     friendIds: new DataLoader<string, string[]>(async (userIds) => {
       const friends = await sources.graph.friendIdsOf(userIds);
       return userIds.map((id) => friends.get(id) ?? []);

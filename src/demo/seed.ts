@@ -57,6 +57,8 @@ export function demoEvents(count = 50, now = new Date()): EventRecord[] {
       virtualLink: virtual ? `https://meet.example.com/demo-${i + 1}` : null,
       capacity,
       seatsLeft: capacity,
+      waitlistSeq: 0,
+      rsvpChangedAt: null,
       price: i % 5 === 0 ? { amountMinor: 1500, currency: 'EUR' } : null,
       mediaUrls: [],
       stats: emptyStats(),

@@ -1,5 +1,13 @@
 import { BadUserInputError } from '../errors.js';
 
+/** A page of a Relay connection; `count` runs only when a client asks for totalCount. */
+export interface Page<T> {
+  items: T[];
+  cursorOf: (item: T) => string;
+  hasNextPage: boolean;
+  count: () => Promise<number>;
+}
+
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 

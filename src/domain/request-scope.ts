@@ -3,6 +3,8 @@ import { createLoaders, type Loaders } from '../datasources/loaders.js';
 import { RateLimitedError, UnauthenticatedError } from '../errors.js';
 import { CategoryService } from './categories/category-service.js';
 import { EventService } from './events/event-service.js';
+import { PostService } from './posts/post-service.js';
+import { RsvpService } from './rsvps/rsvp-service.js';
 import { noRelations, type ViewerRelations } from './events/privacy.js';
 import type { Viewer } from './users/model.js';
 
@@ -17,6 +19,8 @@ export class RequestScope {
   private relationsPromise: Promise<ViewerRelations> | undefined;
   private eventService: EventService | undefined;
   private categoryService: CategoryService | undefined;
+  private postService: PostService | undefined;
+  private rsvpService: RsvpService | undefined;
 
   constructor(
     readonly deps: Deps,
@@ -35,8 +39,16 @@ export class RequestScope {
     return (this.eventService ??= new EventService(this));
   }
 
+  get rsvps(): RsvpService {
+    return (this.rsvpService ??= new RsvpService(this));
+  }
+
   get categories(): CategoryService {
     return (this.categoryService ??= new CategoryService(this));
+  }
+
+  get posts(): PostService {
+    return (this.postService ??= new PostService(this));
   }
 
   requireUser(): string {
@@ -48,9 +60,12 @@ export class RequestScope {
   relations(): Promise<ViewerRelations> {
     const viewerId = this.viewerId;
     if (!viewerId) return Promise.resolve(noRelations);
-    return (this.relationsPromise ??= this.loaders.friendIds.load(viewerId).then((friendIds) => ({
+    return (this.relationsPromise ??= Promise.all([
+      this.loaders.friendIds.load(viewerId),
+      this.loaders.memberEventIds.load(viewerId),
+    ]).then(([friendIds, memberEventIds]) => ({
       friendIds: new Set(friendIds),
-      memberEventIds: new Set<string>(),
+      memberEventIds: new Set(memberEventIds),
     })));
   }
 

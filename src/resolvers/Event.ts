@@ -8,4 +8,7 @@ export const Event: EventResolvers = {
   category: (event, _, ctx) => (event.categoryId ? ctx.categories.byId(event.categoryId) : null),
   virtualLink: (event, _, ctx) => ctx.events.virtualLinkFor(event),
   isVirtual: (event) => event.virtualLink !== null,
+  viewerRsvp: (event, _, ctx) => ctx.rsvps.viewerRsvp(event),
+  attendees: (event, { status, first, after }, ctx) => ctx.rsvps.attendees(event, status, first, after),
+  posts: (event, { first, after }, ctx) => ctx.posts.forEvent(event, first, after),
 };

@@ -7,4 +7,12 @@ export const Mutation: MutationResolvers = {
   deleteEvent: (_, { id }, ctx) => ctx.events.delete(id),
   addCoHost: (_, { eventId, userId }, ctx) => ctx.events.addCoHost(eventId, userId),
   removeCoHost: (_, { eventId, userId }, ctx) => ctx.events.removeCoHost(eventId, userId),
+  rsvp: (_, { eventId, status }, ctx) => ctx.rsvps.answer(eventId, status),
+  removeRsvp: (_, { eventId }, ctx) => ctx.rsvps.withdraw(eventId),
+  checkIn: (_, { eventId, userId, state }, ctx) => ctx.rsvps.checkIn(eventId, userId, state),
+  createPost: (_, { eventId, body, media }, ctx) => ctx.posts.create(eventId, body, media),
+  deletePost: (_, { id }, ctx) => ctx.posts.delete(id),
+  addComment: (_, { postId, body }, ctx) => ctx.posts.addComment(postId, body),
+  deleteComment: (_, { id }, ctx) => ctx.posts.deleteComment(id),
+  reactToPost: (_, { postId, reaction }, ctx) => ctx.posts.react(postId, reaction),
 };

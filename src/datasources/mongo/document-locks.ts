@@ -1,3 +1,5 @@
+import { KeyedQueue } from '../../concurrency/keyed-queue.js';
+
 /**
  * Serialises writes to one document within this process.
  *
@@ -6,21 +8,7 @@
  * on one document left it at 16 in our measurement. MongoDB itself locks per document,
  * so there this queue only orders what the server would serialise anyway.
  */
-export class DocumentLocks {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  async run<R>(key: string, work: () => Promise<R>): Promise<R> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const current = previous.then(work, work);
-    const tail = current.catch(() => undefined);
-    this.tails.set(key, tail);
-    try {
-      return await current;
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
+export class DocumentLocks extends KeyedQueue {}
 
 /** The single document a filter names by a plain `_id`, if any. */
 export function documentKeyOf(collection: string, filter: Record<string, unknown>): string | null {

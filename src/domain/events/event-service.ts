@@ -107,6 +107,8 @@ export class EventService {
       coHostIds: [],
       status: 'ACTIVE',
       seatsLeft: fields.capacity,
+      waitlistSeq: 0,
+      rsvpChangedAt: null,
       stats: emptyStats(),
       cancellationReason: null,
       createdAt: now,
@@ -147,7 +149,11 @@ export class EventService {
     }
     const updated = { ...merged, updatedAt: now };
     const message = this.publish('event.updated', id, { event: eventSnapshot(updated), changed }, now);
-    return this.commit(id, withOutbox(update, [message]), { updatedAt: event.updatedAt });
+    const committed = await this.commit(id, withOutbox(update, [message]), { updatedAt: event.updatedAt });
+    if (!('capacity' in set)) return committed;
+    // More seats (or none to count) may let people in from the waitlist.
+    if ((await this.deps.ledger.promoteWaitlist(id)) === 0) return committed;
+    return (await this.deps.events.findById(id)) ?? committed;
   }
 
   async cancel(id: string, reason: string | null | undefined): Promise<EventRecord> {

@@ -1,5 +1,8 @@
 import type { StoredDocument } from '../../datasources/documents.js';
 import type { OutboxEntry } from '../messaging/outbox.js';
+import type { Page } from '../pagination.js';
+
+export type { Page } from '../pagination.js';
 
 export type EventPrivacy = 'PUBLIC' | 'FRIENDS' | 'PRIVATE';
 export type EventStatus = 'ACTIVE' | 'CANCELLED' | 'COMPLETED';
@@ -62,6 +65,10 @@ export interface EventRecord extends StoredDocument, OutboxFields {
   capacity: number | null;
   /** Free GOING seats; null when capacity is unlimited. Claimed by conditional `$inc`. */
   seatsLeft: number | null;
+  /** Last waitlist number handed out; `$inc` hands out the next. */
+  waitlistSeq: number;
+  /** Last time an answer moved the counts; the periodic reconciliation looks at recent ones. */
+  rsvpChangedAt: Date | null;
   price: Money | null;
   mediaUrls: string[];
   stats: EventStats;
@@ -72,12 +79,5 @@ export interface EventRecord extends StoredDocument, OutboxFields {
   deleted: boolean;
 }
 
-/** A page of a Relay connection; `count` runs only when a client asks for totalCount. */
-export interface Page<T> {
-  items: T[];
-  cursorOf: (item: T) => string;
-  hasNextPage: boolean;
-  count: () => Promise<number>;
-}
 
 export type EventPage = Page<EventRecord>;

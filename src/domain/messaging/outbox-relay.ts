@@ -9,6 +9,15 @@ interface OutboxDocument extends StoredDocument {
   outbox?: Record<string, OutboxEntry>;
   outboxCount?: number;
   deleted?: boolean;
+  stats?: Record<string, number>;
+}
+
+/** The answer counts of a document's stats, for entries published with live counts. */
+function withCounts(entry: OutboxEntry, doc: OutboxDocument) {
+  if (!entry.countsFromDocument || !doc.stats) return entry.event;
+  const { going = 0, interested = 0, maybe = 0, notGoing = 0, waitlisted = 0 } = doc.stats;
+  const data = { ...(entry.event.data as Record<string, unknown>), counts: { going, interested, maybe, notGoing, waitlisted } };
+  return { ...entry.event, data };
 }
 
 export interface OutboxRelayOptions {
@@ -104,11 +113,11 @@ export class OutboxRelay {
         doc,
         entries: Object.entries(doc.outbox ?? {}).sort(([, a], [, b]) => a.seq - b.seq),
       }));
-      const messages: OutgoingMessage[] = work.flatMap(({ entries }) =>
+      const messages: OutgoingMessage[] = work.flatMap(({ doc, entries }) =>
         entries.map(([, entry]) => ({
           topic: topicOf(entry.event.type),
           key: entry.event.subject,
-          value: JSON.stringify(entry.event),
+          value: JSON.stringify(withCounts(entry, doc)),
           headers: { 'ce-type': entry.event.type, 'ce-id': entry.event.id },
         })),
       );

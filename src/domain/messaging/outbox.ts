@@ -6,6 +6,15 @@ export interface OutboxEntry {
   /** Orders entries of one document: they are published in this order. */
   seq: number;
   event: CloudEvent;
+  /**
+   * Publish with the document's answer counts as they are at publish time, so every
+   * consumer converges on the latest absolute counts whatever the order of messages.
+   */
+  countsFromDocument?: boolean;
+}
+
+export interface OutboxOptions {
+  countsFromDocument?: boolean;
 }
 
 let lastSeq = 0;
@@ -21,10 +30,10 @@ function nextSeq(): number {
  * the change and its events commit atomically (single-document atomicity is all that
  * MongoDB-compatible stores share).
  */
-export function outboxWrite(events: CloudEvent[]): Required<Pick<Update, '$set' | '$inc'>> {
+export function outboxWrite(events: CloudEvent[], options: OutboxOptions = {}): Required<Pick<Update, '$set' | '$inc'>> {
   const $set: Record<string, unknown> = {};
   for (const event of events) {
-    const entry: OutboxEntry = { seq: nextSeq(), event };
+    const entry: OutboxEntry = { seq: nextSeq(), event, ...(options.countsFromDocument ? { countsFromDocument: true } : {}) };
     $set[`outbox.${event.id}`] = entry;
   }
   return { $set, $inc: { outboxCount: events.length } };
@@ -38,9 +47,9 @@ export function outboxOnInsert(events: CloudEvent[]): { outbox: Record<string, O
 }
 
 /** Merges outbox writes into an update that also changes the document. */
-export function withOutbox(update: Update, events: CloudEvent[]): Update {
+export function withOutbox(update: Update, events: CloudEvent[], options: OutboxOptions = {}): Update {
   if (events.length === 0) return update;
-  const write = outboxWrite(events);
+  const write = outboxWrite(events, options);
   return {
     ...update,
     $set: { ...update.$set, ...write.$set },

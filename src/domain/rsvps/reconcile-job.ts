@@ -1,0 +1,53 @@
+import type { KeyValueStore } from '../../datasources/cache.js';
+import type { EventRepository } from '../../datasources/event-repository.js';
+import type { Logger } from '../../logger.js';
+import type { RsvpLedger } from './rsvp-ledger.js';
+
+/**
+ * Periodically repairs counts of events whose answers changed recently. One instance
+ * runs a pass at a time (a lease in the key-value store); a pass looks back two
+ * intervals so a missed pass is covered by the next.
+ */
+export class ReconcileJob {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly events: EventRepository,
+    private readonly ledger: RsvpLedger,
+    private readonly kv: KeyValueStore,
+    private readonly logger: Logger,
+    private readonly intervalSeconds: number,
+  ) {}
+
+  start() {
+    this.timer = setInterval(() => {
+      this.running ??= this.runOnce().finally(() => (this.running = undefined));
+    }, this.intervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async stop() {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Reconciles events answered since `since` (all events when null); returns how many were repaired. */
+  async runOnce(since: Date | null = new Date(Date.now() - 2 * this.intervalSeconds * 1000)) {
+    const lease = await this.kv.setIfAbsent('reconcile-lease', String(process.pid), Math.max(10, this.intervalSeconds / 2));
+    if (!lease) return { checked: 0, repaired: 0 };
+    try {
+      let checked = 0;
+      let repaired = 0;
+      for await (const eventId of this.events.idsAnsweredSince(since)) {
+        checked += 1;
+        if (await this.ledger.reconcile(eventId)) repaired += 1;
+        if (checked % 500 === 0) this.logger.info({ checked, repaired }, 'reconcile: progress');
+      }
+      this.logger.info({ checked, repaired }, 'reconcile: pass done');
+      return { checked, repaired };
+    } finally {
+      await this.kv.delete('reconcile-lease');
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { EventEmitter, on } from 'node:events';
+import type { EventStatsChange } from '../domain/rsvps/model.js';
+
+interface Throttle {
+  lastSentAt: number;
+  latest: EventStatsChange | null;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * Live answer counts per event for the subscribers of this instance.
+ *
+ * Under a burst, changes of one event are coalesced: at most `maxPerSecond` go out,
+ * the latest counts replace older pending ones, and the last change of a burst is
+ * always delivered (trailing edge), so screens settle on the exact final counts.
+ */
+export class LiveStats {
+  private readonly emitter = new EventEmitter();
+  private readonly throttles = new Map<string, Throttle>();
+  private readonly intervalMs: number;
+
+  constructor(maxPerSecond: number) {
+    this.intervalMs = 1000 / maxPerSecond;
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish(change: EventStatsChange) {
+    const key = change.eventId;
+    let throttle = this.throttles.get(key);
+    if (!throttle) {
+      throttle = { lastSentAt: 0, latest: null, timer: null };
+      this.throttles.set(key, throttle);
+    }
+    // Counts are absolute: an older reading than the one pending is stale.
+    if (throttle.latest && throttle.latest.at > change.at) return;
+    throttle.latest = change;
+    if (throttle.timer) return;
+    const wait = throttle.lastSentAt + this.intervalMs - Date.now();
+    if (wait <= 0) this.flush(key, throttle);
+    else {
+      throttle.timer = setTimeout(() => this.flush(key, throttle), wait);
+      throttle.timer.unref();
+    }
+  }
+
+  private flush(key: string, throttle: Throttle) {
+    throttle.timer = null;
+    const change = throttle.latest;
+    throttle.latest = null;
+    if (!change) return;
+    throttle.lastSentAt = Date.now();
+    this.emitter.emit(key, change);
+    if (this.emitter.listenerCount(key) === 0) this.throttles.delete(key);
+  }
+
+  subscriberCount(eventId: string): number {
+    return this.emitter.listenerCount(eventId);
+  }
+
+  /** Changes of one event from now on; `return()` (the client unsubscribing) detaches at once. */
+  subscribe(eventId: string): AsyncIterableIterator<EventStatsChange> {
+    const inner = on(this.emitter, eventId) as AsyncIterableIterator<[EventStatsChange]>;
+    const iterator: AsyncIterableIterator<EventStatsChange> = {
+      next: async () => {
+        const result = await inner.next();
+        return result.done ? { done: true, value: undefined } : { done: false, value: result.value[0] };
+      },
+      return: async () => {
+        await inner.return?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  close() {
+    for (const throttle of this.throttles.values()) if (throttle.timer) clearTimeout(throttle.timer);
+    this.throttles.clear();
+    this.emitter.removeAllListeners();
+  }
+}

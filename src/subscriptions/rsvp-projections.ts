@@ -1,0 +1,58 @@
+import type { MessageBus, Subscription } from '../datasources/message-bus.js';
+import type { SocialGraph } from '../datasources/social-graph.js';
+import type { Logger } from '../logger.js';
+import { TOPICS, type CloudEvent } from '../domain/messaging/cloud-event.js';
+import type { RsvpCounts, RsvpStatus } from '../domain/rsvps/model.js';
+import type { LiveStats } from './live-stats.js';
+
+export interface RsvpEventData {
+  eventId: string;
+  userId: string | null;
+  previousStatus: RsvpStatus | null;
+  status: RsvpStatus | null;
+  counts: RsvpCounts | null;
+}
+
+function rsvpEventOf(value: string): CloudEvent<RsvpEventData> | null {
+  try {
+    const event = JSON.parse(value) as CloudEvent<RsvpEventData>;
+    return event.type === 'event.rsvp' && typeof event.data?.eventId === 'string' ? event : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Feeds live counts from Kafka. Each instance reads in a consumer group of its own
+ * (a stable id per instance), so every instance sees every answer, wherever it was made.
+ */
+export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId: string, logger: Logger): Promise<Subscription> {
+  return bus.subscribe({
+    groupId: `events-subgraph-live-${instanceId}`,
+    topics: [TOPICS.events],
+    fromBeginning: false,
+    handle: async (message) => {
+      const event = rsvpEventOf(message.value);
+      if (!event?.data.counts) return;
+      live.publish({ eventId: event.data.eventId, counts: event.data.counts, at: new Date(event.time) });
+      logger.trace({ eventId: event.data.eventId }, 'live: counts received');
+    },
+  });
+}
+
+/**
+ * Keeps `(:User)-[:RSVP {status, at}]->(:Event)` in the graph. One group for all
+ * instances; setting the relation is idempotent, so a redelivered message is harmless.
+ */
+export function startRsvpGraphProjection(bus: MessageBus, graph: SocialGraph): Promise<Subscription> {
+  return bus.subscribe({
+    groupId: 'events-subgraph-rsvp-graph',
+    topics: [TOPICS.events],
+    fromBeginning: true,
+    handle: async (message) => {
+      const event = rsvpEventOf(message.value);
+      if (!event?.data.userId) return;
+      await graph.setRsvp(event.data.userId, event.data.eventId, event.data.status, new Date(event.time));
+    },
+  });
+}

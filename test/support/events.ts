@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { eventInput, type TestApp } from './app.js';
+
+/** Seed builders over the public API, so tests read as the product is used. */
+export async function createEvent(app: TestApp, host: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const result = await app.gql<{ createEvent: { id: string } }>(
+    'mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }',
+    { input: eventInput(overrides) },
+    host,
+  );
+  assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+  return result.data!.createEvent.id;
+}
+
+export interface RsvpView {
+  status: string;
+  waitlisted: boolean;
+  waitlistPosition: number | null;
+}
+
+export async function answer(app: TestApp, eventId: string, userId: string, status: string) {
+  return app.gql<{ rsvp: RsvpView }>(
+    'mutation($e: ID!, $s: RsvpStatus!) { rsvp(eventId: $e, status: $s) { status waitlisted waitlistPosition } }',
+    { e: eventId, s: status },
+    userId,
+  );
+}
+
+export async function statsOf(app: TestApp, eventId: string, viewer?: string) {
+  const result = await app.gql<{ event: { stats: Record<string, number> } | null }>(
+    'query($id: ID!) { event(id: $id) { stats { going interested maybe notGoing waitlisted } } }',
+    { id: eventId },
+    viewer,
+  );
+  return result.data?.event?.stats;
+}
