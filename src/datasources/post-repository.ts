@@ -1,0 +1,202 @@
+import type { PagePosition } from '../domain/pagination.js';
+import { encodeCursor } from '../domain/pagination.js';
+import { encodeCommentCursor, type CommentPosition } from '../domain/posts/comment-cursor.js';
+import type { CommentPage, CommentRecord, PostPage, PostRecord, Reaction, ReactionRecord } from '../domain/posts/model.js';
+import type { DocumentCollection, DocumentStore, Filter, Update } from './documents.js';
+
+export const POSTS = 'posts';
+export const POST_COMMENTS = 'post_comments';
+export const POST_REACTIONS = 'post_reactions';
+
+/** The first comments of one post, as asked for by one field of a request. */
+export interface CommentPreviewRequest {
+  post: PostRecord;
+  first: number;
+}
+
+const commentCursor = (comment: CommentRecord) => encodeCommentCursor({ seq: comment.seq, id: comment._id });
+
+function commentPage(rows: CommentRecord[], first: number, count: number): CommentPage {
+  return {
+    items: rows.slice(0, first),
+    hasNextPage: rows.length > first,
+    cursorOf: commentCursor,
+    count: () => Promise.resolve(count),
+  };
+}
+
+/** Posts, their comments and reactions: three collections, each written one document at a time by `_id`. */
+export class PostRepository {
+  private readonly posts: DocumentCollection<PostRecord>;
+  private readonly comments: DocumentCollection<CommentRecord>;
+  private readonly reactions: DocumentCollection<ReactionRecord>;
+
+  constructor(store: DocumentStore) {
+    this.posts = store.collection<PostRecord>(POSTS);
+    this.comments = store.collection<CommentRecord>(POST_COMMENTS);
+    this.reactions = store.collection<ReactionRecord>(POST_REACTIONS);
+  }
+
+  async ensureIndexes() {
+    await Promise.all([
+      this.posts.createIndexes([
+        { key: { eventId: 1, createdAt: -1, _id: -1 }, name: 'event_createdAt' },
+        { key: { authorId: 1 }, name: 'author' },
+        { key: { outboxCount: 1 }, name: 'outboxCount' },
+      ]),
+      this.comments.createIndexes([
+        { key: { postId: 1, seq: 1, _id: 1 }, name: 'post_seq' },
+        { key: { authorId: 1 }, name: 'author' },
+      ]),
+      this.reactions.createIndexes([
+        { key: { postId: 1 }, name: 'post' },
+        { key: { userId: 1 }, name: 'user' },
+      ]),
+    ]);
+  }
+
+  // Posts
+
+  /** Live posts in the order of `ids`, null where missing; one round trip. */
+  async findByIds(ids: readonly string[]): Promise<(PostRecord | null)[]> {
+    const found = await this.posts.find({ _id: { $in: [...ids] }, deleted: false });
+    const byId = new Map(found.map((post) => [post._id, post]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  findById(id: string): Promise<PostRecord | null> {
+    return this.posts.findOne({ _id: id, deleted: false });
+  }
+
+  /** One page of an event's posts, newest first in (createdAt, id) order; one round trip, plus one for totalCount when asked. */
+  async page(eventId: string, first: number, position: PagePosition | null): Promise<PostPage> {
+    const base: Filter = { eventId, deleted: false };
+    const filter = position
+      ? {
+          ...base,
+          $or: [{ createdAt: { $lt: position.time } }, { createdAt: position.time, _id: { $lt: position.id } }],
+        }
+      : base;
+    const rows = await this.posts.find(filter, { sort: { createdAt: -1, _id: -1 }, limit: first + 1 });
+    return {
+      items: rows.slice(0, first),
+      hasNextPage: rows.length > first,
+      cursorOf: (post) => encodeCursor({ time: post.createdAt, id: post._id }),
+      count: () => this.posts.count(base),
+    };
+  }
+
+  insert(post: PostRecord): Promise<void> {
+    return this.posts.insertOne(post);
+  }
+
+  /** Applies `update` to the live post when it still matches `conditions`; null otherwise. */
+  update(id: string, update: Update, conditions: Filter = {}): Promise<PostRecord | null> {
+    return this.posts.findOneAndUpdate({ _id: id, deleted: false, ...conditions }, update);
+  }
+
+  /**
+   * Removes a post marked deleted once nothing is pending in its outbox; otherwise the
+   * relay removes it after publishing (so a deletion never swallows `event.post.created`).
+   */
+  async removeIfFlushed(id: string): Promise<void> {
+    await this.posts.deleteOne({ _id: id, deleted: true, outboxCount: 0 });
+  }
+
+  // Comments
+
+  findComment(id: string): Promise<CommentRecord | null> {
+    return this.comments.findOne({ _id: id });
+  }
+
+  insertComment(comment: CommentRecord): Promise<void> {
+    return this.comments.insertOne(comment);
+  }
+
+  /** 1 when this call removed the comment, 0 when it was gone already. */
+  deleteComment(id: string): Promise<number> {
+    return this.comments.deleteOne({ _id: id });
+  }
+
+  /** Every comment of one post: one indexed `deleteMany`, bounded by the post. */
+  deleteCommentsOf(postId: string): Promise<number> {
+    return this.comments.deleteMany({ postId });
+  }
+
+  /** A page of one post's comments after `position`, oldest first; one round trip. */
+  async commentPage(post: PostRecord, first: number, position: CommentPosition | null): Promise<CommentPage> {
+    const filter: Filter = position
+      ? { postId: post._id, $or: [{ seq: { $gt: position.seq } }, { seq: position.seq, _id: { $gt: position.id } }] }
+      : { postId: post._id };
+    const rows = await this.comments.find(filter, { sort: { seq: 1, _id: 1 }, limit: first + 1 });
+    return commentPage(rows, first, post.commentCount);
+  }
+
+  /**
+   * The first page of comments of many posts in one round trip (a per-request DataLoader
+   * batches `Post.comments` through here).
+   *
+   * Comments carry a per-post `seq`; a post's first `first + 1` live comments all have
+   * `seq <= first + 1 + (commentSeq - commentCount)`, because at most
+   * `commentSeq - commentCount` numbers lost their comment. So one `$or` of per-post index
+   * ranges fetches at most about `first + 1` comments per post, however long the thread is
+   * (a plain `postId $in` would read every comment of every post on the page). Chosen over
+   * a denormalised "latest comments" array on the post, which would need `$push`/`$slice`
+   * and `$pull` (only partly supported on FerretDB) and a second copy to keep right across
+   * deletes without transactions.
+   */
+  async firstComments(requests: readonly CommentPreviewRequest[]): Promise<CommentPage[]> {
+    const withComments = requests.filter((request) => request.post.commentCount > 0);
+    const bound = (request: CommentPreviewRequest) =>
+      request.first + 1 + Math.max(0, request.post.commentSeq - request.post.commentCount);
+    const rows =
+      withComments.length === 0
+        ? []
+        : await this.comments.find(
+            { $or: withComments.map((request) => ({ postId: request.post._id, seq: { $lte: bound(request) } })) },
+            // The limit sizes the reply to hold every match at once (no getMore round trip).
+            { sort: { postId: 1, seq: 1, _id: 1 }, limit: withComments.reduce((sum, request) => sum + bound(request), 0) },
+          );
+    const byPost = new Map<string, CommentRecord[]>();
+    for (const row of rows) {
+      const list = byPost.get(row.postId);
+      if (list) list.push(row);
+      else byPost.set(row.postId, [row]);
+    }
+    return requests.map((request) => commentPage(byPost.get(request.post._id) ?? [], request.first, request.post.commentCount));
+  }
+
+  // Reactions
+
+  /** Reactions in the order of `ids`, null where missing; one round trip. */
+  async reactionsByIds(ids: readonly string[]): Promise<(ReactionRecord | null)[]> {
+    const found = await this.reactions.find({ _id: { $in: [...ids] } });
+    const byId = new Map(found.map((reaction) => [reaction._id, reaction]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  findReaction(id: string): Promise<ReactionRecord | null> {
+    return this.reactions.findOne({ _id: id });
+  }
+
+  /** @throws DuplicateKeyError when this person reacted meanwhile */
+  insertReaction(reaction: ReactionRecord): Promise<void> {
+    return this.reactions.insertOne(reaction);
+  }
+
+  /** Changes a reaction only if it is still `from`; false when it changed meanwhile. */
+  async changeReaction(id: string, from: Reaction, to: Reaction, at: Date): Promise<boolean> {
+    const result = await this.reactions.updateOne({ _id: id, reaction: from }, { $set: { reaction: to, updatedAt: at } });
+    return result.matched === 1;
+  }
+
+  /** Removes a reaction only if it is still `from`; false when it changed meanwhile. */
+  async removeReaction(id: string, from: Reaction): Promise<boolean> {
+    return (await this.reactions.deleteOne({ _id: id, reaction: from })) === 1;
+  }
+
+  /** Every reaction to one post: one indexed `deleteMany`, bounded by the post. */
+  deleteReactionsOf(postId: string): Promise<number> {
+    return this.reactions.deleteMany({ postId });
+  }
+}
