@@ -26,6 +26,7 @@ import { OutboxRelay } from './domain/messaging/outbox-relay.js';
 import { createConsumers, type Consumers } from './consumers/consumers.js';
 import { UserRepository } from './datasources/user-repository.js';
 import { coHostCleanup } from './domain/events/cohost-cleanup.js';
+import { postsCleanup } from './domain/posts/user-cleanup.js';
 import { socialGraphCleanup, UserCleanup, userReplicaCleanup } from './domain/users/user-cleanup.js';
 import type { Logger } from './logger.js';
 
@@ -125,6 +126,7 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
   const users = new UserRepository(datasources.store);
   const userCleanup = new UserCleanup(logger.child({ component: 'user-cleanup' }))
     .register(coHostCleanup({ events, relay, eventSource: config.eventSource }))
+    .register(postsCleanup(posts))
     .register(socialGraphCleanup(datasources.graph))
     .register(userReplicaCleanup(users));
   const consumers = createConsumers({ config, logger, ...datasources, users, userCleanup });

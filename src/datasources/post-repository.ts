@@ -195,6 +195,33 @@ export class PostRepository {
     return (await this.reactions.deleteOne({ _id: id, reaction: from })) === 1;
   }
 
+  // A deleted user
+
+  /** Up to `limit` of a user's reactions, for the cleanup after `user.deleted`. */
+  reactionsOfUser(userId: string, limit: number): Promise<ReactionRecord[]> {
+    return this.reactions.find({ userId }, { limit });
+  }
+
+  /** Up to `limit` posts (live or not) still naming `userId` as author. */
+  postsByAuthor(userId: string, limit: number): Promise<PostRecord[]> {
+    return this.posts.find({ authorId: userId }, { limit });
+  }
+
+  /** Clears the author of one post by `_id` (posts also take `$inc`s, so never through updateMany). */
+  async anonymisePost(id: string, userId: string): Promise<boolean> {
+    return (await this.posts.updateOne({ _id: id, authorId: userId }, { $set: { authorId: null } })).matched === 1;
+  }
+
+  /** Clears the author of every comment by `userId`; comments take no counters, so one updateMany is safe. */
+  anonymiseComments(userId: string): Promise<number> {
+    return this.comments.updateMany({ authorId: userId }, { $set: { authorId: null } });
+  }
+
+  /** Moves one post's reaction counts by `$inc` on its `_id`, deleted or not. */
+  async moveReactionCounts(postId: string, inc: Record<string, number>): Promise<void> {
+    await this.posts.updateOne({ _id: postId }, { $inc: inc });
+  }
+
   /** Every reaction to one post: one indexed `deleteMany`, bounded by the post. */
   deleteReactionsOf(postId: string): Promise<number> {
     return this.reactions.deleteMany({ postId });

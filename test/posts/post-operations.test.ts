@@ -359,6 +359,33 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
       assert.equal(all.pageInfo.hasNextPage, false);
     });
 
+    it('forgets a deleted user: reactions uncounted, posts and comments kept without an author', async () => {
+      const host = uniqueUser('host');
+      const leaver = uniqueUser('leaver');
+      const stayer = uniqueUser('stayer');
+      const eventId = await createEvent(host);
+      const theirs = await post(eventId, leaver, 'Goodbye');
+      const other = await post(eventId, host, 'Hello');
+      await comment(other.id, leaver, 'bye all');
+      await app.gql(REACT, { p: other.id, r: 'LOVE' }, leaver);
+      await app.gql(REACT, { p: other.id, r: 'LOVE' }, stayer);
+      await app.gql(REACT, { p: theirs.id, r: 'SAD' }, leaver);
+
+      assert.ok(app.deps.userCleanup.stepNames.includes('posts'));
+      await app.deps.userCleanup.removeUser(leaver);
+      await app.deps.userCleanup.removeUser(leaver);
+
+      const nodes = (await list(eventId, stayer))!.posts.edges.map((edge) => edge.node);
+      assert.deepEqual(nodes.map((node) => [node.body, node.author, node.reactionCounts.total]), [
+        ['Hello', { id: host }, 1],
+        ['Goodbye', null, 0],
+      ]);
+      assert.deepEqual(nodes[0]!.reactionCounts, counts(0, 1));
+      const thread = ok(await app.gql<CommentsResult>(COMMENTS, { e: eventId }));
+      assert.deepEqual(thread.event.posts.edges[0]!.node.comments.edges.map((edge) => [edge.node.body, edge.node.author]), [['bye all', null]]);
+      assert.equal(await app.deps.store.collection('post_reactions').count({ userId: leaver }), 0);
+    });
+
     it('resolves Post entities for the router, visible ones only', async () => {
       const host = uniqueUser('host');
       const guest = uniqueUser('guest');
