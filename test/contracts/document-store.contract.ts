@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DuplicateKeyError, type DocumentStore } from '../../src/datasources/documents.js';
+import { DuplicateKeyError, type DocumentStore, type IndexSpec } from '../../src/datasources/documents.js';
 
 interface Row {
   _id: string;
@@ -55,6 +55,18 @@ export function documentStoreContract(name: string, create: () => Promise<Docume
       assert.equal(await c.count({ $or: [{ n: 1 }, { n: 3 }] }), 2);
       assert.equal(await c.count({ $and: [{ group: 'a' }, { $or: [{ n: { $gt: 2 } }, { _id: 'r1' }] }] }), 2);
       assert.equal(await c.count({ 'nested.count': 0 }), 3);
+    });
+
+    it('creates indexes idempotently, as every restart does', async () => {
+      const c = rows();
+      const indexes: IndexSpec[] = [
+        { key: { group: 1, n: 1 }, name: 'group_n' },
+        { key: { at: -1, _id: -1 }, name: 'at_id' },
+      ];
+      await c.createIndexes(indexes);
+      await c.createIndexes(indexes);
+      await c.insertOne(row(1));
+      assert.equal(await c.count({ group: 'a' }), 1);
     });
 
     it('rejects a duplicate _id and a duplicate unique key with DuplicateKeyError', async () => {

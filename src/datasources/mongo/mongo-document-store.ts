@@ -130,9 +130,17 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
 
   createIndexes(indexes: IndexSpec[]) {
     return timed(this.name, 'createIndexes', async () => {
-      if (indexes.length === 0) return;
+      // Only the missing ones: FerretDB 1.24 drops the connection when asked to create
+      // an index that already exists, which every restart would otherwise do.
+      const existing = await this.raw
+        .listIndexes()
+        .toArray()
+        .then((found) => new Set(found.map((index) => String(index.name))))
+        .catch(() => new Set<string>());
+      const missing = indexes.filter((index) => !existing.has(index.name));
+      if (missing.length === 0) return;
       await this.raw.createIndexes(
-        indexes.map((index) => ({ key: index.key, name: index.name, ...(index.unique ? { unique: true } : {}) })),
+        missing.map((index) => ({ key: index.key, name: index.name, ...(index.unique ? { unique: true } : {}) })),
       );
     });
   }

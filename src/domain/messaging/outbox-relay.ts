@@ -118,7 +118,8 @@ export class OutboxRelay {
           topic: topicOf(entry.event.type),
           key: entry.event.subject,
           value: JSON.stringify(withCounts(entry, doc)),
-          headers: { 'ce-type': entry.event.type, 'ce-id': entry.event.id },
+          // Structured mode: the whole CloudEvent is the body, so no ce-* headers.
+          headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
         })),
       );
       pending += messages.length;

@@ -50,9 +50,10 @@ export function outboxOnInsert(events: CloudEvent[]): { outbox: Record<string, O
 export function withOutbox(update: Update, events: CloudEvent[], options: OutboxOptions = {}): Update {
   if (events.length === 0) return update;
   const write = outboxWrite(events, options);
+  const outboxCount = (update.$inc?.outboxCount ?? 0) + events.length;
   return {
     ...update,
     $set: { ...update.$set, ...write.$set },
-    $inc: { ...update.$inc, ...write.$inc },
+    $inc: { ...update.$inc, outboxCount },
   };
 }

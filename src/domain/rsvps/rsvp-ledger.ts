@@ -35,15 +35,20 @@ export class RsvpLedger {
 
   constructor(private readonly deps: LedgerDeps) {}
 
-  /** Sets the user's answer; GOING beyond capacity joins the waitlist. */
+  /**
+   * Sets the user's answer; GOING beyond capacity joins the waitlist.
+   *
+   * A seat is claimed on the event before the record says GOING, and released only
+   * after the record says otherwise, so a crash between the two writes can leave a
+   * seat unused until reconciliation but never seat more people than the capacity.
+   */
   answer(eventId: string, userId: string, status: RsvpStatus): Promise<RsvpRecord> {
     const id = rsvpId(eventId, userId);
     return this.perAnswer.run(id, async () => {
       const previous = await this.deps.rsvps.findById(id);
       if (previous?.status === status) return previous;
       const now = new Date();
-      const { bucket, waitlistSeq, freedSeat } = await this.moveCounts(eventId, userId, previous, status, now);
-      const record: RsvpRecord = {
+      const record = (bucket: RsvpBucket, waitlistSeq: number | null): RsvpRecord => ({
         _id: id,
         eventId,
         userId,
@@ -55,22 +60,32 @@ export class RsvpLedger {
         checkIn: null,
         checkedInAt: null,
         checkedInBy: null,
-      };
-      await this.deps.rsvps.save(record);
+      });
+      let saved: RsvpRecord;
+      let freedSeat = false;
+      if (previous?.bucket === 'GOING') {
+        saved = record(status as RsvpBucket, null);
+        await this.deps.rsvps.save(saved);
+        ({ freedSeat } = await this.moveCounts(eventId, userId, previous, status, now));
+      } else {
+        const moved = await this.moveCounts(eventId, userId, previous, status, now);
+        saved = record(moved.bucket, moved.waitlistSeq);
+        await this.deps.rsvps.save(saved);
+      }
       rsvpsTotal.inc({ status });
       if (freedSeat) await this.promoteWaitlist(eventId);
-      return record;
+      return saved;
     });
   }
 
-  /** Removes the user's answer; a freed seat goes to the first in the waitlist. */
+  /** Removes the user's answer (record first, then counts); a freed seat goes to the first in the waitlist. */
   withdraw(eventId: string, userId: string): Promise<boolean> {
     const id = rsvpId(eventId, userId);
     return this.perAnswer.run(id, async () => {
       const previous = await this.deps.rsvps.findById(id);
       if (!previous) return false;
-      const { freedSeat } = await this.moveCounts(eventId, userId, previous, null, new Date());
       await this.deps.rsvps.delete(id);
+      const { freedSeat } = await this.moveCounts(eventId, userId, previous, null, new Date());
       if (freedSeat) await this.promoteWaitlist(eventId);
       return true;
     });
@@ -140,17 +155,15 @@ export class RsvpLedger {
         $inc: { 'stats.going': 1, 'stats.waitlisted': -1, ...(limited ? { seatsLeft: -1 } : {}) },
         $set: { rsvpChangedAt: now },
       };
-      const messages = [
-        this.rsvpEvent(eventId, next.userId, 'GOING', 'GOING', false, now, true),
-        cloudEvent(this.deps.eventSource, 'notification.event_waitlist_promoted', eventId, {
-          eventId,
-          userId: next.userId,
-          title: event.title,
-          startsAt: event.startsAt.toISOString(),
-        }, now),
-      ];
+      const counted = withOutbox(claim, [this.rsvpEvent(eventId, next.userId, 'GOING', 'GOING', false, now, true)], { countsFromDocument: true });
+      const notification = cloudEvent(this.deps.eventSource, 'notification.event_waitlist_promoted', eventId, {
+        eventId,
+        userId: next.userId,
+        title: event.title,
+        startsAt: event.startsAt.toISOString(),
+      }, now);
       const condition = limited ? { capacity: event.capacity, seatsLeft: { $gt: 0 } } : { capacity: null };
-      const claimed = await this.deps.events.update(eventId, withOutbox(claim, messages, { countsFromDocument: true }), condition);
+      const claimed = await this.deps.events.update(eventId, withOutbox(counted, [notification]), condition);
       if (!claimed) continue;
       this.deps.committed();
       if (await this.deps.rsvps.promote(next._id, now)) {
