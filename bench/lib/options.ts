@@ -1,0 +1,49 @@
+/** Benchmark knobs, all from the environment (see bench/README.md). */
+
+export interface BenchOptions {
+  /** Measured seconds per run (BENCH_DURATION). */
+  durationS: number;
+  /** Warm-up seconds before each measured run, not reported (BENCH_WARMUP). */
+  warmupS: number;
+  connections: number;
+  pipelining: number;
+  /** Section or scenario names to run (BENCH_ONLY=http,startup); empty = all. */
+  only: string[];
+  startupRuns: number;
+  /** How long the started subgraph sits idle before its RSS is read (BENCH_IDLE_WAIT_MS). */
+  idleWaitMs: number;
+  noPin: boolean;
+  /** Start the subgraph child with --cpu-prof (BENCH_PROFILE=1). */
+  profile: boolean;
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number, { min = 0, integer = false } = {}): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  return ['1', 'true', 'yes'].includes((env[name] ?? '').trim().toLowerCase());
+}
+
+export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  return {
+    durationS: number(env, 'BENCH_DURATION', 10, { min: 1 }),
+    warmupS: number(env, 'BENCH_WARMUP', 3, { min: 0 }),
+    connections: number(env, 'BENCH_CONNECTIONS', 50, { min: 1, integer: true }),
+    pipelining: number(env, 'BENCH_PIPELINING', 1, { min: 1, integer: true }),
+    only: (env.BENCH_ONLY ?? '')
+      .split(',')
+      .map((token) => token.trim())
+      .filter(Boolean),
+    startupRuns: number(env, 'BENCH_STARTUP_RUNS', 3, { min: 1, integer: true }),
+    idleWaitMs: number(env, 'BENCH_IDLE_WAIT_MS', 2_000, { min: 0, integer: true }),
+    noPin: flag(env, 'BENCH_NO_PIN'),
+    profile: flag(env, 'BENCH_PROFILE'),
+  };
+}

@@ -1,0 +1,26 @@
+/** App settings of the benchmarked subgraph (bench/subgraph-server.ts). */
+
+export const BENCH_JWT_SECRET = 'bench-only-secret-not-for-anything-else-0123456789';
+const VERY_HIGH = String(1_000_000_000);
+
+export const SUBGRAPH_BENCH_ENV: Record<string, string> = {
+  NODE_ENV: 'production',
+  ALLOW_EMBEDDED: 'true',
+  SEED_DEMO_DATA: 'true',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  INSTANCE_ID: 'bench',
+  JWT_SECRET: BENCH_JWT_SECRET,
+  RATE_LIMIT_BROWSE_PER_HOUR: VERY_HIGH,
+  RATE_LIMIT_SEARCH_PER_HOUR: VERY_HIGH,
+  RATE_LIMIT_CREATE_PER_HOUR: VERY_HIGH,
+  RATE_LIMIT_RSVP_PER_HOUR: VERY_HIGH,
+};
+
+/**
+ * Process environment of the subgraph child. NODE_ENV must be in the real environment too,
+ * not just in the app config: graphql-js and Apollo Server read process.env.NODE_ENV
+ * themselves (graphql-js picks its cheaper production `instanceOf` at load time).
+ */
+export const SUBGRAPH_PROCESS_ENV: Record<string, string> = { NODE_ENV: 'production' };

@@ -1,0 +1,365 @@
+/**
+ * HTTP throughput on the embedded twins: the subgraph against a bare node:http server that
+ * returns the very same bytes, both pinned to the server core, autocannon on the other.
+ * Add a scenario by appending to HTTP_SCENARIOS.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnChild, type Child } from '../lib/children.js';
+import { processMemoryBytes } from '../lib/cpu.js';
+import { graphql, graphqlRequest, localUrl, request, waitReady, type GraphQLRequest } from '../lib/http.js';
+import type { CapturedResponse } from '../lib/ipc.js';
+import { runLoad, type LoadResult } from '../lib/load.js';
+import { progress, warn } from '../lib/log.js';
+import { summarize, type CpuProfile, type ProfileSummary } from '../lib/profile.js';
+import { SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
+import { fmt, type Check, type Table } from '../lib/report.js';
+import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
+
+export interface HttpScenario extends NamedScenario {
+  /** Minimum subgraph/bare throughput ratio (design §6). */
+  targetRatio: number;
+  /** Builds the request; may ask the running subgraph first (e.g. for a public event id). */
+  prepare(port: number): Promise<{ request: GraphQLRequest; about: string }>;
+  /** Why a captured response is not the one meant to be measured, or null if it is fine. */
+  invalid(json: unknown): string | null;
+}
+
+/** ~10 scalar fields plus one entity reference and one loaded relation. */
+const EVENT_FIELDS = `id title description privacy status startsAt endsAt timeZone isVirtual capacity
+      host { id }
+      category { name }`;
+
+const PREFERRED_EVENT_ID = 'demo-event-07';
+
+interface EventPrivacyRow {
+  id: string;
+  privacy: string;
+}
+
+/** demo-event-07 if it is public, else the first public event (anonymous requests see public ones only). */
+async function publicEventId(port: number): Promise<string> {
+  const preferred = await graphql<{ event: EventPrivacyRow | null }>(port, 'query ($id: ID!) { event(id: $id) { id privacy } }', {
+    id: PREFERRED_EVENT_ID,
+  });
+  if (preferred.event?.privacy === 'PUBLIC') return preferred.event.id;
+  const list = await graphql<{ events: { edges: { node: EventPrivacyRow }[] } }>(port, '{ events(first: 50) { edges { node { id privacy } } } }');
+  const found = list.events.edges.find((edge) => edge.node.privacy === 'PUBLIC');
+  if (!found) throw new Error('no public demo event found; is the demo data seeded?');
+  warn(`${PREFERRED_EVENT_ID} is not public; using ${found.node.id}`);
+  return found.node.id;
+}
+
+function dataOf(json: unknown): Record<string, unknown> | null {
+  if (typeof json !== 'object' || json === null) return null;
+  const { data, errors } = json as { data?: Record<string, unknown> | null; errors?: unknown[] };
+  if (errors?.length) return null;
+  return data ?? null;
+}
+
+export const HTTP_SCENARIOS: HttpScenario[] = [
+  {
+    name: 'event-by-id',
+    title: 'event(id)',
+    targetRatio: 0.5,
+    async prepare(port) {
+      const id = await publicEventId(port);
+      const query = `query BenchEvent($id: ID!) {\n  event(id: $id) {\n      ${EVENT_FIELDS}\n  }\n}`;
+      return { request: graphqlRequest(query, { id }), about: `anonymous, id ${id}` };
+    },
+    invalid(json) {
+      const event = dataOf(json)?.event as { id?: string } | null | undefined;
+      return event?.id ? null : `expected an event, got ${JSON.stringify(json).slice(0, 300)}`;
+    },
+  },
+  {
+    name: 'events-first-20',
+    title: 'events(first: 20)',
+    targetRatio: 0.3,
+    async prepare() {
+      const query = `query BenchEvents {\n  events(first: 20) {\n    edges {\n      node {\n      ${EVENT_FIELDS}\n      }\n    }\n  }\n}`;
+      return { request: graphqlRequest(query), about: 'anonymous, no filter' };
+    },
+    invalid(json) {
+      const edges = (dataOf(json)?.events as { edges?: unknown[] } | undefined)?.edges;
+      if (!edges) return `expected events, got ${JSON.stringify(json).slice(0, 300)}`;
+      return edges.length === 20 ? null : `expected 20 edges, got ${edges.length}`;
+    },
+  },
+];
+
+interface Prepared {
+  scenario: HttpScenario;
+  request: GraphQLRequest;
+  about: string;
+  captured: CapturedResponse;
+  body: Buffer;
+}
+
+export interface HttpScenarioResult {
+  name: string;
+  title: string;
+  about: string;
+  responseBodyBytes: number;
+  subgraph: LoadResult;
+  bare: LoadResult;
+  /** subgraph req/s ÷ bare req/s: the design's measure. */
+  ratio: number;
+  /**
+   * Requests per CPU-second of the server process, subgraph ÷ bare: less sensitive to other
+   * work on the machine taking CPU from the server core (null when CPU was not measured).
+   */
+  perCpuRatio: number | null;
+  targetRatio: number;
+  pass: boolean;
+  /** Did the subgraph still return the captured bytes after the load run? */
+  sameBytesAfterLoad: boolean;
+  /** The subgraph's CPU profile of the measured run (BENCH_PROFILE=1). */
+  profile?: { file: string; summary: ProfileSummary };
+}
+
+/** Headers that describe the connection, not the response; node:http sets its own. */
+const HOP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+async function capture(port: number, scenario: HttpScenario): Promise<Prepared> {
+  const { request: req, about } = await scenario.prepare(port);
+  const response = await request(localUrl(port, req.path), req);
+  const text = response.body.toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${scenario.title}: the subgraph answered ${response.status} with non-JSON: ${text.slice(0, 300)}`);
+  }
+  const problem = response.status === 200 ? scenario.invalid(json) : `HTTP ${response.status}: ${text.slice(0, 300)}`;
+  if (problem) throw new Error(`${scenario.title}: ${problem}`);
+  const headers = Object.fromEntries(Object.entries(response.headers).filter(([key]) => !HOP_HEADERS.has(key)));
+  progress('captured subgraph response', { scenario: scenario.name, about, bytes: response.body.length, headers });
+  return {
+    scenario,
+    request: req,
+    about,
+    body: response.body,
+    captured: { path: `/${scenario.name}`, status: response.status, headers, bodyBase64: response.body.toString('base64') },
+  };
+}
+
+async function sameBytes(port: number, req: GraphQLRequest, expected: Buffer): Promise<boolean> {
+  const response = await request(localUrl(port, req.path), req);
+  return response.status === 200 && response.body.equals(expected);
+}
+
+interface Measured {
+  result: LoadResult;
+  /** Set when BENCH_PROFILE is on and this was the subgraph. */
+  profile?: { file: string; summary: ProfileSummary };
+}
+
+async function measure(
+  label: 'subgraph' | 'bare',
+  scenario: HttpScenario,
+  port: number,
+  req: GraphQLRequest,
+  child: Child,
+  ctx: SectionContext,
+): Promise<Measured> {
+  const settings = { connections: ctx.options.connections, pipelining: ctx.options.pipelining };
+  if (ctx.options.warmupS > 0) {
+    progress('warm-up', { scenario: scenario.name, server: label, seconds: ctx.options.warmupS });
+    await runLoad(port, req, ctx.options.warmupS, settings, child.pid, ctx.pinning);
+  }
+  const profiling = ctx.options.profile && label === 'subgraph';
+  if (profiling) {
+    child.send({ type: 'profile-start' });
+    await child.waitFor('profile-started', 10_000);
+  }
+  progress('measuring', { scenario: scenario.name, server: label, seconds: ctx.options.durationS, profiling, ...settings });
+  const result = await runLoad(port, req, ctx.options.durationS, settings, child.pid, ctx.pinning);
+  progress('measured', {
+    scenario: scenario.name,
+    server: label,
+    rps: Math.round(result.requestsPerSecond),
+    p50: result.latencyP50Ms,
+    p99: result.latencyP99Ms,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    serverCpuPct: result.serverCpuPct === null ? null : Math.round(result.serverCpuPct),
+    loadCpuPct: Math.round(result.loadCpuPct),
+    othersOnServerCpuPct: result.othersOnServerCpuPct === null ? null : Math.round(result.othersOnServerCpuPct),
+    othersOnLoadCpuPct: result.othersOnLoadCpuPct === null ? null : Math.round(result.othersOnLoadCpuPct),
+  });
+  if (!profiling) return { result };
+  const dir = join(ctx.root, 'bench', 'results', 'profiles');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${scenario.name}.cpuprofile`);
+  child.send({ type: 'profile-stop', file });
+  await child.waitFor('profile-written', 60_000);
+  const summary = summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, ctx.root);
+  progress('profile written', { scenario: scenario.name, file: relative(ctx.root, file) });
+  return { result, profile: { file: relative(ctx.root, file), summary } };
+}
+
+async function runHttp(selected: HttpScenario[], ctx: SectionContext): Promise<SectionResult> {
+  const { root, pinning, options } = ctx;
+  const subgraph = spawnChild({
+    name: 'subgraph',
+    script: 'bench/subgraph-server.ts',
+    cwd: root,
+    pinning,
+    env: SUBGRAPH_PROCESS_ENV,
+  });
+  let bare: Child | undefined;
+  try {
+    const subgraphPort = await subgraph.listening(60_000);
+    await waitReady(subgraphPort, 30_000);
+    const prepared: Prepared[] = [];
+    for (const scenario of selected) prepared.push(await capture(subgraphPort, scenario));
+
+    bare = spawnChild({ name: 'bare', script: 'bench/bare-server.ts', cwd: root, pinning });
+    await bare.waitFor('awaiting-responses', 30_000);
+    bare.send({ type: 'responses', responses: prepared.map((p) => p.captured) });
+    const barePort = await bare.listening(30_000);
+    for (const p of prepared) {
+      const bareReq = { ...p.request, path: p.captured.path };
+      if (!(await sameBytes(barePort, bareReq, p.body))) throw new Error(`bare server does not return the captured bytes for ${p.scenario.name}`);
+    }
+
+    const results: HttpScenarioResult[] = [];
+    for (const p of prepared) {
+      const bareReq = { ...p.request, path: p.captured.path };
+      const { result: sub, profile } = await measure('subgraph', p.scenario, subgraphPort, p.request, subgraph, ctx);
+      const same = await sameBytes(subgraphPort, p.request, p.body);
+      if (!same) warn('the subgraph no longer returns the captured bytes after the load run', { scenario: p.scenario.name });
+      const { result: base } = await measure('bare', p.scenario, barePort, bareReq, bare, ctx);
+      const ratio = sub.requestsPerSecond / base.requestsPerSecond;
+      const subPerCpu = perCpuSecond(sub);
+      const basePerCpu = perCpuSecond(base);
+      results.push({
+        name: p.scenario.name,
+        title: p.scenario.title,
+        about: p.about,
+        responseBodyBytes: p.body.length,
+        subgraph: sub,
+        bare: base,
+        ratio,
+        perCpuRatio: subPerCpu !== null && basePerCpu !== null ? subPerCpu / basePerCpu : null,
+        targetRatio: p.scenario.targetRatio,
+        pass: ratio >= p.scenario.targetRatio,
+        sameBytesAfterLoad: same,
+        ...(profile ? { profile } : {}),
+      });
+    }
+    const memoryAfterLoad = processMemoryBytes(subgraph.pid);
+    return report(results, memoryAfterLoad, ctx);
+  } finally {
+    await Promise.all([subgraph.stop(), bare?.stop()]);
+  }
+}
+
+const PROFILE_TOP = 10;
+
+/** Requests served per CPU-second the server process used. */
+function perCpuSecond(m: LoadResult): number | null {
+  return m.serverCpuPct !== null && m.serverCpuPct > 0 ? m.requestsPerSecond / (m.serverCpuPct / 100) : null;
+}
+
+function othersCell(m: LoadResult): string {
+  if (m.othersOnServerCpuPct === null || m.othersOnLoadCpuPct === null) return '-';
+  return `${Math.round(m.othersOnServerCpuPct)} / ${Math.round(m.othersOnLoadCpuPct)} %`;
+}
+
+function profileTable(r: HttpScenarioResult): Table | null {
+  if (!r.profile) return null;
+  const { summary, file } = r.profile;
+  const rows = summary.functions.slice(0, PROFILE_TOP).map((e, i) => [String(i + 1), e.name, `${e.selfMs.toFixed(0)} ms`, fmt.pct(e.share)]);
+  const packages = summary.packages
+    .slice(0, 8)
+    .map((e) => `${e.name} ${fmt.pct(e.share)}`)
+    .join(', ');
+  return {
+    title: `Subgraph CPU profile, ${r.title}: top ${PROFILE_TOP} functions by self time`,
+    headers: ['#', 'function', 'self', 'of busy'],
+    rows,
+    numeric: [0, 2, 3],
+    notes: [
+      `${summary.busyMs.toFixed(0)} ms busy of ${summary.totalMs.toFixed(0)} ms sampled (${summary.profilerMs.toFixed(0)} ms in the profiler itself, left out); profile in ${file} (npx tsx bench/profile-top.ts ${file} 30)`,
+      `by package: ${packages}`,
+      'throughput of a profiled run is lowered by the profiler itself',
+    ],
+  };
+}
+
+function report(results: HttpScenarioResult[], memoryAfterLoad: { rss: number; peak: number } | null, ctx: SectionContext): SectionResult {
+  const notes: string[] = [];
+  const rows: string[][] = [];
+  for (const r of results) {
+    for (const [server, m] of [['subgraph', r.subgraph], ['bare node:http', r.bare]] as const) {
+      rows.push([
+        r.title,
+        server,
+        fmt.int(m.requestsPerSecond),
+        fmt.ms(m.latencyP50Ms),
+        fmt.ms(m.latencyP99Ms),
+        m.serverCpuPct === null ? '-' : `${Math.round(m.serverCpuPct)} %`,
+        `${Math.round(m.loadCpuPct)} %`,
+        othersCell(m),
+        `${m.non2xx}/${m.errors}`,
+        fmt.int(perCpuSecond(m) ?? NaN),
+        server === 'subgraph' ? fmt.pct(r.ratio) : '',
+        server === 'subgraph' ? fmt.pct(r.perCpuRatio ?? NaN) : '',
+      ]);
+      if (m.non2xx > 0 || m.errors > 0) notes.push(`${r.title} ${server}: ${m.non2xx} non-2xx responses, ${m.errors} errors (${m.timeouts} timeouts)`);
+      if (m.loadCpuPct > 90) notes.push(`${r.title} ${server}: the load generator used ${Math.round(m.loadCpuPct)} % of its core; it may be the bottleneck`);
+      if ((m.othersOnServerCpuPct ?? 0) > 15 || (m.othersOnLoadCpuPct ?? 0) > 15) {
+        notes.push(`${r.title} ${server}: other work took ${othersCell(m)} of the server / load-generator cores; this row is noisy`);
+      }
+    }
+    notes.push(`${r.title}: ${r.about}; response body ${r.responseBodyBytes} bytes${r.sameBytesAfterLoad ? '' : '; the subgraph returned DIFFERENT bytes after the run'}`);
+  }
+  if (memoryAfterLoad) notes.push(`subgraph RSS after the load runs ${fmt.mb(memoryAfterLoad.rss)} (peak ${fmt.mb(memoryAfterLoad.peak)})`);
+  notes.push(
+    `${ctx.options.connections} connections, pipelining ${ctx.options.pipelining}, ${ctx.options.warmupS} s warm-up + ${ctx.options.durationS} s measured per row; ` +
+      (ctx.pinning.pinned ? (ctx.pinning.note ?? 'pinned') : `UNPINNED: ${ctx.pinning.note}`),
+  );
+  notes.push(
+    '"ratio req/s" (subgraph ÷ bare throughput) is the design\'s measure and decides PASS/MISS; "ratio req/CPU-s" compares requests per CPU-second ' +
+      'of the server process instead, which holds up better when other work takes CPU from the pinned cores',
+  );
+  notes.push('"others on cores": CPU used on the server / load-generator core by anything but the process measured (other processes, the idle sibling server, the kernel)');
+  const table: Table = {
+    title: 'HTTP throughput (embedded twins, demo data)',
+    headers: ['scenario', 'server', 'req/s', 'p50', 'p99', 'server CPU', 'loadgen CPU', 'others on cores', 'non2xx/err', 'req/CPU-s', 'ratio req/s', 'ratio req/CPU-s'],
+    rows,
+    numeric: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+    notes,
+  };
+  const checks: Check[] = results.map((r) => ({
+    name: `${r.title} subgraph/bare throughput`,
+    measured: fmt.pct(r.ratio),
+    target: `≥ ${fmt.pct(r.targetRatio).replace('.0 ', ' ')}`,
+    pass: r.pass,
+    ...(r.perCpuRatio !== null ? { note: `per CPU-second: ${fmt.pct(r.perCpuRatio)}` } : {}),
+  }));
+  const profiles = results.map(profileTable).filter((t): t is Table => t !== null);
+  // Keep the JSON readable: the top of each profile, not every function.
+  const data = results.map((r) =>
+    r.profile
+      ? {
+          ...r,
+          profile: {
+            file: r.profile.file,
+            summary: { ...r.profile.summary, functions: r.profile.summary.functions.slice(0, 40), inclusive: r.profile.summary.inclusive.slice(0, 40) },
+          },
+        }
+      : r,
+  );
+  return { tables: [table, ...profiles], checks, data: { scenarios: data, subgraphMemoryAfterLoad: memoryAfterLoad } };
+}
+
+export const httpSection: Section<HttpScenario> = {
+  name: 'http',
+  description: 'GraphQL over HTTP on the embedded twins vs a bare node:http server returning the same bytes',
+  needsRealServers: false,
+  scenarios: HTTP_SCENARIOS,
+  run: runHttp,
+};
