@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { killAllChildrenSync, stopAllChildren } from './lib/children.js';
+import { closeChildren, killAllChildrenSync, stopAllChildren } from './lib/children.js';
 import { loadAverage, pinSelf } from './lib/cpu.js';
 import { errorText, progress, warn } from './lib/log.js';
 import { readOptions, type BenchOptions } from './lib/options.js';
@@ -85,6 +85,7 @@ async function main(): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
+    closeChildren();
     warn(`received ${signal}; stopping the children`);
     const bounded = Promise.race([
       Promise.allSettled([stopAllChildren(), real?.stop()]),
@@ -109,6 +110,7 @@ async function main(): Promise<number> {
     const needsReal = selected.some((s) => s.section.needsRealServers && s.scenarios.length > 0);
     if (needsReal) real = await startRealServers();
     for (const { section, scenarios } of selected) {
+      if (interrupted) break;
       if (scenarios.length === 0) {
         if (options.only.includes(section.name)) warn(`section ${section.name} has no scenarios yet`);
         continue;

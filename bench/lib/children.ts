@@ -26,6 +26,8 @@ export interface Child {
 }
 
 const live = new Set<Child>();
+/** Set once we are shutting down (signal): no new children from then on. */
+let closed = false;
 
 export interface SpawnOptions {
   name: string;
@@ -39,6 +41,7 @@ export interface SpawnOptions {
 }
 
 export function spawnChild(options: SpawnOptions): Child {
+  if (closed) throw new Error(`not starting ${options.name}: the benchmark is shutting down`);
   const argv = [process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', options.script];
   const { command, args } = pinnedCommand(options.pinning, argv);
   const spawnedAt = performance.now();
@@ -129,6 +132,11 @@ export function spawnChild(options: SpawnOptions): Child {
   live.add(child);
   progress('child started', { child: options.name, pid, pinnedTo: options.pinning.serverCpu });
   return child;
+}
+
+/** Refuses new children from now on (interrupted). */
+export function closeChildren(): void {
+  closed = true;
 }
 
 /** Stops every child still running. */
