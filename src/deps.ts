@@ -110,6 +110,7 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
   await datasources.bus.ensureTopics([TOPICS.events, TOPICS.notifications]);
   const relay = new OutboxRelay(datasources.store, datasources.bus, logger.child({ component: 'outbox' }), {
     collections: [EVENTS, POSTS],
+    lease: { kv: datasources.kv, holderId: config.instanceId, ttlSeconds: 10 },
     pollIntervalMs: config.outboxPollMs,
     batchSize: 200,
     maxBackoffMs: 5_000,

@@ -193,10 +193,12 @@ export type EventStats = {
 /** Live answer counts of one event. */
 export type EventStatsChange = {
   __typename?: 'EventStatsChange';
-  /** When the counts were read. */
+  /** When the change that produced these counts was made. */
   at: Scalars['DateTime']['output'];
   counts: RsvpCounts;
   eventId: Scalars['ID']['output'];
+  /** Grows with every change; a client keeps the reading with the highest version. */
+  version: Scalars['Int']['output'];
 };
 
 export type EventStatus =
@@ -843,6 +845,7 @@ export type EventStatsChangeResolvers<ContextType = RequestContext, ParentType e
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   counts?: Resolver<ResolversTypes['RsvpCounts'], ParentType, ContextType>;
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type LocationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Location'] = ResolversParentTypes['Location']> = ResolversObject<{

@@ -58,6 +58,7 @@ export function demoEvents(count = 50, now = new Date()): EventRecord[] {
       capacity,
       seatsLeft: capacity,
       waitlistSeq: 0,
+      countsVersion: 0,
       rsvpChangedAt: null,
       price: i % 5 === 0 ? { amountMinor: 1500, currency: 'EUR' } : null,
       mediaUrls: [],

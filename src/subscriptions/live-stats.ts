@@ -3,6 +3,8 @@ import type { EventStatsChange } from '../domain/rsvps/model.js';
 
 interface Throttle {
   lastSentAt: number;
+  /** Highest version seen; older readings arriving late are dropped. */
+  version: number;
   latest: EventStatsChange | null;
   timer: NodeJS.Timeout | null;
 }
@@ -28,11 +30,12 @@ export class LiveStats {
     const key = change.eventId;
     let throttle = this.throttles.get(key);
     if (!throttle) {
-      throttle = { lastSentAt: 0, latest: null, timer: null };
+      throttle = { lastSentAt: 0, version: -1, latest: null, timer: null };
       this.throttles.set(key, throttle);
     }
-    // Counts are absolute: an older reading than the one pending is stale.
-    if (throttle.latest && throttle.latest.at > change.at) return;
+    // Counts are absolute: a reading older than one already seen is stale.
+    if (change.version < throttle.version) return;
+    throttle.version = change.version;
     throttle.latest = change;
     if (throttle.timer) return;
     const wait = throttle.lastSentAt + this.intervalMs - Date.now();
@@ -50,6 +53,7 @@ export class LiveStats {
     if (!change) return;
     throttle.lastSentAt = Date.now();
     this.emitter.emit(key, change);
+    // Nobody listening: forget the event (a late stale reading can only reach nobody).
     if (this.emitter.listenerCount(key) === 0) this.throttles.delete(key);
   }
 

@@ -11,6 +11,7 @@ export interface RsvpEventData {
   previousStatus: RsvpStatus | null;
   status: RsvpStatus | null;
   counts: RsvpCounts | null;
+  countsVersion?: number;
 }
 
 function rsvpEventOf(value: string): CloudEvent<RsvpEventData> | null {
@@ -34,7 +35,7 @@ export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId:
     handle: async (message) => {
       const event = rsvpEventOf(message.value);
       if (!event?.data.counts) return;
-      live.publish({ eventId: event.data.eventId, counts: event.data.counts, at: new Date(event.time) });
+      live.publish({ eventId: event.data.eventId, counts: event.data.counts, version: event.data.countsVersion ?? 0, at: new Date(event.time) });
       logger.trace({ eventId: event.data.eventId }, 'live: counts received');
     },
   });

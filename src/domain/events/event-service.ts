@@ -108,6 +108,7 @@ export class EventService {
       status: 'ACTIVE',
       seatsLeft: fields.capacity,
       waitlistSeq: 0,
+      countsVersion: 0,
       rsvpChangedAt: null,
       stats: emptyStats(),
       cancellationReason: null,

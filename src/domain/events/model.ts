@@ -67,6 +67,8 @@ export interface EventRecord extends StoredDocument, OutboxFields {
   seatsLeft: number | null;
   /** Last waitlist number handed out; `$inc` hands out the next. */
   waitlistSeq: number;
+  /** Grows with every change of the answer counts (see outbox `countsFromDocument`). */
+  countsVersion: number;
   /** Last time an answer moved the counts; the periodic reconciliation looks at recent ones. */
   rsvpChangedAt: Date | null;
   price: Money | null;

@@ -1,4 +1,5 @@
 import type { DocumentStore, StoredDocument } from '../../datasources/documents.js';
+import type { KeyValueStore } from '../../datasources/cache.js';
 import type { MessageBus, OutgoingMessage } from '../../datasources/message-bus.js';
 import type { Logger } from '../../logger.js';
 import { outboxPending } from '../../observability/metrics.js';
@@ -10,19 +11,36 @@ interface OutboxDocument extends StoredDocument {
   outboxCount?: number;
   deleted?: boolean;
   stats?: Record<string, number>;
+  countsVersion?: number;
 }
 
 /** The answer counts of a document's stats, for entries published with live counts. */
 function withCounts(entry: OutboxEntry, doc: OutboxDocument) {
   if (!entry.countsFromDocument || !doc.stats) return entry.event;
   const { going = 0, interested = 0, maybe = 0, notGoing = 0, waitlisted = 0 } = doc.stats;
-  const data = { ...(entry.event.data as Record<string, unknown>), counts: { going, interested, maybe, notGoing, waitlisted } };
+  const counts = { going, interested, maybe, notGoing, waitlisted };
+  const data = { ...(entry.event.data as Record<string, unknown>), counts, countsVersion: doc.countsVersion ?? 0 };
   return { ...entry.event, data };
+}
+
+/**
+ * One relay polls at a time across instances. Besides saving duplicate publishes, this
+ * matters on FerretDB 1.x, which does not isolate concurrent updates of one document
+ * across connections: a relay in another process removing entries could otherwise
+ * erase an entry a mutation is adding at the same moment.
+ */
+const LEASE_KEY = 'outbox-relay-lease';
+
+export interface RelayLease {
+  kv: KeyValueStore;
+  holderId: string;
+  ttlSeconds: number;
 }
 
 export interface OutboxRelayOptions {
   /** Collections whose documents carry an outbox. */
   collections: string[];
+  lease?: RelayLease;
   pollIntervalMs: number;
   batchSize: number;
   maxBackoffMs: number;
@@ -67,9 +85,14 @@ export class OutboxRelay {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    await this.flush().catch((error: unknown) =>
-      this.logger.warn({ err: error }, 'outbox: final flush failed; pending events stay stored'),
-    );
+    try {
+      if (!(await this.holdsLease())) return;
+      await this.flush();
+      // Hand over at once rather than when the lease expires.
+      if (this.options.lease) await this.options.lease.kv.delete(LEASE_KEY);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'outbox: final flush failed; pending events stay stored');
+    }
   }
 
   private schedule(delayMs: number) {
@@ -83,7 +106,7 @@ export class OutboxRelay {
     let next = this.options.pollIntervalMs;
     this.running = (async () => {
       try {
-        const published = await this.flush();
+        const published = (await this.holdsLease()) ? await this.flush() : 0;
         this.failures = 0;
         // A full batch suggests more is waiting.
         if (published >= this.options.batchSize) next = 0;
@@ -100,6 +123,17 @@ export class OutboxRelay {
       next = 0;
     }
     if (!this.stopped) this.schedule(next);
+  }
+
+  private async holdsLease(): Promise<boolean> {
+    const lease = this.options.lease;
+    if (!lease) return true;
+    const holder = await lease.kv.get(LEASE_KEY);
+    if (holder === lease.holderId) {
+      await lease.kv.set(LEASE_KEY, lease.holderId, lease.ttlSeconds);
+      return true;
+    }
+    return holder === null && (await lease.kv.setIfAbsent(LEASE_KEY, lease.holderId, lease.ttlSeconds));
   }
 
   /** One pass over every outbox collection; returns how many events were published. */

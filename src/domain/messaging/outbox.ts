@@ -51,9 +51,12 @@ export function withOutbox(update: Update, events: CloudEvent[], options: Outbox
   if (events.length === 0) return update;
   const write = outboxWrite(events, options);
   const outboxCount = (update.$inc?.outboxCount ?? 0) + events.length;
+  // Counts published later carry this version, so consumers can keep the newest
+  // reading whatever order several relays deliver them in.
+  const countsVersion: Record<string, number> = options.countsFromDocument ? { countsVersion: (update.$inc?.countsVersion ?? 0) + 1 } : {};
   return {
     ...update,
     $set: { ...update.$set, ...write.$set },
-    $inc: { ...update.$inc, outboxCount },
+    $inc: { ...update.$inc, outboxCount, ...countsVersion },
   };
 }

@@ -43,6 +43,8 @@ export interface RsvpCounts {
 export interface EventStatsChange {
   eventId: string;
   counts: RsvpCounts;
+  /** Grows with every change of the counts; the highest version is the current reading. */
+  version: number;
   at: Date;
 }
 
