@@ -44,6 +44,8 @@ const EnvSchema = z
     RATE_LIMIT_BROWSE_PER_HOUR: positiveInt.default(100),
     /** Posts and comments together. */
     RATE_LIMIT_POST_PER_HOUR: positiveInt.default(100),
+    /** inviteFriends calls (each invites up to 50 people). */
+    RATE_LIMIT_INVITE_PER_HOUR: positiveInt.default(30),
 
     GRAPHQL_MAX_DEPTH: positiveInt.default(10),
     GRAPHQL_MAX_ALIASES: positiveInt.default(15),
@@ -102,7 +104,7 @@ export interface Config {
     demo: boolean;
   };
   routerSecret: string | null;
-  rateLimits: Record<'create' | 'rsvp' | 'search' | 'browse' | 'post', { points: number; windowSeconds: number }>;
+  rateLimits: Record<'create' | 'rsvp' | 'search' | 'browse' | 'post' | 'invite', { points: number; windowSeconds: number }>;
   graphql: {
     maxDepth: number;
     maxAliases: number;
@@ -169,6 +171,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       search: perHour(env.RATE_LIMIT_SEARCH_PER_HOUR),
       browse: perHour(env.RATE_LIMIT_BROWSE_PER_HOUR),
       post: perHour(env.RATE_LIMIT_POST_PER_HOUR),
+      invite: perHour(env.RATE_LIMIT_INVITE_PER_HOUR),
     },
     graphql: {
       maxDepth: env.GRAPHQL_MAX_DEPTH,

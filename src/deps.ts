@@ -10,6 +10,7 @@ import { EmbeddedSocialGraph } from './datasources/embedded/embedded-social-grap
 import { EVENTS, EventRepository } from './datasources/event-repository.js';
 import { POSTS, PostRepository } from './datasources/post-repository.js';
 import { RsvpRepository } from './datasources/rsvp-repository.js';
+import { INVITATIONS, InvitationRepository } from './datasources/invitation-repository.js';
 import { RsvpLedger } from './domain/rsvps/rsvp-ledger.js';
 import { ReconcileJob } from './domain/rsvps/reconcile-job.js';
 import { LiveStats } from './subscriptions/live-stats.js';
@@ -43,6 +44,7 @@ export interface Deps {
   categories: CategoryRepository;
   posts: PostRepository;
   rsvps: RsvpRepository;
+  invitations: InvitationRepository;
   ledger: RsvpLedger;
   reconciler: ReconcileJob;
   live: LiveStats;
@@ -105,11 +107,12 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
   const categories = new CategoryRepository(datasources.store);
   const posts = new PostRepository(datasources.store);
   const rsvps = new RsvpRepository(datasources.store);
-  await Promise.all([events.ensureIndexes(), categories.ensureIndexes(), posts.ensureIndexes(), rsvps.ensureIndexes()]);
+  const invitations = new InvitationRepository(datasources.store);
+  await Promise.all([events.ensureIndexes(), categories.ensureIndexes(), posts.ensureIndexes(), rsvps.ensureIndexes(), invitations.ensureIndexes()]);
   await categories.ensureDefaults(DEFAULT_CATEGORIES);
   await datasources.bus.ensureTopics([TOPICS.events, TOPICS.notifications]);
   const relay = new OutboxRelay(datasources.store, datasources.bus, logger.child({ component: 'outbox' }), {
-    collections: [EVENTS, POSTS],
+    collections: [EVENTS, POSTS, INVITATIONS],
     lease: { kv: datasources.kv, holderId: config.instanceId, ttlSeconds: 10 },
     pollIntervalMs: config.outboxPollMs,
     batchSize: 200,
@@ -131,7 +134,7 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
     .register(socialGraphCleanup(datasources.graph))
     .register(userReplicaCleanup(users));
   const consumers = createConsumers({ config, logger, ...datasources, users, userCleanup });
-  return { config, logger, ...datasources, events, categories, posts, rsvps, ledger, reconciler, live, relay, users, userCleanup, consumers };
+  return { config, logger, ...datasources, events, categories, posts, rsvps, invitations, ledger, reconciler, live, relay, users, userCleanup, consumers };
 }
 
 /** Stops workers, flushes the outbox, then closes every connection. */

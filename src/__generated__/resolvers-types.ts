@@ -4,6 +4,7 @@ import type { CategoryRecord as CategoryRecordModel } from '../domain/categories
 import type { UserRef as UserRefModel } from '../domain/users/model.js';
 import type { PostRecord as PostRecordModel, PostPage as PostPageModel, CommentRecord as CommentRecordModel, CommentPage as CommentPageModel, ReactionCounts as ReactionCountsModel } from '../domain/posts/model.js';
 import type { RsvpRecord as RsvpRecordModel, RsvpPage as RsvpPageModel, AttendeePage as AttendeePageModel, AttendeeEdgeModel as AttendeeEdgeModelModel, EventStatsChange as EventStatsChangeModel } from '../domain/rsvps/model.js';
+import type { InvitationRecord as InvitationRecordModel, InvitationPage as InvitationPageModel, InviteFriendsResult as InviteFriendsResultModel } from '../domain/invitations/model.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -110,6 +111,8 @@ export type Event = {
   endsAt: Scalars['DateTime']['output'];
   host: User;
   id: Scalars['ID']['output'];
+  /** Invitations to this event, newest first; host and co-hosts only. */
+  invitations: InvitationConnection;
   isVirtual: Scalars['Boolean']['output'];
   /** Physical venue; null for an online-only event. */
   location?: Maybe<Location>;
@@ -137,6 +140,13 @@ export type EventAttendeesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<RsvpStatus>;
+};
+
+
+export type EventInvitationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<InvitationStatus>;
 };
 
 
@@ -206,6 +216,68 @@ export type EventStatus =
   | 'CANCELLED'
   | 'COMPLETED';
 
+/**
+ * An invitation of one person to one event. There is at most one per (event, invitee):
+ * once answered, the same person cannot be invited to that event again.
+ */
+export type Invitation = {
+  __typename?: 'Invitation';
+  createdAt: Scalars['DateTime']['output'];
+  /** Null once the event is deleted or no longer visible to the viewer. */
+  event?: Maybe<Event>;
+  id: Scalars['ID']['output'];
+  invitee: User;
+  inviter: User;
+  message?: Maybe<Scalars['String']['output']>;
+  /** When the invitee accepted or declined; null while pending. */
+  respondedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: InvitationStatus;
+};
+
+export type InvitationConnection = {
+  __typename?: 'InvitationConnection';
+  edges: Array<InvitationEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type InvitationEdge = {
+  __typename?: 'InvitationEdge';
+  cursor: Scalars['String']['output'];
+  node: Invitation;
+};
+
+export type InvitationSkip = {
+  __typename?: 'InvitationSkip';
+  reason: InvitationSkipReason;
+  userId: Scalars['ID']['output'];
+};
+
+/** Why a person was not invited. */
+export type InvitationSkipReason =
+  /** They answered the event, or an earlier invitation to it, already. */
+  | 'ALREADY_ANSWERED'
+  /** Someone invited them already and they have not answered yet. */
+  | 'ALREADY_INVITED'
+  | 'IS_HOST_OR_COHOST'
+  | 'IS_SELF'
+  /** Not a friend of the inviter. */
+  | 'NOT_A_FRIEND';
+
+/** Where an invitation stands. */
+export type InvitationStatus =
+  | 'ACCEPTED'
+  | 'DECLINED'
+  | 'PENDING';
+
+export type InviteFriendsResult = {
+  __typename?: 'InviteFriendsResult';
+  /** Invitations created by this call, in the order of the given user ids. */
+  invited: Array<Invitation>;
+  /** The others, each with its reason. */
+  skipped: Array<InvitationSkip>;
+};
+
 export type Location = {
   __typename?: 'Location';
   address?: Maybe<Scalars['String']['output']>;
@@ -252,12 +324,20 @@ export type Mutation = {
   deleteEvent: Scalars['ID']['output'];
   /** The author, the host or a co-host. Removes the post's comments and reactions too. Returns the id of the deleted post. */
   deletePost: Scalars['ID']['output'];
+  /**
+   * Invites friends of the viewer (1–50 distinct user ids) to an active event. The host
+   * and co-hosts may invite; so may anyone GOING (seated or waitlisted) to a PUBLIC or
+   * FRIENDS event. People who cannot be invited are skipped with a reason.
+   */
+  inviteFriends: InviteFriendsResult;
   /** Sets the viewer's reaction (one per post, changeable); null removes it. */
   reactToPost: Post;
   /** Host only. */
   removeCoHost: Event;
   /** Withdraws the viewer's answer; a freed seat goes to the first in the waitlist. */
   removeRsvp: Event;
+  /** The invitee accepts (answers GOING; capacity and waitlist apply) or declines a pending invitation. */
+  respondToInvitation: Invitation;
   /** Answers (or changes the answer to) an event the viewer can see. GOING beyond capacity joins the waitlist. */
   rsvp: Rsvp;
   /** Host or co-host. */
@@ -317,6 +397,13 @@ export type MutationDeletePostArgs = {
 };
 
 
+export type MutationInviteFriendsArgs = {
+  eventId: Scalars['ID']['input'];
+  message?: InputMaybe<Scalars['String']['input']>;
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+
 export type MutationReactToPostArgs = {
   postId: Scalars['ID']['input'];
   reaction?: InputMaybe<Reaction>;
@@ -331,6 +418,12 @@ export type MutationRemoveCoHostArgs = {
 
 export type MutationRemoveRsvpArgs = {
   eventId: Scalars['ID']['input'];
+};
+
+
+export type MutationRespondToInvitationArgs = {
+  accept: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
 };
 
 
@@ -407,6 +500,8 @@ export type Query = {
   events: EventConnection;
   /** Events the signed-in viewer hosts or co-hosts, soonest first. */
   myEvents: EventConnection;
+  /** Invitations the viewer received, newest first. */
+  myInvitations: InvitationConnection;
 };
 
 
@@ -426,6 +521,13 @@ export type QueryMyEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   role?: InputMaybe<MyEventRole>;
+};
+
+
+export type QueryMyInvitationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<InvitationStatus>;
 };
 
 /** A reaction to a post; a person has at most one per post. */
@@ -679,6 +781,13 @@ export type ResolversTypes = ResolversObject<{
   EventStats: ResolverTypeWrapper<EventStats>;
   EventStatsChange: ResolverTypeWrapper<EventStatsChangeModel>;
   EventStatus: EventStatus;
+  Invitation: ResolverTypeWrapper<InvitationRecordModel>;
+  InvitationConnection: ResolverTypeWrapper<InvitationPageModel>;
+  InvitationEdge: ResolverTypeWrapper<Omit<InvitationEdge, 'node'> & { node: ResolversTypes['Invitation'] }>;
+  InvitationSkip: ResolverTypeWrapper<InvitationSkip>;
+  InvitationSkipReason: InvitationSkipReason;
+  InvitationStatus: InvitationStatus;
+  InviteFriendsResult: ResolverTypeWrapper<InviteFriendsResultModel>;
   Location: ResolverTypeWrapper<Location>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   LocationInput: LocationInput;
@@ -723,6 +832,11 @@ export type ResolversParentTypes = ResolversObject<{
   EventFilter: EventFilter;
   EventStats: EventStats;
   EventStatsChange: EventStatsChangeModel;
+  Invitation: InvitationRecordModel;
+  InvitationConnection: InvitationPageModel;
+  InvitationEdge: Omit<InvitationEdge, 'node'> & { node: ResolversParentTypes['Invitation'] };
+  InvitationSkip: InvitationSkip;
+  InviteFriendsResult: InviteFriendsResultModel;
   Location: Location;
   Float: Scalars['Float']['output'];
   LocationInput: LocationInput;
@@ -802,6 +916,7 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   host?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invitations?: Resolver<ResolversTypes['InvitationConnection'], ParentType, ContextType, RequireFields<EventInvitationsArgs, 'first'>>;
   isVirtual?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType>;
   mediaUrls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -848,6 +963,38 @@ export type EventStatsChangeResolvers<ContextType = RequestContext, ParentType e
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type InvitationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invitee?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  inviter?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  respondedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;
+}>;
+
+export type InvitationConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvitationConnection'] = ResolversParentTypes['InvitationConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['InvitationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type InvitationEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvitationEdge'] = ResolversParentTypes['InvitationEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType>;
+}>;
+
+export type InvitationSkipResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvitationSkip'] = ResolversParentTypes['InvitationSkip']> = ResolversObject<{
+  reason?: Resolver<ResolversTypes['InvitationSkipReason'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type InviteFriendsResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InviteFriendsResult'] = ResolversParentTypes['InviteFriendsResult']> = ResolversObject<{
+  invited?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType>;
+  skipped?: Resolver<Array<ResolversTypes['InvitationSkip']>, ParentType, ContextType>;
+}>;
+
 export type LocationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Location'] = ResolversParentTypes['Location']> = ResolversObject<{
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   latitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -870,9 +1017,11 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   deleteComment?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'id'>>;
   deleteEvent?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteEventArgs, 'id'>>;
   deletePost?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
+  inviteFriends?: Resolver<ResolversTypes['InviteFriendsResult'], ParentType, ContextType, RequireFields<MutationInviteFriendsArgs, 'eventId' | 'userIds'>>;
   reactToPost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationReactToPostArgs, 'postId'>>;
   removeCoHost?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationRemoveCoHostArgs, 'eventId' | 'userId'>>;
   removeRsvp?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationRemoveRsvpArgs, 'eventId'>>;
+  respondToInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationRespondToInvitationArgs, 'accept' | 'id'>>;
   rsvp?: Resolver<ResolversTypes['Rsvp'], ParentType, ContextType, RequireFields<MutationRsvpArgs, 'eventId' | 'status'>>;
   updateEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'id' | 'input'>>;
 }>;
@@ -913,6 +1062,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
   myEvents?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryMyEventsArgs, 'first' | 'role'>>;
+  myInvitations?: Resolver<ResolversTypes['InvitationConnection'], ParentType, ContextType, RequireFields<QueryMyInvitationsArgs, 'first'>>;
 }>;
 
 export type ReactionCountsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReactionCounts'] = ResolversParentTypes['ReactionCounts']> = ResolversObject<{
@@ -979,6 +1129,11 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   EventEdge?: EventEdgeResolvers<ContextType>;
   EventStats?: EventStatsResolvers<ContextType>;
   EventStatsChange?: EventStatsChangeResolvers<ContextType>;
+  Invitation?: InvitationResolvers<ContextType>;
+  InvitationConnection?: InvitationConnectionResolvers<ContextType>;
+  InvitationEdge?: InvitationEdgeResolvers<ContextType>;
+  InvitationSkip?: InvitationSkipResolvers<ContextType>;
+  InviteFriendsResult?: InviteFriendsResultResolvers<ContextType>;
   Location?: LocationResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

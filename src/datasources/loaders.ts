@@ -3,6 +3,7 @@ import type { CategoryRecord } from '../domain/categories/model.js';
 import type { EventRecord } from '../domain/events/model.js';
 import type { CategoryRepository } from './category-repository.js';
 import type { EventRepository } from './event-repository.js';
+import type { InvitationRepository } from './invitation-repository.js';
 import type { CommentPage, PostRecord, ReactionRecord } from '../domain/posts/model.js';
 import type { CommentPreviewRequest, PostRepository } from './post-repository.js';
 import type { RsvpRecord } from '../domain/rsvps/model.js';
@@ -14,6 +15,7 @@ export interface LoaderSources {
   categories: CategoryRepository;
   posts: PostRepository;
   rsvps: RsvpRepository;
+  invitations: InvitationRepository;
   graph: SocialGraph;
 }
 
@@ -37,7 +39,14 @@ export function createLoaders(sources: LoaderSources) {
         return index >= 0 ? index + 1 : null;
       });
     }),
-    memberEventIds: new DataLoader<string, string[]>((userIds) => Promise.all(userIds.map((userId) => sources.rsvps.eventIdsOf(userId)))),
+    /** Events each user answered or was invited to (any status): two queries, run together. */
+    memberEventIds: new DataLoader<string, string[]>(async (userIds) => {
+      const [answered, invited] = await Promise.all([
+        Promise.all(userIds.map((userId) => sources.rsvps.eventIdsOf(userId))),
+        sources.invitations.eventIdsOfInvitees(userIds),
+      ]);
+      return userIds.map((_, i) => [...new Set([...answered[i]!, ...invited[i]!])]);
+    }),
     postById: new DataLoader<string, PostRecord | null>((ids) => sources.posts.findByIds(ids)),
     /** Reactions by `postId:userId`, e.g. the viewer's reaction to every post of a page. */
     reactionById: new DataLoader<string, ReactionRecord | null>((ids) => sources.posts.reactionsByIds(ids)),

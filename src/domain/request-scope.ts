@@ -3,6 +3,7 @@ import { createLoaders, type Loaders } from '../datasources/loaders.js';
 import { RateLimitedError, UnauthenticatedError } from '../errors.js';
 import { CategoryService } from './categories/category-service.js';
 import { EventService } from './events/event-service.js';
+import { InvitationService } from './invitations/invitation-service.js';
 import { PostService } from './posts/post-service.js';
 import { RsvpService } from './rsvps/rsvp-service.js';
 import { noRelations, type ViewerRelations } from './events/privacy.js';
@@ -21,6 +22,7 @@ export class RequestScope {
   private categoryService: CategoryService | undefined;
   private postService: PostService | undefined;
   private rsvpService: RsvpService | undefined;
+  private invitationService: InvitationService | undefined;
 
   constructor(
     readonly deps: Deps,
@@ -41,6 +43,10 @@ export class RequestScope {
 
   get rsvps(): RsvpService {
     return (this.rsvpService ??= new RsvpService(this));
+  }
+
+  get invitations(): InvitationService {
+    return (this.invitationService ??= new InvitationService(this));
   }
 
   get categories(): CategoryService {

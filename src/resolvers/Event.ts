@@ -11,4 +11,5 @@ export const Event: EventResolvers = {
   viewerRsvp: (event, _, ctx) => ctx.rsvps.viewerRsvp(event),
   attendees: (event, { status, first, after }, ctx) => ctx.rsvps.attendees(event, status, first, after),
   posts: (event, { first, after }, ctx) => ctx.posts.forEvent(event, first, after),
+  invitations: (event, { status, first, after }, ctx) => ctx.invitations.forEvent(event, status, first, after),
 };

@@ -15,4 +15,6 @@ export const Mutation: MutationResolvers = {
   addComment: (_, { postId, body }, ctx) => ctx.posts.addComment(postId, body),
   deleteComment: (_, { id }, ctx) => ctx.posts.deleteComment(id),
   reactToPost: (_, { postId, reaction }, ctx) => ctx.posts.react(postId, reaction),
+  inviteFriends: (_, { eventId, userIds, message }, ctx) => ctx.invitations.invite(eventId, userIds, message),
+  respondToInvitation: (_, { id, accept }, ctx) => ctx.invitations.respond(id, accept),
 };

@@ -15,6 +15,8 @@ import { AttendeeConnection, AttendeeEdge } from './AttendeeConnection.js';
 import { Rsvp } from './Rsvp.js';
 import { RsvpConnection } from './RsvpConnection.js';
 import { Subscription } from './Subscription.js';
+import { Invitation } from './Invitation.js';
+import { InvitationConnection } from './InvitationConnection.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
@@ -34,4 +36,6 @@ export const resolvers: Resolvers = {
   RsvpConnection,
   AttendeeConnection,
   AttendeeEdge,
+  Invitation,
+  InvitationConnection,
 };

@@ -100,10 +100,11 @@ describe('store round trips for a page of posts (FerretDB, counted by command mo
     return { sent, edges: result.data!.event.posts.edges };
   }
 
-  it('resolves 50 posts with author, reaction counts, viewer reaction and 3 comments each in at most 5 round trips', async () => {
+  it('resolves 50 posts with author, reaction counts, viewer reaction and 3 comments each in at most 6 round trips', async () => {
     const { sent, edges } = await countFor(50);
     assert.equal(edges.length, 50);
-    assert.ok(sent.length <= 5, `sent ${sent.length}: ${sent.join(', ')}`);
+    // The viewer's memberships (answers and invitations) take two of them.
+    assert.ok(sent.length <= 6, `sent ${sent.length}: ${sent.join(', ')}`);
     for (const [i, { node }] of edges.entries()) {
       assert.ok(node.author);
       assert.equal(node.viewerReaction, i % 2 === 0 ? REACTIONS[i % REACTIONS.length] : null);
