@@ -62,7 +62,11 @@ const EnvSchema = z
     CONSUMERS_ENABLED: flag.optional(),
     /** Consumer groups are `<prefix>-users` and `<prefix>-friendships`, shared by all instances. */
     CONSUMER_GROUP_PREFIX: z.string().min(1).default('events-subgraph'),
-    /** Where a group without committed offsets starts: the oldest retained message, or new ones only. */
+    /**
+     * Where a group without committed offsets starts: the oldest retained message, or new
+     * ones only. `false` suits throwaway groups (tests): a partition whose first offset
+     * was not committed yet restarts at its end after a broker restart.
+     */
     CONSUMERS_FROM_BEGINNING: flag.optional(),
     CONSUMER_MAX_ATTEMPTS: positiveInt.default(3),
     CONSUMER_RETRY_DELAY_MS: positiveInt.default(200),

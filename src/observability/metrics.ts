@@ -59,3 +59,10 @@ export const kafkaConsumerLag = new Gauge({
   labelNames: ['group', 'topic'] as const,
   registers: [registry],
 });
+
+export const consumerMessages = new Counter({
+  name: 'kafka_consumer_messages_total',
+  help: 'Consumed messages by consumer and outcome (processed, duplicate, ignored, failed attempt, dead_lettered)',
+  labelNames: ['consumer', 'topic', 'outcome'] as const,
+  registers: [registry],
+});

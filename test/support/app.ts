@@ -40,6 +40,11 @@ export function testEnv(mode: StoreMode, extra: Record<string, string> = {}): Re
     INSTANCE_ID: `test-${id}`,
     SEED_DEMO_DATA: 'false',
     OUTBOX_POLL_MS: '50',
+    // Suites that need the Kafka consumers turn them on; each app then has its own
+    // groups, reading only what is published after it started.
+    CONSUMERS_ENABLED: 'false',
+    CONSUMER_GROUP_PREFIX: `test-${id}`,
+    CONSUMERS_FROM_BEGINNING: 'false',
     RATE_LIMIT_BROWSE_PER_HOUR: '10000',
     RATE_LIMIT_CREATE_PER_HOUR: '10000',
     ...real,

@@ -1,0 +1,65 @@
+import type { Config } from '../config.js';
+import type { DocumentStore } from '../datasources/documents.js';
+import type { MessageBus } from '../datasources/message-bus.js';
+import type { SocialGraph } from '../datasources/social-graph.js';
+import type { UserRepository } from '../datasources/user-repository.js';
+import type { UserCleanup } from '../domain/users/user-cleanup.js';
+import type { Logger } from '../logger.js';
+import { ConsumerRunner } from './consumer-runner.js';
+import { friendshipsConsumer } from './friendships-consumer.js';
+import { usersConsumer } from './users-consumer.js';
+
+export interface ConsumersDeps {
+  config: Config;
+  logger: Logger;
+  bus: MessageBus;
+  store: DocumentStore;
+  graph: SocialGraph;
+  users: UserRepository;
+  userCleanup: UserCleanup;
+}
+
+/** The topics this service consumes, built at start-up and started by the app. */
+export interface Consumers {
+  users: ConsumerRunner;
+  friendships: ConsumerRunner;
+  all: readonly ConsumerRunner[];
+  start(): Promise<void>;
+  /** Safe to call when never started; waits for the messages in progress. */
+  stop(): Promise<void>;
+}
+
+export function createConsumers(deps: ConsumersDeps): Consumers {
+  const { config, logger, bus, store, graph } = deps;
+  const { groupPrefix, maxAttempts, retryDelayMs, fromBeginning } = config.consumers;
+  const options = {
+    maxAttempts,
+    retryDelayMs,
+    fromBeginning,
+    checkDependencies: () => Promise.all([store.ping(), graph.ping()]),
+  };
+  const runnerDeps = { bus, store, logger };
+  const users = new ConsumerRunner(
+    runnerDeps,
+    usersConsumer(`${groupPrefix}-users`, { users: deps.users, userCleanup: deps.userCleanup, logger: logger.child({ component: 'users-consumer' }) }),
+    options,
+  );
+  const friendships = new ConsumerRunner(runnerDeps, friendshipsConsumer(`${groupPrefix}-friendships`, graph), options);
+  const all = [users, friendships] as const;
+  return {
+    users,
+    friendships,
+    all,
+    async start() {
+      try {
+        await Promise.all(all.map((runner) => runner.start()));
+      } catch (error) {
+        await Promise.allSettled(all.map((runner) => runner.stop()));
+        throw error;
+      }
+    },
+    async stop() {
+      await Promise.allSettled(all.map((runner) => runner.stop()));
+    },
+  };
+}

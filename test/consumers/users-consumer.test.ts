@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DLQ_HEADERS, PROCESSED_MESSAGES } from '../../src/consumers/consumer-runner.js';
+import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
+import { eventInput, startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
+import { collectEvents } from '../support/consume.js';
+import { collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
+
+for (const mode of ['real', 'embedded'] as StoreMode[]) {
+  describe(`users topic keeps the local user replica and cleans up deleted users (${mode})`, () => {
+    let app: TestApp;
+    before(async () => {
+      app = await startTestApp({ mode, env: { CONSUMERS_ENABLED: 'true', CONSUMER_RETRY_DELAY_MS: '20' } });
+      // Only the users consumer is under test here.
+      await app.deps.consumers.friendships.stop();
+    });
+    after(() => app.stop());
+
+    const publish = (...events: Parameters<typeof publishEvents>[2]) => publishEvents(app.deps.bus, TOPICS.users, events);
+    const consumer = () => app.deps.consumers.users;
+
+    async function createEvent(host: string, cohosts: string[]): Promise<string> {
+      const created = await app.gql<{ createEvent: { id: string } }>(
+        'mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }',
+        { input: eventInput({ privacy: 'PRIVATE' }) },
+        host,
+      );
+      const id = created.data!.createEvent.id;
+      for (const cohost of cohosts) {
+        const added = await app.gql('mutation($e: ID!, $u: ID!) { addCoHost(eventId: $e, userId: $u) { id } }', { e: id, u: cohost }, host);
+        assert.equal(added.errors, undefined);
+      }
+      return id;
+    }
+
+    it('creates the replica on user.created and applies newer updates only', async () => {
+      const userId = uniqueUser('replica');
+      const created = foreignEvent('user.created', userId, {
+        id: userId,
+        name: 'Ada',
+        birthday: '1990-12-10',
+        location: { latitude: 48.85, longitude: 2.35, city: 'Paris' },
+        interests: ['chess'],
+      });
+      await publish(created);
+      assert.equal((await consumer().settled(created.id)).outcome, 'processed');
+      assert.deepEqual(await app.deps.users.findById(userId), {
+        _id: userId,
+        name: 'Ada',
+        birthday: '1990-12-10',
+        location: { latitude: 48.85, longitude: 2.35 },
+        interests: ['chess'],
+        updatedAt: new Date(created.time),
+      });
+
+      const updated = foreignEvent('user.updated', userId, { name: 'Ada L.', interests: ['chess', 'go'], birthday: null }, 1_000);
+      const stale = foreignEvent('user.updated', userId, { name: 'Stale', interests: [] }, 500);
+      await publish(updated, stale);
+      assert.equal((await consumer().settled(stale.id)).outcome, 'processed');
+      const replica = await app.deps.users.findById(userId);
+      assert.equal(replica?.name, 'Ada L.');
+      assert.deepEqual(replica?.interests, ['chess', 'go']);
+      assert.equal(replica?.birthday, null);
+      assert.deepEqual(replica?.location, { latitude: 48.85, longitude: 2.35 });
+      assert.deepEqual(replica?.updatedAt, new Date(updated.time));
+    });
+
+    it('applies a redelivered envelope id once, even with different data', async () => {
+      const userId = uniqueUser('dup');
+      const first = foreignEvent('user.updated', userId, { name: 'First' });
+      await publish(first);
+      assert.equal((await consumer().settled(first.id)).outcome, 'processed');
+
+      const duplicate = consumer().nextSettlement(first.id);
+      await publish({ ...first, time: new Date(Date.now() + 60_000).toISOString(), data: { name: 'Second' } });
+      assert.equal((await duplicate).outcome, 'duplicate');
+      assert.equal((await app.deps.users.findById(userId))?.name, 'First');
+      assert.equal(await app.deps.store.collection(PROCESSED_MESSAGES).count({ _id: `users:${first.id}` }), 1);
+    });
+
+    it('on user.deleted removes the replica and the user from co-hosts, announcing each removal', async () => {
+      const host = uniqueUser('host');
+      const userId = uniqueUser('leaving');
+      const other = uniqueUser('staying');
+      const [first, second] = [await createEvent(host, [userId, other]), await createEvent(host, [userId])];
+      const created = foreignEvent('user.created', userId, { name: 'Leaving' });
+      await publish(created);
+      await consumer().settled(created.id);
+      assert.ok(await app.deps.users.findById(userId));
+
+      const collectors = await Promise.all([first, second].map((id) => collectEvents(app.deps.bus, TOPICS.events, id)));
+      try {
+        const deleted = foreignEvent('user.deleted', userId, { id: userId }, 1_000);
+        await publish(deleted);
+        assert.equal((await consumer().settled(deleted.id)).outcome, 'processed');
+
+        assert.equal(await app.deps.users.findById(userId), null);
+        assert.deepEqual((await app.deps.events.findById(first))?.coHostIds, [other]);
+        assert.deepEqual((await app.deps.events.findById(second))?.coHostIds, []);
+        for (const [index, collector] of collectors.entries()) {
+          const eventId = [first, second][index]!;
+          // created, cohost.added per co-host, then the removal
+          const received = await collector.waitFor(index === 0 ? 4 : 3);
+          const removals = received.filter(({ event }) => event.type === 'event.cohost.removed');
+          assert.equal(removals.length, 1);
+          assert.deepEqual(removals[0]!.event.data, { eventId, userId, removedBy: null, reason: 'USER_DELETED' });
+          assert.equal(removals[0]!.key, eventId);
+        }
+
+        // Running the cleanup again (a redelivery after a crash) changes and announces nothing.
+        const before = await app.deps.events.findById(first);
+        await app.deps.userCleanup.removeUser(userId);
+        const afterRerun = await app.deps.events.findById(first);
+        assert.deepEqual(afterRerun?.updatedAt, before?.updatedAt);
+        assert.deepEqual(Object.keys(afterRerun?.outbox ?? {}), Object.keys(before?.outbox ?? {}));
+      } finally {
+        await Promise.all(collectors.map((collector) => collector.stop()));
+      }
+    });
+
+    it('dead-letters a malformed message and invalid user data, then processes the next one', async () => {
+      const userId = uniqueUser('dlq');
+      const group = consumer().definition.groupId;
+      const dlq = await collectMessages(app.deps.bus, `${TOPICS.users}.dlq`, (message) => message.key === userId && message.headers[DLQ_HEADERS.group] === group);
+      try {
+        const invalid = foreignEvent('user.updated', userId, { birthday: '1990-02-31' });
+        const good = foreignEvent('user.created', userId, { name: 'After' });
+        await app.deps.bus.publish([{ topic: TOPICS.users, key: userId, value: 'user.created but not JSON' }]);
+        await publish(invalid, good);
+        assert.equal((await consumer().settled(good.id)).outcome, 'processed');
+        assert.equal((await app.deps.users.findById(userId))?.name, 'After');
+
+        const [notJson, rejected] = await dlq.waitFor(2);
+        assert.equal(notJson!.value, 'user.created but not JSON');
+        assert.equal(notJson!.headers[DLQ_HEADERS.reason], 'malformed');
+        assert.equal(notJson!.headers[DLQ_HEADERS.consumer], 'users');
+        assert.equal(notJson!.headers[DLQ_HEADERS.topic], TOPICS.users);
+        assert.equal(rejected!.value, JSON.stringify(invalid));
+        assert.equal(rejected!.headers[DLQ_HEADERS.reason], 'invalid');
+        assert.match(rejected!.headers[DLQ_HEADERS.error]!, /birthday: expected a YYYY-MM-DD date/);
+      } finally {
+        await dlq.stop();
+      }
+    });
+  });
+}
