@@ -871,6 +871,55 @@ async function startOne(name, run, ports, persist) {
   return rec;
 }
 
+/**
+ * A Kafka broker of its own for tests that stop and restart the broker mid-stream
+ * (the shared one must stay up for every other test). Same port and data across
+ * restarts, like a real broker coming back. Installs must already be done.
+ *
+ * @returns {Promise<{brokers: string, stop: () => Promise<void>, start: () => Promise<void>, dispose: () => Promise<void>}>}
+ */
+export async function startDedicatedKafka() {
+  const [port, controllerPort] = await freePorts(2);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'events-kafka-'));
+  const dataDir = path.join(dir, 'data');
+  const logFile = path.join(dir, 'kafka.log');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const cp = readClasspath('kafka');
+  const props = path.join(dir, 'server.properties');
+  fs.writeFileSync(props, kafkaProperties({ port, controllerPort, dataDir }));
+  const log4j = ['-Dlog4j.configuration=' + pathToFileURL(path.join(SERVERS_SRC, 'kafka', 'log4j.properties')).href];
+  const clusterId = crypto.randomBytes(16).toString('base64url');
+  await runLogged('kafka (dedicated): storage format', javaBin(), [...TOOL_JVM, ...log4j, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '-g'], { cwd: dir, logFile });
+  let rec = null;
+  const start = async () => {
+    const child = spawnServer('kafka', javaBin(), [...KAFKA_JVM, ...log4j, '-cp', cp, 'kafka.Kafka', props], { cwd: dir, logFile });
+    rec = { name: 'kafka', pid: child.pid, pgid: child.pid, startTime: procStartTime(child.pid) };
+    // The log is appended across restarts; wait for a new "started" line.
+    const before = (fs.readFileSync(logFile, 'utf8').match(/Kafka Server started/g) ?? []).length;
+    await waitReady('kafka (dedicated)', child, {
+      logFile,
+      timeoutMs: timeoutFor('kafka'),
+      pattern: { test: (text) => (text.match(/Kafka Server started/g) ?? []).length > before },
+      probe: () => probeKafka(port),
+    });
+    info('kafka (dedicated): ready', { port });
+  };
+  const stop = async () => {
+    if (rec) await stopServer(rec);
+    rec = null;
+  };
+  await start();
+  return {
+    brokers: `127.0.0.1:${port}`,
+    start,
+    stop,
+    dispose: async () => {
+      await stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Runs: a run is one start of the four servers, with state in .cache/servers/runs/<id>/state.json.
 

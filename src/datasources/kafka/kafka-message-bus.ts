@@ -125,13 +125,19 @@ export class KafkaMessageBus implements MessageBus {
       this.subscriptions.delete(subscription),
     );
     this.subscriptions.add(subscription);
-    try {
-      await subscription.start();
-    } catch (error) {
-      await subscription.stop();
-      throw new Error(`Kafka subscribe (group ${options.groupId}) failed: ${messageOf(error)}`, { cause: error });
+    // Right after a broker (re)start the group coordinator answers "loading" for a while.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await subscription.start();
+        return subscription;
+      } catch (error) {
+        if (!isRetriable(error) || attempt >= SUBSCRIBE_ATTEMPTS) {
+          await subscription.stop();
+          throw new Error(`Kafka subscribe (group ${options.groupId}) failed: ${messageOf(error)}`, { cause: error });
+        }
+        await sleep(Math.min(5_000, 200 * 2 ** attempt));
+      }
     }
-    return subscription;
   }
 
   async ensureTopics(topics: string[]): Promise<void> {
@@ -190,6 +196,16 @@ export class KafkaMessageBus implements MessageBus {
   private assertOpen() {
     if (this.closed) throw new Error('Kafka message bus is closed');
   }
+}
+
+const SUBSCRIBE_ATTEMPTS = 8;
+
+/** kafkajs marks errors worth retrying; a wrapped one carries the original as `cause`. */
+function isRetriable(error: unknown): boolean {
+  for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
+    if ((current as { retriable?: boolean }).retriable === true) return true;
+  }
+  return false;
 }
 
 const CONSUMER_RETRY = { retries: 5, initialRetryTime: 300, maxRetryTime: 10_000 };
