@@ -5,7 +5,7 @@
  * the servers. Ends with a line `N passed, N failed`.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { installServers, startServers } from './servers.mjs';
 
@@ -52,7 +52,8 @@ async function main() {
   try {
     const files = testFiles('test');
     mkdirSync('.cache', { recursive: true });
-    const tap = '.cache/test-results.tap';
+    const countsFile = '.cache/test-counts.json';
+    rmSync(countsFile, { force: true });
     log('tests: running', { files: files.length });
     const code = await run(
       process.execPath,
@@ -66,17 +67,17 @@ async function main() {
         '--test-force-exit',
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
-        '--test-reporter=tap',
-        `--test-reporter-destination=${tap}`,
+        '--test-reporter=./scripts/count-reporter.mjs',
+        '--test-reporter-destination=.cache/test-reporter.log',
         ...files,
       ],
-      { env: { ...process.env, ...servers.env } },
+      { env: { ...process.env, ...servers.env, TEST_COUNTS_FILE: countsFile } },
     );
-    const results = readFileSync(tap, 'utf8');
-    const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(results)?.[1] ?? 0);
-    const failed = count('fail') + count('cancelled');
-    log('tests: done', { seconds: Math.round((Date.now() - started) / 1000) });
-    process.stdout.write(`\n${count('pass')} passed, ${failed} failed\n`);
+    const counts = existsSync(countsFile) ? JSON.parse(readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 0, failures: [] };
+    // A file that crashed before reporting counts as a failure even if no test did.
+    const failed = counts.failed + (code !== 0 && counts.failed === 0 ? 1 : 0);
+    log('tests: done', { seconds: Math.round((Date.now() - started) / 1000), failures: counts.failures });
+    process.stdout.write(`\n${counts.passed} passed, ${failed} failed\n`);
     return code === 0 && failed === 0 ? 0 : 1;
   } finally {
     await stop();

@@ -12,14 +12,11 @@ import { POSTS, PostRepository } from './datasources/post-repository.js';
 import { RsvpRepository } from './datasources/rsvp-repository.js';
 import { INVITATIONS, InvitationRepository } from './datasources/invitation-repository.js';
 import { RsvpLedger } from './domain/rsvps/rsvp-ledger.js';
+import { rsvpsCleanup } from './domain/rsvps/user-cleanup.js';
+import { invitationsCleanup } from './domain/invitations/user-cleanup.js';
 import { ReconcileJob } from './domain/rsvps/reconcile-job.js';
 import { LiveStats } from './subscriptions/live-stats.js';
-import { KafkaMessageBus } from './datasources/kafka/kafka-message-bus.js';
 import type { MessageBus } from './datasources/message-bus.js';
-import { MongoDocumentStore } from './datasources/mongo/mongo-document-store.js';
-import { Neo4jSocialGraph } from './datasources/neo4j/neo4j-social-graph.js';
-import { RedisKeyValueStore } from './datasources/redis/redis-key-value-store.js';
-import { RedisRateLimiter } from './datasources/redis/redis-rate-limiter.js';
 import type { SocialGraph } from './datasources/social-graph.js';
 import { DEFAULT_CATEGORIES } from './domain/categories/defaults.js';
 import { TOPICS } from './domain/messaging/cloud-event.js';
@@ -78,25 +75,29 @@ export async function connectDatasources(config: Config, logger: Logger, hooks: 
     }
   };
   const rules = Object.fromEntries(Object.entries(config.rateLimits));
+  // Drivers load only when their server is configured: the embedded start skips about a
+  // second of imports and their memory.
   const [store, graph, redis, bus] = await Promise.all([
     config.mongo
-      ? step('mongodb', 'real', () => MongoDocumentStore.connect({ ...config.mongo!, ...(hooks.onMongoCommand ? { onCommand: hooks.onMongoCommand } : {}) }))
+      ? step('mongodb', 'real', async () => (await import('./datasources/mongo/mongo-document-store.js')).MongoDocumentStore.connect({ ...config.mongo!, ...(hooks.onMongoCommand ? { onCommand: hooks.onMongoCommand } : {}) }))
       : step('mongodb', 'embedded', () => new EmbeddedDocumentStore()),
     config.neo4j
-      ? step('neo4j', 'real', () => Neo4jSocialGraph.connect(config.neo4j!))
+      ? step('neo4j', 'real', async () => (await import('./datasources/neo4j/neo4j-social-graph.js')).Neo4jSocialGraph.connect(config.neo4j!))
       : step('neo4j', 'embedded', () => new EmbeddedSocialGraph()),
     config.redis
-      ? step('redis', 'real', () => RedisKeyValueStore.connect(config.redis!.url, { keyPrefix: config.redis!.keyPrefix }))
+      ? step('redis', 'real', async () =>
+          (await import('./datasources/redis/redis-key-value-store.js')).RedisKeyValueStore.connect(config.redis!.url, { keyPrefix: config.redis!.keyPrefix }),
+        )
       : null,
     config.kafka
-      ? step('kafka', 'real', () =>
-          KafkaMessageBus.connect({ brokers: config.kafka!.brokers, clientId: config.kafka!.clientId, logger: logger.child({ component: 'kafka' }) }),
+      ? step('kafka', 'real', async () =>
+          (await import('./datasources/kafka/kafka-message-bus.js')).KafkaMessageBus.connect({ brokers: config.kafka!.brokers, clientId: config.kafka!.clientId, logger: logger.child({ component: 'kafka' }) }),
         )
       : step('kafka', 'embedded', () => new EmbeddedMessageBus()),
   ]);
   const kv: KeyValueStore = redis ?? (await step('redis', 'embedded', () => new EmbeddedKeyValueStore()));
   const limiter: RateLimiter = redis
-    ? new RedisRateLimiter(redis.client, rules, `${config.redis?.keyPrefix ?? ''}rl`)
+    ? new (await import('./datasources/redis/redis-rate-limiter.js')).RedisRateLimiter(redis.client, rules, `${config.redis?.keyPrefix ?? ''}rl`)
     : new EmbeddedRateLimiter(rules);
   return { store, graph, kv, limiter, bus };
 }
@@ -130,6 +131,8 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
   const users = new UserRepository(datasources.store);
   const userCleanup = new UserCleanup(logger.child({ component: 'user-cleanup' }))
     .register(coHostCleanup({ events, relay, eventSource: config.eventSource }))
+    .register(rsvpsCleanup(rsvps, ledger))
+    .register(invitationsCleanup(invitations))
     .register(postsCleanup(posts))
     .register(socialGraphCleanup(datasources.graph))
     .register(userReplicaCleanup(users));

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -103,11 +103,16 @@ export class SubgraphServer {
       plugins: [
         ...(armor.plugins as ApolloServerPlugin<RequestContext>[]),
         timing,
+        // No cache hints are used; the plugin would wrap every resolver for nothing.
+        ApolloServerPluginCacheControlDisabled() as ApolloServerPlugin<RequestContext>,
         (config.env === 'production'
           ? ApolloServerPluginLandingPageDisabled()
           : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })) as ApolloServerPlugin<RequestContext>,
       ],
       introspection: config.graphql.introspection,
+      // Shutdown is ours (src/index.ts): Apollo's own signal handlers would end the
+      // process before the outbox is flushed.
+      stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: false,
       formatError: createErrorFormatter(logger.child({ component: 'graphql' })),
       logger: logger.child({ component: 'apollo' }),

@@ -3,8 +3,12 @@ import type { DocumentCollection, DocumentStore } from './documents.js';
 
 export const CATEGORIES = 'categories';
 
+/** Categories change only by deployment, so each instance keeps them for a minute. */
+const CACHE_MS = 60_000;
+
 export class CategoryRepository {
   private readonly categories: DocumentCollection<CategoryRecord>;
+  private cached: { at: number; all: Promise<CategoryRecord[]> } | undefined;
 
   constructor(store: DocumentStore) {
     this.categories = store.collection<CategoryRecord>(CATEGORIES);
@@ -15,12 +19,16 @@ export class CategoryRepository {
   }
 
   all(): Promise<CategoryRecord[]> {
-    return this.categories.find({}, { sort: { sortOrder: 1 } });
+    if (!this.cached || Date.now() - this.cached.at > CACHE_MS) {
+      const all = this.categories.find({}, { sort: { sortOrder: 1 } });
+      this.cached = { at: Date.now(), all };
+      all.catch(() => (this.cached = undefined));
+    }
+    return this.cached.all;
   }
 
   async findByIds(ids: readonly string[]): Promise<(CategoryRecord | null)[]> {
-    const found = await this.categories.find({ _id: { $in: [...ids] } });
-    const byId = new Map(found.map((category) => [category._id, category]));
+    const byId = new Map((await this.all()).map((category) => [category._id, category]));
     return ids.map((id) => byId.get(id) ?? null);
   }
 
@@ -29,5 +37,6 @@ export class CategoryRepository {
     for (const { _id, ...fields } of defaults) {
       await this.categories.updateOne({ _id }, { $setOnInsert: fields }, { upsert: true });
     }
+    this.cached = undefined;
   }
 }

@@ -70,6 +70,11 @@ export class InvitationRepository {
   }
 
   /** Events each user was invited to (any status), for privacy decisions; one round trip for all users. */
+  /** Removes a deleted user's pending invitations, received or sent; answered ones stay as history. */
+  deletePendingOf(userId: string): Promise<number> {
+    return this.invitations.deleteMany({ status: 'PENDING', $or: [{ inviteeId: userId }, { inviterId: userId }] });
+  }
+
   async eventIdsOfInvitees(userIds: readonly string[]): Promise<string[][]> {
     const found = await this.invitations.find({ inviteeId: { $in: [...userIds] } });
     const byUser = new Map<string, string[]>();

@@ -118,6 +118,48 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       }
     });
 
+    it('on user.deleted withdraws their answers, promoting the waitlist, and drops their pending invitations', async () => {
+      const host = uniqueUser('host');
+      const userId = uniqueUser('leaving');
+      const waiting = uniqueUser('waiting');
+      const full = await app.gql<{ createEvent: { id: string } }>(
+        'mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }',
+        { input: eventInput({ capacity: 1 }) },
+        host,
+      );
+      const eventId = full.data!.createEvent.id;
+      const RSVP = 'mutation($e: ID!) { rsvp(eventId: $e, status: GOING) { waitlisted } }';
+      assert.equal((await app.gql<{ rsvp: { waitlisted: boolean } }>(RSVP, { e: eventId }, userId)).data?.rsvp.waitlisted, false);
+      assert.equal((await app.gql<{ rsvp: { waitlisted: boolean } }>(RSVP, { e: eventId }, waiting)).data?.rsvp.waitlisted, true);
+      const other = await createEvent(host, []);
+      await app.deps.graph.addFriendship(host, userId, new Date());
+      const invited = await app.gql<{ inviteFriends: { invited: unknown[] } }>(
+        'mutation($e: ID!, $u: [ID!]!) { inviteFriends(eventId: $e, userIds: $u) { invited { id } } }',
+        { e: other, u: [userId] },
+        host,
+      );
+      assert.equal(invited.data?.inviteFriends.invited.length, 1);
+
+      const deleted = foreignEvent('user.deleted', userId, { id: userId }, 1_000);
+      await publish(deleted);
+      assert.equal((await consumer().settled(deleted.id)).outcome, 'processed');
+
+      const stats = await app.gql<{ event: { stats: { going: number; waitlisted: number } } }>(
+        'query($id: ID!) { event(id: $id) { stats { going waitlisted } } }',
+        { id: eventId },
+        host,
+      );
+      assert.deepEqual(stats.data?.event.stats, { going: 1, waitlisted: 0 });
+      const promoted = await app.gql<{ event: { viewerRsvp: { waitlisted: boolean } } }>(
+        'query($id: ID!) { event(id: $id) { viewerRsvp { waitlisted } } }',
+        { id: eventId },
+        waiting,
+      );
+      assert.equal(promoted.data?.event.viewerRsvp.waitlisted, false);
+      assert.equal(await app.deps.store.collection('rsvps').count({ userId }), 0);
+      assert.equal(await app.deps.store.collection('invitations').count({ inviteeId: userId }), 0);
+    });
+
     it('dead-letters a malformed message and invalid user data, then processes the next one', async () => {
       const userId = uniqueUser('dlq');
       const group = consumer().definition.groupId;

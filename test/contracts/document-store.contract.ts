@@ -55,6 +55,8 @@ export function documentStoreContract(name: string, create: () => Promise<Docume
       assert.equal(await c.count({ $or: [{ n: 1 }, { n: 3 }] }), 2);
       assert.equal(await c.count({ $and: [{ group: 'a' }, { $or: [{ n: { $gt: 2 } }, { _id: 'r1' }] }] }), 2);
       assert.equal(await c.count({ 'nested.count': 0 }), 3);
+      assert.equal((await c.find({ _id: 'r2', tags: 't2' })).length, 1, 'equality on an array field matches an element');
+      assert.equal((await c.find({ _id: { $in: ['r1', 'r2'] }, tags: 't1' })).length, 1);
     });
 
     it('creates indexes idempotently, as every restart does', async () => {

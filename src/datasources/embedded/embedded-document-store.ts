@@ -43,7 +43,31 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
 
   constructor(private readonly name: string) {}
 
+  /**
+   * Documents that may match: by key for `_id` and `_id: {$in}` filters (the hot
+   * lookups of loaders), else all. Simple equality on the remaining fields is checked
+   * directly; anything else goes to mingo.
+   */
   private matching(filter: Filter): Doc[] {
+    const { _id: id, ...rest } = filter;
+    let candidates: Doc[];
+    if (typeof id === 'string') candidates = this.byIds([id]);
+    else if (isInOnly(id)) candidates = this.byIds(id.$in);
+    else return this.scan(filter);
+    if (Object.keys(rest).length === 0) return candidates;
+    if (isPlainEquality(rest)) return candidates.filter((doc) => Object.entries(rest).every(([key, value]) => equalsOrContains(doc[key], value)));
+    const query = new Query(rest);
+    return candidates.filter((doc) => query.test(doc));
+  }
+
+  private byIds(ids: readonly unknown[]): Doc[] {
+    return ids.flatMap((id) => {
+      const doc = typeof id === 'string' ? this.docs.get(id) : undefined;
+      return doc ? [doc] : [];
+    });
+  }
+
+  private scan(filter: Filter): Doc[] {
     const query = new Query(filter);
     return [...this.docs.values()].filter((doc) => query.test(doc));
   }
@@ -72,7 +96,13 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
   }
 
   async find(filter: Filter, options: FindOptions = {}) {
-    let cursor = find([...this.docs.values()], filter);
+    const { _id: id } = filter;
+    const keyed = typeof id === 'string' || isInOnly(id);
+    if (keyed && !options.sort && !options.skip) {
+      const found = this.matching(filter).slice(0, options.limit ?? Infinity);
+      return found.map((doc) => structuredClone(doc) as unknown as T);
+    }
+    let cursor = find(keyed ? this.matching(filter) : [...this.docs.values()], keyed ? {} : filter);
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined) cursor = cursor.limit(options.limit);
@@ -168,6 +198,21 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
   clear() {
     this.docs.clear();
   }
+}
+
+function isInOnly(value: unknown): value is { $in: unknown[] } {
+  return value !== null && typeof value === 'object' && Object.keys(value).length === 1 && Array.isArray((value as { $in?: unknown }).$in);
+}
+
+function isPlainEquality(filter: Filter): boolean {
+  return Object.entries(filter).every(
+    ([key, value]) => !key.startsWith('$') && !key.includes('.') && (value === null || ['string', 'number', 'boolean'].includes(typeof value)),
+  );
+}
+
+/** MongoDB equality: an array field matches when one of its elements is equal. */
+function equalsOrContains(field: unknown, value: unknown): boolean {
+  return Array.isArray(field) ? field.some((element) => isEqual(element, value)) : isEqual(field, value);
 }
 
 function isEqual(a: unknown, b: unknown): boolean {

@@ -1,0 +1,23 @@
+/**
+ * A node:test reporter that counts passed and failed tests (not suites) into a JSON
+ * file, rewritten after every result so the count survives a forced exit.
+ */
+import { writeFileSync } from 'node:fs';
+
+const target = process.env.TEST_COUNTS_FILE ?? '.cache/test-counts.json';
+
+export default async function* countReporter(source) {
+  const counts = { passed: 0, failed: 0, failures: [] };
+  for await (const event of source) {
+    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
+    if (event.data.details?.type === 'suite') continue;
+    if (event.type === 'test:pass' && !event.data.skip && !event.data.todo) counts.passed += 1;
+    if (event.type === 'test:fail') {
+      counts.failed += 1;
+      counts.failures.push(`${event.data.file ?? ''}: ${event.data.name}`);
+    }
+    writeFileSync(target, JSON.stringify(counts));
+  }
+  writeFileSync(target, JSON.stringify(counts));
+  yield '';
+}
