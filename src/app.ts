@@ -28,6 +28,7 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
     startRsvpGraphProjection(deps.bus, deps.graph),
   ]);
   deps.reconciler.start();
+  deps.reminders.start(config.reminderIntervalSeconds * 1000);
   let stopping: Promise<void> | undefined;
   return {
     deps,

@@ -58,6 +58,7 @@ const EnvSchema = z
     EVENT_SOURCE: z.string().default('/events-subgraph'),
     LIVE_MAX_UPDATES_PER_SECOND: positiveInt.default(4),
     RECONCILE_INTERVAL_SECONDS: positiveInt.default(300),
+    REMINDER_INTERVAL_SECONDS: positiveInt.default(60),
 
     CONSUMERS_ENABLED: flag.optional(),
     /** Consumer groups are `<prefix>-users` and `<prefix>-friendships`, shared by all instances. */
@@ -122,6 +123,7 @@ export interface Config {
   /** Live count updates per event and second a subscriber receives at most. */
   liveMaxUpdatesPerSecond: number;
   reconcileIntervalSeconds: number;
+  reminderIntervalSeconds: number;
   consumers: {
     enabled: boolean;
     groupPrefix: string;
@@ -189,6 +191,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     eventSource: env.EVENT_SOURCE,
     liveMaxUpdatesPerSecond: env.LIVE_MAX_UPDATES_PER_SECOND,
     reconcileIntervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
+    reminderIntervalSeconds: env.REMINDER_INTERVAL_SECONDS,
     consumers: {
       enabled: env.CONSUMERS_ENABLED ?? true,
       groupPrefix: env.CONSUMER_GROUP_PREFIX,

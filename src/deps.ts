@@ -16,6 +16,7 @@ import { rsvpsCleanup } from './domain/rsvps/user-cleanup.js';
 import { invitationsCleanup } from './domain/invitations/user-cleanup.js';
 import { ReconcileJob } from './domain/rsvps/reconcile-job.js';
 import { LiveStats } from './subscriptions/live-stats.js';
+import { ReminderJob } from './domain/notifications/reminder-job.js';
 import type { MessageBus } from './datasources/message-bus.js';
 import type { SocialGraph } from './datasources/social-graph.js';
 import { DEFAULT_CATEGORIES } from './domain/categories/defaults.js';
@@ -44,6 +45,7 @@ export interface Deps {
   invitations: InvitationRepository;
   ledger: RsvpLedger;
   reconciler: ReconcileJob;
+  reminders: ReminderJob;
   live: LiveStats;
   relay: OutboxRelay;
   /** The local replica of users, fed by the `users` topic. */
@@ -128,6 +130,15 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
   });
   const reconciler = new ReconcileJob(events, ledger, datasources.kv, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
   const live = new LiveStats(config.liveMaxUpdatesPerSecond);
+  const reminders = new ReminderJob({
+    store: datasources.store,
+    events,
+    rsvps,
+    bus: datasources.bus,
+    logger: logger.child({ component: 'reminders' }),
+    eventSource: config.eventSource,
+    instanceId: config.instanceId,
+  });
   const users = new UserRepository(datasources.store);
   const userCleanup = new UserCleanup(logger.child({ component: 'user-cleanup' }))
     .register(coHostCleanup({ events, relay, eventSource: config.eventSource }))
@@ -136,14 +147,15 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
     .register(postsCleanup(posts))
     .register(socialGraphCleanup(datasources.graph))
     .register(userReplicaCleanup(users));
-  const consumers = createConsumers({ config, logger, ...datasources, users, userCleanup });
-  return { config, logger, ...datasources, events, categories, posts, rsvps, invitations, ledger, reconciler, live, relay, users, userCleanup, consumers };
+  const consumers = createConsumers({ config, logger, ...datasources, users, userCleanup, rsvps, invitations });
+  return { config, logger, ...datasources, events, categories, posts, rsvps, invitations, ledger, reconciler, reminders, live, relay, users, userCleanup, consumers };
 }
 
 /** Stops workers, flushes the outbox, then closes every connection. */
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.consumers.stop();
   await deps.reconciler.stop();
+  await deps.reminders.stop();
   deps.live.close();
   await deps.relay.stop();
   await Promise.allSettled([deps.bus.close(), deps.graph.close(), deps.kv.close(), deps.store.close()]);

@@ -3,6 +3,9 @@ import type { DocumentStore } from '../datasources/documents.js';
 import type { MessageBus } from '../datasources/message-bus.js';
 import type { SocialGraph } from '../datasources/social-graph.js';
 import type { UserRepository } from '../datasources/user-repository.js';
+import type { InvitationRepository } from '../datasources/invitation-repository.js';
+import type { RsvpRepository } from '../datasources/rsvp-repository.js';
+import { cancellationsConsumer } from './cancellations-consumer.js';
 import type { UserCleanup } from '../domain/users/user-cleanup.js';
 import type { Logger } from '../logger.js';
 import { ConsumerRunner } from './consumer-runner.js';
@@ -17,12 +20,15 @@ export interface ConsumersDeps {
   graph: SocialGraph;
   users: UserRepository;
   userCleanup: UserCleanup;
+  rsvps: RsvpRepository;
+  invitations: InvitationRepository;
 }
 
 /** The topics this service consumes, built at start-up and started by the app. */
 export interface Consumers {
   users: ConsumerRunner;
   friendships: ConsumerRunner;
+  cancellations: ConsumerRunner;
   all: readonly ConsumerRunner[];
   start(): Promise<void>;
   /** Safe to call when never started; waits for the messages in progress. */
@@ -45,10 +51,16 @@ export function createConsumers(deps: ConsumersDeps): Consumers {
     options,
   );
   const friendships = new ConsumerRunner(runnerDeps, friendshipsConsumer(`${groupPrefix}-friendships`, graph), options);
-  const all = [users, friendships] as const;
+  const cancellations = new ConsumerRunner(
+    runnerDeps,
+    cancellationsConsumer(`${groupPrefix}-cancellations`, { bus, rsvps: deps.rsvps, invitations: deps.invitations, eventSource: config.eventSource }),
+    options,
+  );
+  const all = [users, friendships, cancellations] as const;
   return {
     users,
     friendships,
+    cancellations,
     all,
     async start() {
       try {

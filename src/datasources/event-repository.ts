@@ -111,6 +111,11 @@ export class EventRepository {
     }
   }
 
+  /** Active events starting in (from, to], soonest first, at most `limit`. */
+  startingBetween(from: Date, to: Date, limit: number): Promise<EventRecord[]> {
+    return this.events.find({ deleted: false, status: 'ACTIVE', startsAt: { $gt: from, $lte: to } }, { sort: { startsAt: 1 }, limit });
+  }
+
   /** Upcoming public active events per category, for category counts. */
   countUpcomingPublicByCategory(now: Date): Promise<Map<string, number>> {
     return this.events.countBy({ deleted: false, status: 'ACTIVE', privacy: 'PUBLIC', startsAt: { $gt: now } }, 'categoryId');

@@ -70,6 +70,10 @@ export class InvitationRepository {
   }
 
   /** Events each user was invited to (any status), for privacy decisions; one round trip for all users. */
+  async pendingInviteesOf(eventId: string): Promise<string[]> {
+    return (await this.invitations.find({ eventId, status: 'PENDING' })).map((invitation) => invitation.inviteeId);
+  }
+
   /** Removes a deleted user's pending invitations, received or sent; answered ones stay as history. */
   deletePendingOf(userId: string): Promise<number> {
     return this.invitations.deleteMany({ status: 'PENDING', $or: [{ inviteeId: userId }, { inviterId: userId }] });

@@ -74,6 +74,11 @@ export class RsvpRepository {
     return this.rsvps.countBy({ eventId }, 'bucket');
   }
 
+  /** Everyone who answered an event, optionally only in some buckets. */
+  answersTo(eventId: string, buckets?: readonly string[]): Promise<RsvpRecord[]> {
+    return this.rsvps.find({ eventId, ...(buckets ? { bucket: { $in: [...buckets] } } : {}) });
+  }
+
   /** Ids of the events a user answered, for privacy decisions. */
   async eventIdsOf(userId: string): Promise<string[]> {
     return (await this.rsvps.find({ userId })).map((rsvp) => rsvp.eventId);

@@ -1,0 +1,108 @@
+import type { DocumentCollection, DocumentStore, StoredDocument } from '../../datasources/documents.js';
+import { DuplicateKeyError } from '../../datasources/documents.js';
+import type { EventRepository } from '../../datasources/event-repository.js';
+import type { MessageBus } from '../../datasources/message-bus.js';
+import type { RsvpRepository } from '../../datasources/rsvp-repository.js';
+import type { Logger } from '../../logger.js';
+import { personalNotification, publishNotifications } from './notifications.js';
+
+/** Reminder windows: an event gets the 24 h reminder unless it is already within the hour. */
+export const WINDOWS = [
+  { name: '1h', beforeMs: 3600_000, fromMs: 0 },
+  { name: '24h', beforeMs: 24 * 3600_000, fromMs: 3600_000 },
+] as const;
+
+/** Reclaims a claim whose sender died before marking it sent. */
+const STALE_CLAIM_MS = 10 * 60_000;
+const BATCH = 200;
+
+interface ReminderClaim extends StoredDocument {
+  eventId: string;
+  window: string;
+  state: 'sending' | 'sent';
+  claimedAt: Date;
+  claimedBy: string;
+}
+
+export interface ReminderDeps {
+  store: DocumentStore;
+  events: EventRepository;
+  rsvps: RsvpRepository;
+  bus: MessageBus;
+  logger: Logger;
+  eventSource: string;
+  instanceId: string;
+}
+
+/**
+ * Sends `notification.event_reminder` to everyone GOING, once per event and window,
+ * with any number of instances running: a window is claimed by inserting the claim
+ * document with a unique `_id` (atomic on every MongoDB-compatible store), so exactly
+ * one instance sends it. Notification ids are derived from (event, window, user), so a
+ * re-sent stale claim produces duplicates consumers drop.
+ */
+export class ReminderJob {
+  private readonly claims: DocumentCollection<ReminderClaim>;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(private readonly deps: ReminderDeps) {
+    this.claims = deps.store.collection<ReminderClaim>('reminder_claims');
+  }
+
+  start(intervalMs: number) {
+    this.timer = setInterval(() => {
+      this.running ??= this.runOnce()
+        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'reminders: pass failed; next pass retries'))
+        .finally(() => (this.running = undefined));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop() {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over both windows; returns how many reminders this instance sent. */
+  async runOnce(now = new Date()): Promise<number> {
+    let sent = 0;
+    for (const window of WINDOWS) {
+      const due = await this.deps.events.startingBetween(new Date(now.getTime() + window.fromMs), new Date(now.getTime() + window.beforeMs), BATCH);
+      for (const event of due) {
+        if (!(await this.claim(event._id, window.name, now))) continue;
+        const going = await this.deps.rsvps.answersTo(event._id, ['GOING']);
+        await publishNotifications(
+          this.deps.bus,
+          going.map((answer) =>
+            personalNotification(this.deps.eventSource, 'notification.event_reminder', event._id, answer.userId, `reminder-${window.name}`, {
+              eventId: event._id,
+              window: window.name,
+              title: event.title,
+              startsAt: event.startsAt.toISOString(),
+            }),
+          ),
+        );
+        await this.claims.updateOne({ _id: `${event._id}:${window.name}` }, { $set: { state: 'sent' } });
+        sent += going.length;
+      }
+    }
+    if (sent > 0) this.deps.logger.info({ sent }, 'reminders: sent');
+    return sent;
+  }
+
+  private async claim(eventId: string, window: string, now: Date): Promise<boolean> {
+    const _id = `${eventId}:${window}`;
+    try {
+      await this.claims.insertOne({ _id, eventId, window, state: 'sending', claimedAt: now, claimedBy: this.deps.instanceId });
+      return true;
+    } catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+    }
+    const stale = await this.claims.updateOne(
+      { _id, state: 'sending', claimedAt: { $lt: new Date(now.getTime() - STALE_CLAIM_MS) } },
+      { $set: { claimedAt: now, claimedBy: this.deps.instanceId } },
+    );
+    return stale.matched === 1;
+  }
+}

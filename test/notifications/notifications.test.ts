@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
+import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
+import { collectEvents } from '../support/consume.js';
+import { answer, createEvent } from '../support/events.js';
+
+type Notification = { userId: string; window?: string; reason?: string | null };
+
+describe('reminders and cancellation notifications (real Kafka, two instances)', () => {
+  let a: TestApp;
+  let b: TestApp;
+  before(async () => {
+    const id = randomUUID().slice(0, 8);
+    const shared = {
+      MONGODB_DATABASE: `test_notify_${id}`,
+      REDIS_KEY_PREFIX: `test-notify-${id}:`,
+      RATE_LIMIT_RSVP_PER_HOUR: '10000',
+      REMINDER_INTERVAL_SECONDS: '3600',
+    };
+    a = await startTestApp({ mode: 'real', env: { ...shared, INSTANCE_ID: `a-${id}`, CONSUMERS_ENABLED: 'true', CONSUMER_GROUP_PREFIX: `test-notify-${id}` } });
+    b = await startTestApp({ mode: 'real', env: { ...shared, INSTANCE_ID: `b-${id}` } });
+  });
+  after(async () => {
+    await b?.stop();
+    await a?.stop();
+  });
+
+  it('reminds everyone GOING once per window, however many instances run the job at once', async () => {
+    const host = uniqueUser('host');
+    const soon = new Date(Date.now() + 30 * 60_000);
+    const tomorrow = new Date(Date.now() + 5 * 3600_000);
+    const inHalfAnHour = await createEvent(a, host, { startsAt: soon.toISOString(), endsAt: new Date(soon.getTime() + 3600_000).toISOString() });
+    const later = await createEvent(a, host, { startsAt: tomorrow.toISOString(), endsAt: new Date(tomorrow.getTime() + 3600_000).toISOString() });
+    const [g1, g2, maybe] = [uniqueUser('g1'), uniqueUser('g2'), uniqueUser('maybe')];
+    await answer(a, inHalfAnHour, g1, 'GOING');
+    await answer(a, inHalfAnHour, g2, 'GOING');
+    await answer(a, inHalfAnHour, maybe, 'MAYBE');
+    await answer(a, later, g1, 'GOING');
+
+    const soonCollector = await collectEvents(a.deps.bus, TOPICS.notifications, inHalfAnHour);
+    const laterCollector = await collectEvents(a.deps.bus, TOPICS.notifications, later);
+    try {
+      const sent = await Promise.all([a.deps.reminders.runOnce(), b.deps.reminders.runOnce(), a.deps.reminders.runOnce()]);
+      const soonReceived = await soonCollector.waitFor(2);
+      const laterReceived = await laterCollector.waitFor(1);
+      assert.equal(sent.reduce((x, y) => x + y, 0), 3, 'three reminders in all, whoever sent them');
+      assert.deepEqual(
+        soonReceived.map(({ event }) => [event.type, (event.data as Notification).userId, (event.data as Notification).window]).sort(),
+        [['notification.event_reminder', g1, '1h'], ['notification.event_reminder', g2, '1h']].sort(),
+      );
+      assert.deepEqual(laterReceived.map(({ event }) => (event.data as Notification).window), ['24h']);
+
+      // A later pass finds both windows claimed and sends nothing more for these events.
+      await Promise.all([a.deps.reminders.runOnce(), b.deps.reminders.runOnce()]);
+      const claims = await a.deps.store.collection('reminder_claims').count({ eventId: { $in: [inHalfAnHour, later] } });
+      assert.equal(claims, 2);
+      assert.equal(soonCollector.received.length, 2);
+    } finally {
+      await soonCollector.stop();
+      await laterCollector.stop();
+    }
+  });
+
+  it('tells everyone affected that an event is cancelled, with the reason', async () => {
+    const host = uniqueUser('host');
+    const eventId = await createEvent(a, host, { capacity: 1 });
+    const [going, waitlisted, interested, notGoing, invitee] = ['going', 'waitlisted', 'interested', 'notgoing', 'invitee'].map(uniqueUser);
+    await answer(a, eventId, going!, 'GOING');
+    await answer(a, eventId, waitlisted!, 'GOING');
+    await answer(a, eventId, interested!, 'INTERESTED');
+    await answer(a, eventId, notGoing!, 'NOT_GOING');
+    await a.deps.graph.addFriendship(host, invitee!, new Date());
+    await a.gql('mutation($e: ID!, $u: [ID!]!) { inviteFriends(eventId: $e, userIds: $u) { invited { id } } }', { e: eventId, u: [invitee] }, host);
+
+    const collector = await collectEvents(a.deps.bus, TOPICS.notifications, eventId);
+    try {
+      await a.gql('mutation($id: ID!) { cancelEvent(id: $id, reason: "Venue closed") { id } }', { id: eventId }, host);
+      const received = await collector.waitFor(5);
+      const cancelled = received.filter(({ event }) => event.type === 'notification.event_cancelled');
+      assert.deepEqual(cancelled.map(({ event }) => (event.data as Notification).userId).sort(), [going, waitlisted, interested, invitee].sort());
+      assert.ok(cancelled.every(({ event, key }) => (event.data as Notification).reason === 'Venue closed' && key === eventId));
+    } finally {
+      await collector.stop();
+    }
+  });
+});
