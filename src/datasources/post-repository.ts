@@ -212,9 +212,9 @@ export class PostRepository {
     return (await this.posts.updateOne({ _id: id, authorId: userId }, { $set: { authorId: null } })).matched === 1;
   }
 
-  /** Clears the author of every comment by `userId`; comments take no counters, so one updateMany is safe. */
-  anonymiseComments(userId: string): Promise<number> {
-    return this.comments.updateMany({ authorId: userId }, { $set: { authorId: null } });
+  /** Up to `limit` comments by `userId`, for the cleanup after `user.deleted`. */
+  commentsByAuthor(userId: string, limit: number): Promise<CommentRecord[]> {
+    return this.comments.find({ authorId: userId }, { limit });
   }
 
   /** Moves one post's reaction counts by `$inc` on its `_id`, deleted or not. */

@@ -5,9 +5,9 @@ import { countFieldOf } from './model.js';
 const BATCH = 100;
 
 /**
- * Forgets a deleted user in discussions: their reactions go (each uncounted on its post
- * only by the call that removed it), and their posts and comments stay with no author
- * (`author: null`). Every write is conditional on what it changes, so a re-run after a
+ * Forgets a deleted user in discussions: their reactions and comments go (each
+ * uncounted on its post only by the call that removed it), and their posts stay with
+ * no author (`author: null`). Every write is conditional on what it changes, so a re-run after a
  * crash or a partial failure finishes the job without counting anything twice.
  */
 export function postsCleanup(posts: PostRepository): UserDataCleanup {
@@ -31,7 +31,17 @@ export function postsCleanup(posts: PostRepository): UserDataCleanup {
         for (const post of authored) if (await posts.anonymisePost(post._id, userId)) cleared += 1;
         if (authored.length < BATCH || cleared === 0) break;
       }
-      await posts.anonymiseComments(userId);
+      for (;;) {
+        const comments = await posts.commentsByAuthor(userId, BATCH);
+        let removed = 0;
+        for (const comment of comments) {
+          // Only the call that removed the comment uncounts it, so a re-run counts nothing twice.
+          if ((await posts.deleteComment(comment._id)) === 0) continue;
+          await posts.update(comment.postId, { $inc: { commentCount: -1 } });
+          removed += 1;
+        }
+        if (comments.length < BATCH || removed === 0) break;
+      }
     },
   };
 }
