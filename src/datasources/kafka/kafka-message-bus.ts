@@ -14,6 +14,7 @@ import {
 } from 'kafkajs';
 import type { IncomingMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription } from '../message-bus.js';
 import { datastoreLatency, kafkaConsumerLag } from '../../observability/metrics.js';
+import { messageOf } from '../driver-errors.js';
 
 /** The pino methods the bus uses (a pino logger fits). */
 export interface BusLogger {
@@ -425,6 +426,3 @@ function routeTo(logger: BusLogger): logCreator {
     };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,6 +1,7 @@
 import neo4j, { Neo4jError, type Driver, type RoutingControl } from 'neo4j-driver';
 import type { GraphRsvpStatus, SocialGraph } from '../social-graph.js';
 import { datastoreLatency } from '../../observability/metrics.js';
+import { messageOf as plainMessageOf, redactUrl as redact } from '../driver-errors.js';
 
 export interface Neo4jSocialGraphOptions {
   /** e.g. bolt://127.0.0.1:7687 or neo4j+s://host */
@@ -218,18 +219,8 @@ function isSchemaAlreadyExists(error: unknown): boolean {
   return error instanceof Neo4jError && SCHEMA_ALREADY_EXISTS.has(error.code);
 }
 
+/** Neo4j's codes tell more than its messages. */
 function messageOf(error: unknown): string {
-  if (error instanceof Neo4jError) return `${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
+  return error instanceof Neo4jError ? `${error.code}: ${error.message}` : plainMessageOf(error);
 }
 
-/** Keeps credentials embedded in a URL out of error messages and logs. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
-  }
-}

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { KeyValueStore } from '../cache.js';
 import { datastoreLatency } from '../../observability/metrics.js';
+import { messageOf, redactUrl as redact } from '../driver-errors.js';
 
 export interface RedisKeyValueStoreOptions {
   /** Prepended to every key by ioredis (e.g. `events:`), so services can share a Redis. */
@@ -112,17 +113,4 @@ export function toTtlMs(ttlSeconds: number): number {
   return Math.max(1, Math.round(ttlSeconds * 1000));
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
-/** Keeps a password in the URL out of error messages and logs. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
-  }
-}
