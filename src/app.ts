@@ -3,7 +3,7 @@ import { closeDeps, connectDatasources, createDeps, type DatasourceHooks, type D
 import { seedDemoData } from './demo/seed.js';
 import type { Logger } from './logger.js';
 import { createServer, type RunningServer } from './server.js';
-import { startLiveStatsFeed, startRsvpGraphProjection } from './subscriptions/rsvp-projections.js';
+import { startLiveStatsFeed } from './subscriptions/live-stats-feed.js';
 
 export interface App {
   deps: Deps;
@@ -23,10 +23,7 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
       throw error;
     });
   }
-  const feeds = await Promise.all([
-    startLiveStatsFeed(deps.bus, deps.live, config.instanceId, logger.child({ component: 'live' })),
-    startRsvpGraphProjection(deps.bus, deps.graph),
-  ]);
+  const feeds = [await startLiveStatsFeed(deps.bus, deps.live, config.instanceId, logger.child({ component: 'live' }))];
   deps.reconciler.start();
   deps.reminders.start(config.reminderIntervalSeconds * 1000);
   let stopping: Promise<void> | undefined;

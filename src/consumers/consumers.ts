@@ -6,6 +6,7 @@ import type { UserRepository } from '../datasources/user-repository.js';
 import type { InvitationRepository } from '../datasources/invitation-repository.js';
 import type { RsvpRepository } from '../datasources/rsvp-repository.js';
 import { cancellationsConsumer } from './cancellations-consumer.js';
+import { rsvpGraphConsumer } from './rsvp-graph-consumer.js';
 import type { UserCleanup } from '../domain/users/user-cleanup.js';
 import type { Logger } from '../logger.js';
 import { ConsumerRunner } from './consumer-runner.js';
@@ -29,6 +30,7 @@ export interface Consumers {
   users: ConsumerRunner;
   friendships: ConsumerRunner;
   cancellations: ConsumerRunner;
+  rsvpGraph: ConsumerRunner;
   all: readonly ConsumerRunner[];
   start(): Promise<void>;
   /** Safe to call when never started; waits for the messages in progress. */
@@ -56,11 +58,13 @@ export function createConsumers(deps: ConsumersDeps): Consumers {
     cancellationsConsumer(`${groupPrefix}-cancellations`, { bus, rsvps: deps.rsvps, invitations: deps.invitations, eventSource: config.eventSource }),
     options,
   );
-  const all = [users, friendships, cancellations] as const;
+  const rsvpGraph = new ConsumerRunner(runnerDeps, rsvpGraphConsumer(`${groupPrefix}-rsvp-graph`, graph), options);
+  const all = [users, friendships, cancellations, rsvpGraph] as const;
   return {
     users,
     friendships,
     cancellations,
+    rsvpGraph,
     all,
     async start() {
       try {

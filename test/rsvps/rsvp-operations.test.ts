@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
@@ -166,7 +167,7 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
 describe('RSVP domain events (real stores)', () => {
   let app: TestApp;
   before(async () => {
-    app = await startTestApp({ mode: 'real' });
+    app = await startTestApp({ mode: 'real', env: { CONSUMERS_ENABLED: 'true', CONSUMER_GROUP_PREFIX: `test-rsvp-${randomUUID()}` } });
   });
   after(() => app.stop());
 
@@ -191,14 +192,9 @@ describe('RSVP domain events (real stores)', () => {
     const last = received.at(-1)!.event.data as { counts: Record<string, number> };
     assert.deepEqual(last.counts, { going: 1, interested: 0, maybe: 0, notGoing: 0, waitlisted: 0 });
 
-    // The projection consumes the same topic; poll its effect with a bounded deadline.
-    const deadline = Date.now() + 30_000;
-    let going: string[] = [];
-    while (Date.now() < deadline) {
-      going = (await app.deps.graph.friendsWithRsvp(friend, [eventId], 'GOING')).get(eventId) ?? [];
-      if (going.length > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    assert.deepEqual(going, [guest]);
+    // The graph follows the same messages through its consumer.
+    for (const message of received) assert.equal((await app.deps.consumers.rsvpGraph.settled(message.event.id, 30_000)).outcome, 'processed');
+    const going = await app.deps.graph.friendsWithRsvp(friend, [eventId], 'GOING');
+    assert.deepEqual(going.get(eventId), [guest]);
   });
 });

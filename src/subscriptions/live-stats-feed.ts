@@ -1,5 +1,4 @@
 import type { MessageBus, Subscription } from '../datasources/message-bus.js';
-import type { SocialGraph } from '../datasources/social-graph.js';
 import type { Logger } from '../logger.js';
 import { TOPICS, type CloudEvent } from '../domain/messaging/cloud-event.js';
 import type { RsvpCounts, RsvpStatus } from '../domain/rsvps/model.js';
@@ -37,23 +36,6 @@ export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId:
       if (!event?.data.counts) return;
       live.publish({ eventId: event.data.eventId, counts: event.data.counts, version: event.data.countsVersion ?? 0, at: new Date(event.time) });
       logger.trace({ eventId: event.data.eventId }, 'live: counts received');
-    },
-  });
-}
-
-/**
- * Keeps `(:User)-[:RSVP {status, at}]->(:Event)` in the graph. One group for all
- * instances; setting the relation is idempotent, so a redelivered message is harmless.
- */
-export function startRsvpGraphProjection(bus: MessageBus, graph: SocialGraph): Promise<Subscription> {
-  return bus.subscribe({
-    groupId: 'events-subgraph-rsvp-graph',
-    topics: [TOPICS.events],
-    fromBeginning: true,
-    handle: async (message) => {
-      const event = rsvpEventOf(message.value);
-      if (!event?.data.userId) return;
-      await graph.setRsvp(event.data.userId, event.data.eventId, event.data.status, new Date(event.time));
     },
   });
 }
