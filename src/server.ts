@@ -59,8 +59,15 @@ function routerSecretMatches(expected: string | null, given: string | string[] |
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function clientKeyOf(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+/**
+ * Who an anonymous caller is, for rate limits. Behind the router every request comes
+ * from the router's address, so the client address it forwards is used — but only
+ * when the router proved itself with the shared secret.
+ */
+function clientKeyOf(req: IncomingMessage, trustForwarded: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
+  return (trustForwarded && first) || req.socket.remoteAddress || 'unknown';
 }
 
 /**
@@ -139,7 +146,7 @@ export class SubgraphServer {
           const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
           try {
             const viewer = await this.auth.viewerFrom(typeof authorization === 'string' ? authorization : undefined);
-            ctx.extra.context = createContext(this.deps, viewer, clientKeyOf(ctx.extra.request));
+            ctx.extra.context = createContext(this.deps, viewer, clientKeyOf(ctx.extra.request, this.deps.config.routerSecret !== null));
             return true;
           } catch (error) {
             if (isClientError(error)) return false;
@@ -149,7 +156,7 @@ export class SubgraphServer {
         // Fresh loaders per operation, so a long-lived socket never serves stale rows.
         context: (ctx) => {
           const base = ctx.extra.context;
-          return createContext(this.deps, base?.viewer ?? anonymous, clientKeyOf(ctx.extra.request));
+          return createContext(this.deps, base?.viewer ?? anonymous, clientKeyOf(ctx.extra.request, this.deps.config.routerSecret !== null));
         },
       },
       this.ws,
@@ -229,7 +236,7 @@ export class SubgraphServer {
     }
     let context: RequestContext;
     try {
-      context = await this.contextFor(req.headers.authorization, clientKeyOf(req));
+      context = await this.contextFor(req.headers.authorization, clientKeyOf(req, this.deps.config.routerSecret !== null));
     } catch (error) {
       if (isClientError(error)) return graphqlError(res, 401, error.message, 'UNAUTHENTICATED');
       throw error;

@@ -9,7 +9,7 @@ describe('HTTP surface: limits, router secret, health and metrics (real stores)'
   before(async () => {
     app = await startTestApp({
       mode: 'real',
-      env: { RATE_LIMIT_CREATE_PER_HOUR: '2', GRAPHQL_MAX_DEPTH: '6', HTTP_BODY_LIMIT_BYTES: '20000', ROUTER_SECRET: 'router-secret-0123456789' },
+      env: { RATE_LIMIT_CREATE_PER_HOUR: '2', RATE_LIMIT_BROWSE_PER_HOUR: '3', GRAPHQL_MAX_DEPTH: '6', HTTP_BODY_LIMIT_BYTES: '20000', ROUTER_SECRET: 'router-secret-0123456789' },
     });
   });
   after(() => app.stop());
@@ -41,6 +41,16 @@ describe('HTTP surface: limits, router secret, health and metrics (real stores)'
     assert.equal(third.errors?.[0]?.extensions.code, 'RATE_LIMITED');
     assert.ok((third.errors?.[0]?.extensions.retryAfter ?? 0) > 0);
     assert.equal(await app.deps.store.collection('events').count({ hostId: host }), 2);
+  });
+
+  it('limits anonymous browsing per client address the router forwards, not per router', async () => {
+    const browse = async (client: string) =>
+      ((await (await post({ query: '{ events { edges { cursor } } }' }, { 'x-forwarded-for': `${client}, 10.0.0.1` })).json()) as {
+        errors?: { extensions: { code: string } }[];
+      }).errors?.[0]?.extensions.code ?? 'OK';
+    const first = [await browse('198.51.100.1'), await browse('198.51.100.1'), await browse('198.51.100.1'), await browse('198.51.100.1')];
+    assert.deepEqual(first, ['OK', 'OK', 'OK', 'RATE_LIMITED']);
+    assert.equal(await browse('198.51.100.2'), 'OK');
   });
 
   it('rejects queries deeper than the limit and bodies larger than the limit', async () => {
