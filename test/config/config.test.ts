@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('configuration from the environment', () => {
+  it('runs on the embedded twins with demo data and a demo secret in development', () => {
+    const config = loadConfig({});
+    assert.equal(config.mongo, null);
+    assert.equal(config.kafka, null);
+    assert.equal(config.seedDemoData, true);
+    assert.equal(config.auth.demo, true);
+    assert.equal(config.graphql.introspection, true);
+  });
+
+  it('refuses the embedded twins in production unless asked for, and reports every problem at once', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.issues.some((issue) => issue.startsWith('PORT')) && error.issues.some((issue) => issue.startsWith('LOG_LEVEL')),
+    );
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }),
+      (error: unknown) => error instanceof ConfigError && error.issues.some((issue) => /embedded twins/.test(issue)),
+    );
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', ALLOW_EMBEDDED: 'true' }),
+      (error: unknown) => error instanceof ConfigError && error.issues.some((issue) => issue.startsWith('JWT_SECRET')),
+    );
+    const allowed = loadConfig({ NODE_ENV: 'production', ALLOW_EMBEDDED: 'true', JWT_SECRET: 'x'.repeat(32) });
+    assert.equal(allowed.graphql.introspection, false);
+    assert.equal(allowed.seedDemoData, false);
+  });
+
+  it('splits Kafka brokers and reads store URLs', () => {
+    const config = loadConfig({ KAFKA_BROKERS: 'a:9092, b:9092', MONGODB_URL: 'mongodb://db:27017', REDIS_URL: 'redis://cache:6379' });
+    assert.deepEqual(config.kafka?.brokers, ['a:9092', 'b:9092']);
+    assert.equal(config.mongo?.url, 'mongodb://db:27017');
+    assert.equal(config.seedDemoData, false);
+  });
+});
