@@ -85,7 +85,9 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     }
   }
 
+  /** Stored documents are frozen and replaced, never changed, so reads can share them. */
   private write(doc: Doc) {
+    deepFreeze(doc);
     this.assertUnique(doc);
     this.docs.set(doc._id, doc);
   }
@@ -100,13 +102,13 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     const keyed = typeof id === 'string' || isInOnly(id);
     if (keyed && !options.sort && !options.skip) {
       const found = this.matching(filter).slice(0, options.limit ?? Infinity);
-      return found.map((doc) => structuredClone(doc) as unknown as T);
+      return found as unknown as T[];
     }
     let cursor = find(keyed ? this.matching(filter) : [...this.docs.values()], keyed ? {} : filter);
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined) cursor = cursor.limit(options.limit);
-    return (cursor.all() as Doc[]).map((doc) => structuredClone(doc) as unknown as T);
+    return cursor.all() as unknown as T[];
   }
 
   async count(filter: Filter) {
@@ -158,7 +160,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
 
   async findOneAndUpdate(filter: Filter, updateSpec: Update, options: { upsert?: boolean } = {}) {
     const { doc } = this.updateFirst(filter, updateSpec, options.upsert ?? false);
-    return doc ? (structuredClone(doc) as unknown as T) : null;
+    return doc as unknown as T | null;
   }
 
   async updateMany(filter: Filter, updateSpec: Update) {
@@ -208,6 +210,12 @@ function isPlainEquality(filter: Filter): boolean {
   return Object.entries(filter).every(
     ([key, value]) => !key.startsWith('$') && !key.includes('.') && (value === null || ['string', 'number', 'boolean'].includes(typeof value)),
   );
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value) || value instanceof Date) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }
 
 /** MongoDB equality: an array field matches when one of its elements is equal. */
