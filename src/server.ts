@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { createContext, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
-import { anonymous } from './domain/users/model.js';
+import { anonymous, type Viewer } from './domain/users/model.js';
 import { isClientError } from './errors.js';
 import { createErrorFormatter } from './http/errors.js';
 import { healthReport } from './http/health.js';
@@ -138,7 +138,8 @@ export class SubgraphServer {
     http.keepAliveTimeout = 65_000;
     this.http = http;
     this.ws = new WebSocketServer({ server: http, path: GRAPHQL_PATH, maxPayload: this.deps.config.graphql.bodyLimitBytes });
-    useServer<Record<string, unknown>, { context?: RequestContext }>(
+    // A socket keeps only who its user is; each operation gets a fresh scope.
+    useServer<Record<string, unknown>, { viewer?: Viewer }>(
       {
         schema: this.schema,
         onConnect: async (ctx) => {
@@ -146,7 +147,7 @@ export class SubgraphServer {
           const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
           try {
             const viewer = await this.auth.viewerFrom(typeof authorization === 'string' ? authorization : undefined);
-            ctx.extra.context = createContext(this.deps, viewer, clientKeyOf(ctx.extra.request, this.deps.config.routerSecret !== null));
+            ctx.extra.viewer = viewer;
             return true;
           } catch (error) {
             if (isClientError(error)) return false;
@@ -155,8 +156,7 @@ export class SubgraphServer {
         },
         // Fresh loaders per operation, so a long-lived socket never serves stale rows.
         context: (ctx) => {
-          const base = ctx.extra.context;
-          return createContext(this.deps, base?.viewer ?? anonymous, clientKeyOf(ctx.extra.request, this.deps.config.routerSecret !== null));
+          return createContext(this.deps, ctx.extra.viewer ?? anonymous, clientKeyOf(ctx.extra.request, this.deps.config.routerSecret !== null));
         },
       },
       this.ws,

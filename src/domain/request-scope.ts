@@ -16,7 +16,7 @@ export type RateLimitBucket = keyof Deps['config']['rateLimits'];
  * services bound to both. HTTP and WebSocket operations build it the same way.
  */
 export class RequestScope {
-  readonly loaders: Loaders;
+  private loaderSet: Loaders | undefined;
   private relationsPromise: Promise<ViewerRelations> | undefined;
   private eventService: EventService | undefined;
   private categoryService: CategoryService | undefined;
@@ -30,7 +30,11 @@ export class RequestScope {
     /** Identifies an anonymous caller for rate limits (e.g. the client address). */
     private readonly clientKey: string,
   ) {
-    this.loaders = createLoaders(deps);
+  }
+
+  /** Built on first use: many operations (and every live subscription) need few or none. */
+  get loaders(): Loaders {
+    return (this.loaderSet ??= createLoaders(this.deps));
   }
 
   get viewerId(): string | null {
