@@ -1,7 +1,8 @@
 import type { EventResolvers } from '../__generated__/resolvers-types.js';
+import { entity } from './entity.js';
 
 export const Event: EventResolvers = {
-  __resolveReference: (reference, ctx) => ctx.events.byId(reference.id),
+  __resolveReference: (reference, ctx) => entity(ctx.events.byId(reference.id)),
   id: (event) => event._id,
   host: (event) => ({ id: event.hostId }),
   coHosts: (event) => event.coHostIds.map((id) => ({ id })),

@@ -1,7 +1,8 @@
 import type { PostResolvers } from '../__generated__/resolvers-types.js';
+import { entity } from './entity.js';
 
 export const Post: PostResolvers = {
-  __resolveReference: (reference, ctx) => ctx.posts.byId(reference.id),
+  __resolveReference: (reference, ctx) => entity(ctx.posts.byId(reference.id)),
   id: (post) => post._id,
   event: (post, _, ctx) => ctx.posts.eventOf(post),
   author: (post) => (post.authorId ? { id: post.authorId } : null),
