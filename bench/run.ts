@@ -14,8 +14,9 @@ import { loadAverage, pinSelf } from './lib/cpu.js';
 import { errorText, progress, warn } from './lib/log.js';
 import { readOptions, type BenchOptions } from './lib/options.js';
 import { checksTable, formatTable, type Check, type Table } from './lib/report.js';
+import { fanoutSection } from './sections/fanout.js';
 import { httpSection } from './sections/http.js';
-import { realSection } from './sections/real.js';
+import { rsvpSection } from './sections/rsvp.js';
 import { startupSection } from './sections/startup.js';
 import type { NamedScenario, RealServersEnv, Section, SectionContext } from './sections/types.js';
 
@@ -23,8 +24,11 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH_DIR);
 const RESULTS_FILE = join(BENCH_DIR, 'results', 'latest.json');
 
-/** Run order. Sections that need the real servers come last, after the embedded ones. */
-const SECTIONS: Section[] = [startupSection, httpSection, realSection];
+/**
+ * Run order. Sections that need the real servers come last, after the embedded ones; they
+ * run only when selected (BENCH_ONLY=rsvp,fanout or BENCH_ONLY=all).
+ */
+const SECTIONS: Section[] = [startupSection, httpSection, rsvpSection, fanoutSection];
 
 interface Selected {
   section: Section;
@@ -32,10 +36,11 @@ interface Selected {
 }
 
 function select(only: string[]): Selected[] {
-  if (only.length === 0) return SECTIONS.map((section) => ({ section, scenarios: section.scenarios }));
+  if (only.includes('all')) return SECTIONS.map((section) => ({ section, scenarios: section.scenarios }));
+  if (only.length === 0) return SECTIONS.map((section) => ({ section, scenarios: section.byDefault === false ? [] : section.scenarios }));
   const known = SECTIONS.flatMap((section) => [section.name, ...section.scenarios.map((scenario) => scenario.name)]);
   const unknown = only.filter((token) => !known.includes(token));
-  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')}; known: all, ${known.join(', ')}`);
   return SECTIONS.map((section) => ({
     section,
     scenarios: only.includes(section.name) ? section.scenarios : section.scenarios.filter((scenario) => only.includes(scenario.name)),

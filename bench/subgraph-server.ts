@@ -5,18 +5,24 @@
  *
  *   NODE_ENV=production npx tsx bench/subgraph-server.ts
  *
+ * The benchmark runs it compiled, as `npm start` runs the service (bench/lib/compiled.ts:
+ * bench/.build/subgraph-server.js on plain node, importing the dist/ build of src/).
+ *
  * BENCH_APP_ENV (JSON object) overrides or adds app settings, e.g. real store URLs.
  */
 import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import type { Session } from 'node:inspector/promises';
+import WebSocket from 'ws';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import type { ChildMessage, ParentMessage } from './lib/ipc.js';
+import type { ChildMessage, LiveSends, ParentMessage } from './lib/ipc.js';
 import { mapProfileToSources } from './lib/profile-sources.js';
 import { SUBGRAPH_BENCH_ENV } from './lib/subgraph-env.js';
 
-const REPO_URL = new URL('..', import.meta.url).href;
+// The repository root, both from bench/subgraph-server.ts (tsx) and from the compiled
+// bench/.build/subgraph-server.js.
+const REPO_URL = import.meta.url.slice(0, import.meta.url.lastIndexOf('/bench/') + 1);
 
 function report(message: ChildMessage): void {
   if (process.send) process.send(message);
@@ -29,14 +35,16 @@ function serveProfiling(): void {
   process.on('message', (message: ParentMessage) => {
     void (async () => {
       if (message.type === 'profile-start') {
-        session = new Session();
+        // Loaded on demand: the start-up measurement should not pay for the inspector.
+        const { Session: InspectorSession } = await import('node:inspector/promises');
+        session = new InspectorSession();
         session.connect();
         await session.post('Profiler.enable');
         await session.post('Profiler.start');
         report({ type: 'profile-started' });
       } else if (message.type === 'profile-stop' && session) {
         const { profile } = await session.post('Profiler.stop');
-        // Our TypeScript (not node_modules): tsx-compiled, so map positions back to the sources.
+        // Our code (not node_modules), compiled by tsx or esbuild: map positions back to the sources.
         await mapProfileToSources(session, profile, (url) => url.startsWith(REPO_URL) && !url.includes('/node_modules/'));
         writeFileSync(message.file, JSON.stringify(profile));
         session.disconnect();
@@ -47,12 +55,60 @@ function serveProfiling(): void {
   });
 }
 
+/** Memory and live-subscriber readings on request of the parent (fan-out benchmark). */
+function serveInspection(app: App): void {
+  process.on('message', (message: ParentMessage) => {
+    if (message.type !== 'inspect') return;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (message.gc && gc) {
+      // Twice: the first pass may only queue finalizers whose memory the second frees.
+      gc();
+      gc();
+    }
+    const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    const subscribers = message.eventId === undefined ? null : app.deps.live.subscriberCount(message.eventId);
+    report({ type: 'inspected', memory: { rss, heapTotal, heapUsed, external, arrayBuffers }, subscribers });
+  });
+}
+
+/**
+ * BENCH_TRACE_LIVE_SENDS=1 (fan-out benchmark): notes when each subscription message is
+ * handed to its WebSocket, by the counts version it carries, so the parent can tell the
+ * server's fan-out time from its own time to receive thousands of messages. Wraps
+ * `ws`'s WebSocket#send, which graphql-ws calls once per message and subscriber.
+ */
+function traceLiveSends(): void {
+  const sends = new Map<number, LiveSends>();
+  const proto = WebSocket.prototype as unknown as { send: (data: unknown, ...rest: unknown[]) => void };
+  const send = proto.send;
+  const VERSION = /"eventStatsChanged":\{[^}]*?"version":(\d+)/;
+  proto.send = function (this: WebSocket, data: unknown, ...rest: unknown[]) {
+    if (typeof data === 'string') {
+      const match = VERSION.exec(data);
+      if (match) {
+        const now = performance.timeOrigin + performance.now();
+        const version = Number(match[1]);
+        const seen = sends.get(version);
+        if (seen) {
+          seen.lastMs = now;
+          seen.count += 1;
+        } else sends.set(version, { firstMs: now, lastMs: now, count: 1 });
+      }
+    }
+    return send.call(this, data, ...rest);
+  };
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'live-sends') report({ type: 'live-sends', sends: Object.fromEntries(sends) });
+  });
+}
+
 async function main(): Promise<void> {
   // performance.now() counts from this process's start: node boot plus all (tsx-compiled) imports.
   const importsDoneMs = performance.now();
   const overrides = JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>;
   // Only the bench settings and explicit overrides: the shell's PORT, NODE_ENV etc. do not leak in.
   const config = loadConfig({ ...SUBGRAPH_BENCH_ENV, ...overrides });
+  if (process.env.BENCH_TRACE_LIVE_SENDS === '1' && process.send) traceLiveSends();
   const logger = createLogger(config.logLevel);
   const app: App = await startApp(config, logger);
   const appStartedMs = performance.now();
@@ -75,7 +131,10 @@ async function main(): Promise<void> {
   // The parent went away (even if it was killed): do not outlive it.
   process.once('disconnect', () => stop('parent disconnected'));
 
-  if (process.send) serveProfiling();
+  if (process.send) {
+    serveProfiling();
+    serveInspection(app);
+  }
   report({ type: 'listening', port: app.server.port, pid: process.pid, timings: { importsDoneMs, appStartedMs } });
 }
 

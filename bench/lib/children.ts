@@ -1,5 +1,5 @@
 /**
- * Child servers of the benchmark: started pinned to the server core with tsx, talking over
+ * Child servers of the benchmark: started pinned to the server core, talking over
  * IPC, and always stopped — at the end, on error, on Ctrl-C, and (through the IPC channel
  * closing) even when this process is killed outright.
  */
@@ -31,7 +31,11 @@ let closed = false;
 
 export interface SpawnOptions {
   name: string;
-  /** Script path relative to the repository root, e.g. `bench/subgraph-server.ts`. */
+  /**
+   * Script path relative to the repository root. TypeScript (`.ts`) runs through tsx;
+   * JavaScript (`.js`, `.mjs`, e.g. the compiled `bench/.build/subgraph-server.js`) runs
+   * on plain node, as `npm start` runs the service.
+   */
   script: string;
   cwd: string;
   pinning: Pinning;
@@ -42,7 +46,8 @@ export interface SpawnOptions {
 
 export function spawnChild(options: SpawnOptions): Child {
   if (closed) throw new Error(`not starting ${options.name}: the benchmark is shutting down`);
-  const argv = [process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', options.script];
+  const loader = options.script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const argv = [process.execPath, ...(options.nodeArgs ?? []), ...loader, options.script];
   const { command, args } = pinnedCommand(options.pinning, argv);
   const spawnedAt = performance.now();
   const proc = spawn(command, args, {

@@ -129,3 +129,53 @@ export function cpuBusySeconds(cpu: number): number | null {
     return null;
   }
 }
+
+/** CPU use during a window: the measured process, this process and the rest on the pinned cores. */
+export interface CpuWindow {
+  wallS: number;
+  /** CPU the measured (server) process used, in % of one core (null if it is gone). */
+  serverCpuPct: number | null;
+  /** CPU this process (the load generator) used, in % of one core. */
+  loadCpuPct: number;
+  /** CPU used on the server / load-generator core by anything else; null when unpinned. */
+  othersOnServerCpuPct: number | null;
+  othersOnLoadCpuPct: number | null;
+}
+
+/** Starts a CPU window now; call the returned function at its end. */
+export function startCpuWindow(pinning: Pinning, serverPid: number | null): () => CpuWindow {
+  const coreBusy = () => [pinning.serverCpu, pinning.loadCpu].map((cpu) => (cpu === null ? null : cpuBusySeconds(cpu)));
+  const coresBefore = coreBusy();
+  const serverBefore = serverPid === null ? null : processCpuSeconds(serverPid);
+  const selfBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  return () => {
+    const wallS = (performance.now() - wallBefore) / 1000;
+    const self = process.cpuUsage(selfBefore);
+    const serverAfter = serverPid === null ? null : processCpuSeconds(serverPid);
+    const coresAfter = coreBusy();
+    const serverCpuPct = serverBefore !== null && serverAfter !== null ? ((serverAfter - serverBefore) / wallS) * 100 : null;
+    const loadCpuPct = ((self.user + self.system) / 1e6 / wallS) * 100;
+    const others = (i: number, own: number | null) => {
+      const before = coresBefore[i];
+      const after = coresAfter[i];
+      if (before == null || after == null || own === null) return null;
+      return Math.max(0, ((after - before) / wallS) * 100 - own);
+    };
+    return { wallS, serverCpuPct, loadCpuPct, othersOnServerCpuPct: others(0, serverCpuPct), othersOnLoadCpuPct: others(1, loadCpuPct) };
+  };
+}
+
+/** The soft limit on open files of a process (`Max open files` in /proc/<pid>/limits). */
+export function openFilesLimit(pid: number | 'self' = 'self'): number | null {
+  try {
+    const line = readFileSync(`/proc/${pid}/limits`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
+    if (soft === undefined) return null;
+    return soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft);
+  } catch {
+    return null;
+  }
+}

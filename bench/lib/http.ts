@@ -32,9 +32,13 @@ export function graphqlRequest(query: string, variables: Record<string, unknown>
   return { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) };
 }
 
-/** Runs one GraphQL operation and returns its parsed JSON (throws on HTTP or GraphQL errors). */
-export async function graphql<T>(port: number, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/**
+ * Runs one GraphQL operation, anonymously or as the holder of `token`, and returns its
+ * parsed data (throws on HTTP or GraphQL errors).
+ */
+export async function graphql<T>(port: number, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
   const req = graphqlRequest(query, variables);
+  if (token) req.headers.authorization = `Bearer ${token}`;
   const response = await request(localUrl(port, req.path), req);
   const json = JSON.parse(response.body.toString('utf8')) as { data?: T; errors?: unknown[] };
   if (response.status !== 200 || json.errors?.length || !json.data) {

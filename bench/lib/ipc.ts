@@ -21,11 +21,55 @@ export type ChildMessage =
   /** The bare server is ready to receive the responses it will serve. */
   | { type: 'awaiting-responses' }
   | { type: 'profile-started' }
-  | { type: 'profile-written'; file: string };
+  | { type: 'profile-written'; file: string }
+  /** Subgraph: answer to `inspect`. */
+  | { type: 'inspected'; memory: MemoryReading; subscribers: number | null }
+  /** Subgraph (BENCH_TRACE_LIVE_SENDS=1): WebSocket sends per counts version, as `live-sends` asked. */
+  | { type: 'live-sends'; sends: Record<number, LiveSends> }
+  /** Raw driver child (bench/raw-upsert.ts): connected, ready for `raw-run`. */
+  | { type: 'raw-ready' }
+  | { type: 'raw-result'; result: RawRunResult };
+
+/** process.memoryUsage() of a child, in bytes. */
+export interface MemoryReading {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** When the subgraph handed the messages carrying one counts version to its WebSockets. */
+export interface LiveSends {
+  /** Epoch milliseconds (performance.timeOrigin + performance.now(), comparable across processes). */
+  firstMs: number;
+  lastMs: number;
+  count: number;
+}
+
+export interface RawRunResult {
+  ops: number;
+  errors: number;
+  firstError: string | null;
+  durationS: number;
+  opsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+}
 
 export type ParentMessage =
   | { type: 'responses'; responses: CapturedResponse[] }
   /** Start the V8 CPU profiler (subgraph only). */
   | { type: 'profile-start' }
   /** Stop it and write the profile to `file`. */
-  | { type: 'profile-stop'; file: string };
+  | { type: 'profile-stop'; file: string }
+  /**
+   * Subgraph: report memory (after a full GC when `gc` and the child runs with
+   * --expose-gc) and, with `eventId`, the live subscribers of that event on this instance.
+   */
+  | { type: 'inspect'; gc?: boolean; eventId?: string }
+  /** Subgraph: the WebSocket sends traced so far (BENCH_TRACE_LIVE_SENDS=1). */
+  | { type: 'live-sends' }
+  /** Raw driver child: `concurrency` upserts in flight for `seconds`. */
+  | { type: 'raw-run'; seconds: number; concurrency: number };

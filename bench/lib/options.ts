@@ -7,7 +7,7 @@ export interface BenchOptions {
   warmupS: number;
   connections: number;
   pipelining: number;
-  /** Section or scenario names to run (BENCH_ONLY=http,startup); empty = all. */
+  /** Section or scenario names to run (BENCH_ONLY=http,startup); empty = the default sections; `all` = every section. */
   only: string[];
   startupRuns: number;
   /** How long the started subgraph sits idle before its RSS is read (BENCH_IDLE_WAIT_MS). */
@@ -15,6 +15,14 @@ export interface BenchOptions {
   noPin: boolean;
   /** Start the subgraph child with --cpu-prof (BENCH_PROFILE=1). */
   profile: boolean;
+  /** Events the RSVP benchmark spreads its answers over (BENCH_RSVP_EVENTS). */
+  rsvpEvents: number;
+  /** graphql-ws subscribers of the fan-out benchmark (BENCH_SUBSCRIBERS). */
+  subscribers: number;
+  /** RSVP mutations whose delivery to every subscriber is timed (BENCH_FANOUT_MUTATIONS). */
+  fanoutMutations: number;
+  /** Longest wait for one mutation to reach every subscriber (BENCH_FANOUT_TIMEOUT_MS). */
+  fanoutTimeoutMs: number;
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number, { min = 0, integer = false } = {}): number {
@@ -45,5 +53,9 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     idleWaitMs: number(env, 'BENCH_IDLE_WAIT_MS', 2_000, { min: 0, integer: true }),
     noPin: flag(env, 'BENCH_NO_PIN'),
     profile: flag(env, 'BENCH_PROFILE'),
+    rsvpEvents: number(env, 'BENCH_RSVP_EVENTS', 20, { min: 1, integer: true }),
+    subscribers: number(env, 'BENCH_SUBSCRIBERS', 5_000, { min: 1, integer: true }),
+    fanoutMutations: number(env, 'BENCH_FANOUT_MUTATIONS', 10, { min: 1, integer: true }),
+    fanoutTimeoutMs: number(env, 'BENCH_FANOUT_TIMEOUT_MS', 10_000, { min: 100, integer: true }),
   };
 }

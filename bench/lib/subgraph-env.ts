@@ -24,3 +24,23 @@ export const SUBGRAPH_BENCH_ENV: Record<string, string> = {
  * themselves (graphql-js picks its cheaper production `instanceOf` at load time).
  */
 export const SUBGRAPH_PROCESS_ENV: Record<string, string> = { NODE_ENV: 'production' };
+
+/**
+ * App settings (BENCH_APP_ENV) for a subgraph on the real servers: a fresh database, key
+ * prefix, instance id (its own live-stats consumer group and outbox lease) and Kafka
+ * client id per run, no demo data, no Kafka consumers of other services' topics.
+ */
+export function realAppEnv(realEnv: Record<string, string>, label: string, extra: Record<string, string> = {}): Record<string, string> {
+  const id = `${label}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return {
+    ...realEnv,
+    MONGODB_DATABASE: `bench_${id}`,
+    REDIS_KEY_PREFIX: `bench-${id}:`,
+    INSTANCE_ID: `bench-${id}`,
+    KAFKA_CLIENT_ID: `bench-${id}`,
+    CONSUMER_GROUP_PREFIX: `bench-${id}`,
+    SEED_DEMO_DATA: 'false',
+    CONSUMERS_ENABLED: 'false',
+    ...extra,
+  };
+}

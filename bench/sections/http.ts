@@ -1,17 +1,17 @@
 /**
- * HTTP throughput on the embedded twins: the subgraph against a bare node:http server that
- * returns the very same bytes, both pinned to the server core, autocannon on the other.
+ * HTTP throughput on the embedded twins: the subgraph (compiled, as `npm start` runs it)
+ * against a bare node:http server that returns the very same bytes, both pinned to the
+ * server core, autocannon on the other.
  * Add a scenario by appending to HTTP_SCENARIOS.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { spawnChild, type Child } from '../lib/children.js';
+import { compiledBuild } from '../lib/compiled.js';
 import { processMemoryBytes } from '../lib/cpu.js';
 import { graphql, graphqlRequest, localUrl, request, waitReady, type GraphQLRequest } from '../lib/http.js';
 import type { CapturedResponse } from '../lib/ipc.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { progress, warn } from '../lib/log.js';
-import { summarize, type CpuProfile, type ProfileSummary } from '../lib/profile.js';
+import { profileData, profileTable, startProfile, stopProfile, type ProfileResult } from '../lib/profile-run.js';
 import { SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
@@ -115,7 +115,7 @@ export interface HttpScenarioResult {
   /** Did the subgraph still return the captured bytes after the load run? */
   sameBytesAfterLoad: boolean;
   /** The subgraph's CPU profile of the measured run (BENCH_PROFILE=1). */
-  profile?: { file: string; summary: ProfileSummary };
+  profile?: ProfileResult;
 }
 
 /** Headers that describe the connection, not the response; node:http sets its own. */
@@ -152,7 +152,7 @@ async function sameBytes(port: number, req: GraphQLRequest, expected: Buffer): P
 interface Measured {
   result: LoadResult;
   /** Set when BENCH_PROFILE is on and this was the subgraph. */
-  profile?: { file: string; summary: ProfileSummary };
+  profile?: ProfileResult;
 }
 
 async function measure(
@@ -169,10 +169,7 @@ async function measure(
     await runLoad(port, req, ctx.options.warmupS, settings, child.pid, ctx.pinning);
   }
   const profiling = ctx.options.profile && label === 'subgraph';
-  if (profiling) {
-    child.send({ type: 'profile-start' });
-    await child.waitFor('profile-started', 10_000);
-  }
+  if (profiling) await startProfile(child);
   progress('measuring', { scenario: scenario.name, server: label, seconds: ctx.options.durationS, profiling, ...settings });
   const result = await runLoad(port, req, ctx.options.durationS, settings, child.pid, ctx.pinning);
   progress('measured', {
@@ -189,21 +186,16 @@ async function measure(
     othersOnLoadCpuPct: result.othersOnLoadCpuPct === null ? null : Math.round(result.othersOnLoadCpuPct),
   });
   if (!profiling) return { result };
-  const dir = join(ctx.root, 'bench', 'results', 'profiles');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${scenario.name}.cpuprofile`);
-  child.send({ type: 'profile-stop', file });
-  await child.waitFor('profile-written', 60_000);
-  const summary = summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, ctx.root);
-  progress('profile written', { scenario: scenario.name, file: relative(ctx.root, file) });
-  return { result, profile: { file: relative(ctx.root, file), summary } };
+  return { result, profile: await stopProfile(child, ctx.root, scenario.name) };
 }
 
 async function runHttp(selected: HttpScenario[], ctx: SectionContext): Promise<SectionResult> {
   const { root, pinning, options } = ctx;
+  // The compiled build, as `npm start` runs it (bench/lib/compiled.ts).
+  const { subgraphScript } = await compiledBuild(root);
   const subgraph = spawnChild({
     name: 'subgraph',
-    script: 'bench/subgraph-server.ts',
+    script: subgraphScript,
     cwd: root,
     pinning,
     env: SUBGRAPH_PROCESS_ENV,
@@ -256,8 +248,6 @@ async function runHttp(selected: HttpScenario[], ctx: SectionContext): Promise<S
   }
 }
 
-const PROFILE_TOP = 10;
-
 /** Requests served per CPU-second the server process used. */
 function perCpuSecond(m: LoadResult): number | null {
   return m.serverCpuPct !== null && m.serverCpuPct > 0 ? m.requestsPerSecond / (m.serverCpuPct / 100) : null;
@@ -268,25 +258,8 @@ function othersCell(m: LoadResult): string {
   return `${Math.round(m.othersOnServerCpuPct)} / ${Math.round(m.othersOnLoadCpuPct)} %`;
 }
 
-function profileTable(r: HttpScenarioResult): Table | null {
-  if (!r.profile) return null;
-  const { summary, file } = r.profile;
-  const rows = summary.functions.slice(0, PROFILE_TOP).map((e, i) => [String(i + 1), e.name, `${e.selfMs.toFixed(0)} ms`, fmt.pct(e.share)]);
-  const packages = summary.packages
-    .slice(0, 8)
-    .map((e) => `${e.name} ${fmt.pct(e.share)}`)
-    .join(', ');
-  return {
-    title: `Subgraph CPU profile, ${r.title}: top ${PROFILE_TOP} functions by self time`,
-    headers: ['#', 'function', 'self', 'of busy'],
-    rows,
-    numeric: [0, 2, 3],
-    notes: [
-      `${summary.busyMs.toFixed(0)} ms busy of ${summary.totalMs.toFixed(0)} ms sampled (${summary.profilerMs.toFixed(0)} ms in the profiler itself, left out); profile in ${file} (npx tsx bench/profile-top.ts ${file} 30)`,
-      `by package: ${packages}`,
-      'throughput of a profiled run is lowered by the profiler itself',
-    ],
-  };
+function profileTableOf(r: HttpScenarioResult): Table | null {
+  return r.profile ? profileTable(r.title, r.profile) : null;
 }
 
 function report(results: HttpScenarioResult[], memoryAfterLoad: { rss: number; peak: number } | null, ctx: SectionContext): SectionResult {
@@ -340,19 +313,9 @@ function report(results: HttpScenarioResult[], memoryAfterLoad: { rss: number; p
     pass: r.pass,
     ...(r.perCpuRatio !== null ? { note: `per CPU-second: ${fmt.pct(r.perCpuRatio)}` } : {}),
   }));
-  const profiles = results.map(profileTable).filter((t): t is Table => t !== null);
+  const profiles = results.map(profileTableOf).filter((t): t is Table => t !== null);
   // Keep the JSON readable: the top of each profile, not every function.
-  const data = results.map((r) =>
-    r.profile
-      ? {
-          ...r,
-          profile: {
-            file: r.profile.file,
-            summary: { ...r.profile.summary, functions: r.profile.summary.functions.slice(0, 40), inclusive: r.profile.summary.inclusive.slice(0, 40) },
-          },
-        }
-      : r,
-  );
+  const data = results.map((r) => (r.profile ? { ...r, profile: profileData(r.profile) } : r));
   return { tables: [table, ...profiles], checks, data: { scenarios: data, subgraphMemoryAfterLoad: memoryAfterLoad } };
 }
 

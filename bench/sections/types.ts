@@ -34,6 +34,8 @@ export interface Section<S extends NamedScenario = NamedScenario> {
   description: string;
   /** run.ts starts FerretDB/Redis/Kafka/Neo4j first when such a section has selected scenarios. */
   needsRealServers: boolean;
+  /** false: runs only when named in BENCH_ONLY (or BENCH_ONLY=all); default true. */
+  byDefault?: boolean;
   scenarios: S[];
   run(selected: S[], ctx: SectionContext): Promise<SectionResult>;
 }
