@@ -59,6 +59,7 @@ const EnvSchema = z
     LIVE_MAX_UPDATES_PER_SECOND: positiveInt.default(4),
     RECONCILE_INTERVAL_SECONDS: positiveInt.default(300),
     REMINDER_INTERVAL_SECONDS: positiveInt.default(60),
+    RECONCILE_SETTLE_MS: positiveInt.default(5_000),
 
     CONSUMERS_ENABLED: flag.optional(),
     /** Consumer groups are `<prefix>-users` and `<prefix>-friendships`, shared by all instances. */
@@ -124,6 +125,8 @@ export interface Config {
   liveMaxUpdatesPerSecond: number;
   reconcileIntervalSeconds: number;
   reminderIntervalSeconds: number;
+  /** Answers to an event must have been quiet this long before its counts are recomputed. */
+  reconcileSettleMs: number;
   consumers: {
     enabled: boolean;
     groupPrefix: string;
@@ -194,6 +197,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     liveMaxUpdatesPerSecond: env.LIVE_MAX_UPDATES_PER_SECOND,
     reconcileIntervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
     reminderIntervalSeconds: env.REMINDER_INTERVAL_SECONDS,
+    reconcileSettleMs: env.RECONCILE_SETTLE_MS,
     consumers: {
       enabled: env.CONSUMERS_ENABLED ?? true,
       groupPrefix: env.CONSUMER_GROUP_PREFIX,

@@ -127,6 +127,7 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
     logger: logger.child({ component: 'rsvp' }),
     eventSource: config.eventSource,
     committed: () => relay.kick(),
+    settleMs: config.reconcileSettleMs,
   });
   const reconciler = new ReconcileJob(events, ledger, datasources.kv, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
   const live = new LiveStats(config.liveMaxUpdatesPerSecond);

@@ -41,7 +41,8 @@ export class ReconcileJob {
       let repaired = 0;
       for await (const eventId of this.events.idsAnsweredSince(since)) {
         checked += 1;
-        if (await this.ledger.reconcile(eventId)) repaired += 1;
+        // An unsettled event is looked at again by the next pass (it looks back two intervals).
+        if ((await this.ledger.reconcile(eventId)) === 'repaired') repaired += 1;
         if (checked % 500 === 0) this.logger.info({ checked, repaired }, 'reconcile: progress');
       }
       this.logger.info({ checked, repaired }, 'reconcile: pass done');

@@ -20,7 +20,14 @@ export interface LedgerDeps {
   eventSource: string;
   /** Called after each committed change so its domain events leave at once. */
   committed: () => void;
+  /**
+   * Answers in flight have written the event but maybe not yet their record; counts
+   * are recomputed only once the event's answers have been quiet this long.
+   */
+  settleMs: number;
 }
+
+export type ReconcileOutcome = 'repaired' | 'consistent' | 'unsettled' | 'missing';
 
 /**
  * Moves answers and the event's counts without multi-document transactions.
@@ -183,16 +190,19 @@ export class RsvpLedger {
    * when they differ, guarded by the counts it read so a concurrent change is not
    * overwritten. Returns whether anything was repaired.
    */
-  async reconcile(eventId: string): Promise<boolean> {
+  async reconcile(eventId: string): Promise<ReconcileOutcome> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const [event, byBucket] = await Promise.all([this.deps.events.findById(eventId), this.deps.rsvps.countByBucket(eventId)]);
-      if (!event) return false;
+      if (!event) return 'missing';
+      // A seat claimed a moment ago may not have its record yet; treating it as free
+      // would hand it to someone else.
+      if (event.rsvpChangedAt && Date.now() - event.rsvpChangedAt.getTime() < this.deps.settleMs) return 'unsettled';
       const counts = Object.fromEntries(BUCKETS.map((bucket) => [STAT_OF[bucket], byBucket.get(bucket) ?? 0])) as unknown as RsvpCounts;
       const seatsLeft = event.capacity === null ? null : event.capacity - counts.going;
       const drifted = Object.entries(counts).some(([stat, n]) => event.stats[stat as keyof RsvpCounts] !== n) || seatsLeft !== event.seatsLeft;
       if (!drifted) {
         if ((seatsLeft === null || seatsLeft > 0) && counts.waitlisted > 0) await this.promoteWaitlist(eventId);
-        return false;
+        return 'consistent';
       }
       const guard = Object.fromEntries([...Object.keys(counts).map((stat) => [`stats.${stat}`, event.stats[stat as keyof RsvpCounts]]), ['seatsLeft', event.seatsLeft]]);
       const set = Object.fromEntries(Object.entries(counts).map(([stat, n]) => [`stats.${stat}`, n]));
@@ -207,9 +217,9 @@ export class RsvpLedger {
       this.deps.committed();
       this.deps.logger.warn({ eventId, before: event.stats, after: counts }, 'rsvp: counts repaired from the records');
       if ((seatsLeft === null || seatsLeft > 0) && counts.waitlisted > 0) await this.promoteWaitlist(eventId);
-      return true;
+      return 'repaired';
     }
-    return false;
+    return 'unsettled';
   }
 
   private rsvpEvent(
