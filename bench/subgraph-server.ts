@@ -16,7 +16,7 @@ import WebSocket from 'ws';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import type { ChildMessage, LiveSends, ParentMessage } from './lib/ipc.js';
+import type { ChildMessage, LiveTrace, ParentMessage } from './lib/ipc.js';
 import { mapProfileToSources } from './lib/profile-sources.js';
 import { SUBGRAPH_BENCH_ENV } from './lib/subgraph-env.js';
 
@@ -72,13 +72,49 @@ function serveInspection(app: App): void {
 }
 
 /**
- * BENCH_TRACE_LIVE_SENDS=1 (fan-out benchmark): notes when each subscription message is
- * handed to its WebSocket, by the counts version it carries, so the parent can tell the
- * server's fan-out time from its own time to receive thousands of messages. Wraps
- * `ws`'s WebSocket#send, which graphql-ws calls once per message and subscriber.
+ * BENCH_TRACE_LIVE_SENDS=1 (fan-out benchmark): notes when each counts version passes the
+ * steps of the live path — the outbox relay publishing it to the bus and the broker
+ * acknowledging it, the live-stats consumer handing it to LiveStats, and graphql-ws handing
+ * it to the first and last WebSocket — so the parent can tell where the time goes, and the
+ * server's fan-out from its own time to receive thousands of messages. Wraps
+ * `deps.bus.publish`, `deps.live.publish` and `ws`'s WebSocket#send (which graphql-ws calls
+ * once per message and subscriber); nothing else changes.
  */
-function traceLiveSends(): void {
-  const sends = new Map<number, LiveSends>();
+function traceLive(app: App): void {
+  const versions = new Map<number, LiveTrace>();
+  const now = () => performance.timeOrigin + performance.now();
+  const trace = (version: number) => {
+    let seen = versions.get(version);
+    if (!seen) {
+      seen = { relayPublishMs: null, relayAckedMs: null, liveMs: null, firstSendMs: null, lastSendMs: null, sends: 0 };
+      versions.set(version, seen);
+    }
+    return seen;
+  };
+
+  const bus = app.deps.bus;
+  const publish = bus.publish.bind(bus);
+  bus.publish = async (messages) => {
+    const carried: number[] = [];
+    for (const message of messages) {
+      if (!message.value.includes('"event.rsvp"')) continue;
+      const version = (JSON.parse(message.value) as { data?: { countsVersion?: number } }).data?.countsVersion;
+      if (typeof version === 'number') carried.push(version);
+    }
+    const at = now();
+    for (const version of carried) trace(version).relayPublishMs ??= at;
+    await publish(messages);
+    const acked = now();
+    for (const version of carried) trace(version).relayAckedMs ??= acked;
+  };
+
+  const live = app.deps.live;
+  const livePublish = live.publish.bind(live);
+  live.publish = (change) => {
+    trace(change.version).liveMs ??= now();
+    livePublish(change);
+  };
+
   const proto = WebSocket.prototype as unknown as { send: (data: unknown, ...rest: unknown[]) => void };
   const send = proto.send;
   const VERSION = /"eventStatsChanged":\{[^}]*?"version":(\d+)/;
@@ -86,19 +122,17 @@ function traceLiveSends(): void {
     if (typeof data === 'string') {
       const match = VERSION.exec(data);
       if (match) {
-        const now = performance.timeOrigin + performance.now();
-        const version = Number(match[1]);
-        const seen = sends.get(version);
-        if (seen) {
-          seen.lastMs = now;
-          seen.count += 1;
-        } else sends.set(version, { firstMs: now, lastMs: now, count: 1 });
+        const seen = trace(Number(match[1]));
+        const at = now();
+        seen.firstSendMs ??= at;
+        seen.lastSendMs = at;
+        seen.sends += 1;
       }
     }
     return send.call(this, data, ...rest);
   };
   process.on('message', (message: ParentMessage) => {
-    if (message.type === 'live-sends') report({ type: 'live-sends', sends: Object.fromEntries(sends) });
+    if (message.type === 'live-trace') report({ type: 'live-trace', versions: Object.fromEntries(versions) });
   });
 }
 
@@ -108,7 +142,6 @@ async function main(): Promise<void> {
   const overrides = JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>;
   // Only the bench settings and explicit overrides: the shell's PORT, NODE_ENV etc. do not leak in.
   const config = loadConfig({ ...SUBGRAPH_BENCH_ENV, ...overrides });
-  if (process.env.BENCH_TRACE_LIVE_SENDS === '1' && process.send) traceLiveSends();
   const logger = createLogger(config.logLevel);
   const app: App = await startApp(config, logger);
   const appStartedMs = performance.now();
@@ -134,6 +167,7 @@ async function main(): Promise<void> {
   if (process.send) {
     serveProfiling();
     serveInspection(app);
+    if (process.env.BENCH_TRACE_LIVE_SENDS === '1') traceLive(app);
   }
   report({ type: 'listening', port: app.server.port, pid: process.pid, timings: { importsDoneMs, appStartedMs } });
 }

@@ -24,8 +24,8 @@ export type ChildMessage =
   | { type: 'profile-written'; file: string }
   /** Subgraph: answer to `inspect`. */
   | { type: 'inspected'; memory: MemoryReading; subscribers: number | null }
-  /** Subgraph (BENCH_TRACE_LIVE_SENDS=1): WebSocket sends per counts version, as `live-sends` asked. */
-  | { type: 'live-sends'; sends: Record<number, LiveSends> }
+  /** Subgraph (BENCH_TRACE_LIVE_SENDS=1): the path of each counts version so far, as `live-trace` asked. */
+  | { type: 'live-trace'; versions: Record<number, LiveTrace> }
   /** Raw driver child (bench/raw-upsert.ts): connected, ready for `raw-run`. */
   | { type: 'raw-ready' }
   | { type: 'raw-result'; result: RawRunResult };
@@ -39,12 +39,22 @@ export interface MemoryReading {
   arrayBuffers: number;
 }
 
-/** When the subgraph handed the messages carrying one counts version to its WebSockets. */
-export interface LiveSends {
-  /** Epoch milliseconds (performance.timeOrigin + performance.now(), comparable across processes). */
-  firstMs: number;
-  lastMs: number;
-  count: number;
+/**
+ * When one counts version passed each step inside the subgraph, in epoch milliseconds
+ * (performance.timeOrigin + performance.now(), comparable across processes); null when
+ * not seen.
+ */
+export interface LiveTrace {
+  /** The outbox relay handed the event.rsvp message to the bus (Kafka producer)… */
+  relayPublishMs: number | null;
+  /** …and the broker acknowledged it. */
+  relayAckedMs: number | null;
+  /** The live-stats consumer passed it to LiveStats.publish. */
+  liveMs: number | null;
+  /** graphql-ws handed it to the first / last WebSocket (ws send). */
+  firstSendMs: number | null;
+  lastSendMs: number | null;
+  sends: number;
 }
 
 export interface RawRunResult {
@@ -69,7 +79,7 @@ export type ParentMessage =
    * --expose-gc) and, with `eventId`, the live subscribers of that event on this instance.
    */
   | { type: 'inspect'; gc?: boolean; eventId?: string }
-  /** Subgraph: the WebSocket sends traced so far (BENCH_TRACE_LIVE_SENDS=1). */
-  | { type: 'live-sends' }
+  /** Subgraph: the live path traced so far (BENCH_TRACE_LIVE_SENDS=1). */
+  | { type: 'live-trace' }
   /** Raw driver child: `concurrency` upserts in flight for `seconds`. */
   | { type: 'raw-run'; seconds: number; concurrency: number };
