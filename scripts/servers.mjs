@@ -729,6 +729,17 @@ function timeoutFor(name) {
   return override > 0 ? override : START_TIMEOUT_MS[name];
 }
 
+/**
+ * A fresh cluster id (16 random bytes, base64url: Kafka's Uuid format). One starting
+ * with '-' would be read as an option by the storage tool, so draw again.
+ */
+function kafkaClusterId() {
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 function kafkaProperties({ port, controllerPort, dataDir }) {
   // Single node acting as broker and KRaft controller; everything replicated once.
   return [
@@ -827,7 +838,7 @@ async function startOne(name, run, ports, persist) {
       fs.writeFileSync(props, kafkaProperties({ port, controllerPort, dataDir }));
       const log4j = ['-Dlog4j.configuration=' + pathToFileURL(path.join(SERVERS_SRC, 'kafka', 'log4j.properties')).href];
       // A fresh cluster id (16 random bytes, base64url: Kafka's Uuid format) for a fresh storage dir.
-      const clusterId = crypto.randomBytes(16).toString('base64url');
+      const clusterId = kafkaClusterId();
       info(`kafka: formatting KRaft storage (cluster ${clusterId})`);
       await runLogged('kafka: storage format', javaBin(), [...TOOL_JVM, ...log4j, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '-g'], {
         cwd: run.dir,
@@ -888,7 +899,7 @@ export async function startDedicatedKafka() {
   const props = path.join(dir, 'server.properties');
   fs.writeFileSync(props, kafkaProperties({ port, controllerPort, dataDir }));
   const log4j = ['-Dlog4j.configuration=' + pathToFileURL(path.join(SERVERS_SRC, 'kafka', 'log4j.properties')).href];
-  const clusterId = crypto.randomBytes(16).toString('base64url');
+  const clusterId = kafkaClusterId();
   await runLogged('kafka (dedicated): storage format', javaBin(), [...TOOL_JVM, ...log4j, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '-g'], { cwd: dir, logFile });
   let rec = null;
   const start = async () => {
