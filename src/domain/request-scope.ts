@@ -6,7 +6,8 @@ import { EventService } from './events/event-service.js';
 import { InvitationService } from './invitations/invitation-service.js';
 import { PostService } from './posts/post-service.js';
 import { RsvpService } from './rsvps/rsvp-service.js';
-import { noRelations, type ViewerRelations } from './events/privacy.js';
+import type { EventRecord } from './events/model.js';
+import { canView, isOrganizer, noRelations, type ViewerRelations } from './events/privacy.js';
 import type { Viewer } from './users/model.js';
 
 export type RateLimitBucket = keyof Deps['config']['rateLimits'];
@@ -77,6 +78,12 @@ export class RequestScope {
       friendIds: new Set(friendIds),
       memberEventIds: new Set(memberEventIds),
     })));
+  }
+
+  /** Privacy for one event; the viewer's relations are loaded only when the event needs them. */
+  async canView(event: EventRecord): Promise<boolean> {
+    if (event.privacy === 'PUBLIC' || isOrganizer(event, this.viewer)) return true;
+    return canView(event, this.viewer, await this.relations());
   }
 
   async consumeRateLimit(bucket: RateLimitBucket): Promise<void> {

@@ -1,4 +1,4 @@
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { EventStatsChange } from '../domain/rsvps/model.js';
 
 interface Throttle {
@@ -61,18 +61,42 @@ export class LiveStats {
     return this.emitter.listenerCount(eventId);
   }
 
-  /** Changes of one event from now on; `return()` (the client unsubscribing) detaches at once. */
+  /**
+   * Changes of one event from now on; `return()` (the client unsubscribing) detaches at
+   * once. A small queue per subscriber rather than `events.on()`, whose buffers cost
+   * about 32 KB per subscriber; only the latest reading matters, so it keeps one.
+   */
   subscribe(eventId: string): AsyncIterableIterator<EventStatsChange> {
-    const inner = on(this.emitter, eventId) as AsyncIterableIterator<[EventStatsChange]>;
+    let pending: EventStatsChange | null = null;
+    let waiting: ((result: IteratorResult<EventStatsChange>) => void) | null = null;
+    let done = false;
+    const listener = (change: EventStatsChange) => {
+      if (waiting) {
+        const wake = waiting;
+        waiting = null;
+        wake({ done: false, value: change });
+      } else pending = change;
+    };
+    this.emitter.on(eventId, listener);
+    const finish = (): Promise<IteratorResult<EventStatsChange>> => {
+      done = true;
+      this.emitter.off(eventId, listener);
+      waiting?.({ done: true, value: undefined });
+      waiting = null;
+      return Promise.resolve({ done: true, value: undefined });
+    };
     const iterator: AsyncIterableIterator<EventStatsChange> = {
-      next: async () => {
-        const result = await inner.next();
-        return result.done ? { done: true, value: undefined } : { done: false, value: result.value[0] };
+      next: () => {
+        if (done) return Promise.resolve({ done: true, value: undefined });
+        if (pending) {
+          const value = pending;
+          pending = null;
+          return Promise.resolve({ done: false, value });
+        }
+        return new Promise((resolve) => (waiting = resolve));
       },
-      return: async () => {
-        await inner.return?.();
-        return { done: true, value: undefined };
-      },
+      return: finish,
+      throw: (error?: unknown) => finish().then(() => Promise.reject(error)),
       [Symbol.asyncIterator]: () => iterator,
     };
     return iterator;

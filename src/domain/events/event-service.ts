@@ -8,7 +8,7 @@ import { cloudEvent, type CloudEvent } from '../messaging/cloud-event.js';
 import { outboxOnInsert, withOutbox } from '../messaging/outbox.js';
 import { decodeCursor, pageSize } from '../pagination.js';
 import { emptyStats, type EventPage, type EventRecord, type EventStatus } from './model.js';
-import { canSeeVirtualLink, canView, isHost, isOrganizer } from './privacy.js';
+import { canSeeVirtualLink, isHost, isOrganizer } from './privacy.js';
 import { eventSnapshot } from './snapshot.js';
 import {
   cancelReasonSchema,
@@ -43,7 +43,7 @@ export class EventService {
   async byId(id: string): Promise<EventRecord | null> {
     const event = await this.scope.loaders.eventById.load(id);
     if (!event) return null;
-    return canView(event, this.scope.viewer, await this.scope.relations()) ? event : null;
+    return (await this.scope.canView(event)) ? event : null;
   }
 
   async virtualLinkFor(event: EventRecord): Promise<string | null> {
@@ -234,7 +234,7 @@ export class EventService {
   /** A fresh read, so permission checks never rest on a stale copy. */
   private async visibleFresh(id: string, field: string): Promise<EventRecord> {
     const event = await this.deps.events.findById(id);
-    if (!event || !canView(event, this.scope.viewer, await this.scope.relations())) throw new NotFoundError('Event', id, field);
+    if (!event || !(await this.scope.canView(event))) throw new NotFoundError('Event', id, field);
     return event;
   }
 

@@ -1,7 +1,7 @@
 import { DuplicateKeyError } from '../../datasources/documents.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { EventRecord } from '../events/model.js';
-import { canView, isOrganizer } from '../events/privacy.js';
+import { isOrganizer } from '../events/privacy.js';
 import { parseInput } from '../events/validation.js';
 import { cloudEvent } from '../messaging/cloud-event.js';
 import { outboxOnInsert } from '../messaging/outbox.js';
@@ -208,7 +208,7 @@ export class InvitationService {
   /** A fresh read, so permission checks never rest on a stale copy. */
   private async visibleEvent(id: string, field: string): Promise<EventRecord> {
     const event = await this.deps.events.findById(id);
-    if (!event || !canView(event, this.scope.viewer, await this.scope.relations())) throw new NotFoundError('Event', id, field);
+    if (!event || !(await this.scope.canView(event))) throw new NotFoundError('Event', id, field);
     return event;
   }
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { DuplicateKeyError } from '../../datasources/documents.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { EventRecord } from '../events/model.js';
-import { canView } from '../events/privacy.js';
 import { parseInput } from '../events/validation.js';
 import { cloudEvent } from '../messaging/cloud-event.js';
 import { outboxOnInsert } from '../messaging/outbox.js';
@@ -55,7 +54,7 @@ export class PostService {
   async forEvent(event: EventRecord, first: number | null | undefined, after: string | null | undefined): Promise<PostPage> {
     const size = pageSize(first);
     const position = decodeCursor(after);
-    if (!canView(event, this.scope.viewer, await this.scope.relations())) {
+    if (!(await this.scope.canView(event))) {
       return { items: [], hasNextPage: false, cursorOf: () => '', count: () => Promise.resolve(0) };
     }
     const page = await this.deps.posts.page(event._id, size, position);
@@ -267,7 +266,7 @@ export class PostService {
   /** A fresh read, so permission checks never rest on a stale copy; null when not visible. */
   private async visibleEvent(eventId: string): Promise<EventRecord | null> {
     const event = await this.deps.events.findById(eventId);
-    return event && canView(event, this.scope.viewer, await this.scope.relations()) ? event : null;
+    return event && (await this.scope.canView(event)) ? event : null;
   }
 
   private async writableEvent(eventId: string, notFound: () => NotFoundError): Promise<EventRecord> {

@@ -1,6 +1,6 @@
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { EventRecord } from '../events/model.js';
-import { canView, isOrganizer } from '../events/privacy.js';
+import { isOrganizer } from '../events/privacy.js';
 import { decodeCursor, pageSize, type Page } from '../pagination.js';
 import type { RequestScope } from '../request-scope.js';
 import { rsvpId, type AttendeePage, type CheckInState, type EventStatsChange, type RsvpRecord, type RsvpStatus } from './model.js';
@@ -77,7 +77,7 @@ export class RsvpService {
 
   private async visibleEvent(eventId: string): Promise<EventRecord> {
     const event = await this.scope.deps.events.findById(eventId);
-    if (!event || !canView(event, this.scope.viewer, await this.scope.relations())) throw new NotFoundError('Event', eventId, 'eventId');
+    if (!event || !(await this.scope.canView(event))) throw new NotFoundError('Event', eventId, 'eventId');
     return event;
   }
 
