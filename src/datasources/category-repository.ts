@@ -1,5 +1,5 @@
 import type { CategoryRecord } from '../domain/categories/model.js';
-import type { DocumentCollection, DocumentStore } from './documents.js';
+import { inIdOrder, type DocumentCollection, type DocumentStore } from './documents.js';
 
 export const CATEGORIES = 'categories';
 
@@ -28,8 +28,7 @@ export class CategoryRepository {
   }
 
   async findByIds(ids: readonly string[]): Promise<(CategoryRecord | null)[]> {
-    const byId = new Map((await this.all()).map((category) => [category._id, category]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return inIdOrder(ids, await this.all());
   }
 
   /** Inserts the defaults that are missing; existing categories are left as they are. */

@@ -67,3 +67,9 @@ export class DuplicateKeyError extends Error {
     this.name = 'DuplicateKeyError';
   }
 }
+
+/** `rows` arranged in the order of `ids`, null where missing: what a DataLoader batch returns. */
+export function inIdOrder<T extends StoredDocument>(ids: readonly string[], rows: readonly T[]): (T | null)[] {
+  const byId = new Map(rows.map((row) => [row._id, row]));
+  return ids.map((id) => byId.get(id) ?? null);
+}

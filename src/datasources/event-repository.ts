@@ -1,6 +1,6 @@
 import type { EventPage, EventRecord, EventStatus } from '../domain/events/model.js';
 import { encodeCursor, type PagePosition } from '../domain/pagination.js';
-import type { DocumentCollection, DocumentStore, Filter, Update } from './documents.js';
+import { inIdOrder, type DocumentCollection, type DocumentStore, type Filter, type Update } from './documents.js';
 import { keysetAfter, keysetSort } from './keyset.js';
 
 export const EVENTS = 'events';
@@ -68,9 +68,7 @@ export class EventRepository {
 
   /** Live (not deleted) events in the order of `ids`, null where missing; one round trip. */
   async findByIds(ids: readonly string[]): Promise<(EventRecord | null)[]> {
-    const found = await this.events.find({ _id: { $in: [...ids] }, deleted: false });
-    const byId = new Map(found.map((event) => [event._id, event]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return inIdOrder(ids, await this.events.find({ _id: { $in: [...ids] }, deleted: false }));
   }
 
   findById(id: string): Promise<EventRecord | null> {

@@ -1,6 +1,6 @@
 import { encodeCursor, type Page, type PagePosition } from '../domain/pagination.js';
 import type { InvitationRecord, InvitationStatus } from '../domain/invitations/model.js';
-import type { DocumentCollection, DocumentStore, Filter } from './documents.js';
+import { inIdOrder, type DocumentCollection, type DocumentStore, type Filter } from './documents.js';
 import { keysetAfter, keysetSort } from './keyset.js';
 
 export const INVITATIONS = 'invitations';
@@ -30,9 +30,7 @@ export class InvitationRepository {
   /** In the order of `ids`, null where missing; one round trip. */
   async findByIds(ids: readonly string[]): Promise<(InvitationRecord | null)[]> {
     if (ids.length === 0) return [];
-    const found = await this.invitations.find({ _id: { $in: [...ids] } });
-    const byId = new Map(found.map((invitation) => [invitation._id, invitation]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return inIdOrder(ids, await this.invitations.find({ _id: { $in: [...ids] } }));
   }
 
   /** @throws DuplicateKeyError when the (event, invitee) slot is taken */

@@ -2,7 +2,7 @@ import type { PagePosition } from '../domain/pagination.js';
 import { encodeCursor } from '../domain/pagination.js';
 import { encodeCommentCursor, type CommentPosition } from '../domain/posts/comment-cursor.js';
 import type { CommentPage, CommentRecord, PostPage, PostRecord, Reaction, ReactionRecord } from '../domain/posts/model.js';
-import type { DocumentCollection, DocumentStore, Filter, Update } from './documents.js';
+import { inIdOrder, type DocumentCollection, type DocumentStore, type Filter, type Update } from './documents.js';
 
 export const POSTS = 'posts';
 export const POST_COMMENTS = 'post_comments';
@@ -59,9 +59,7 @@ export class PostRepository {
 
   /** Live posts in the order of `ids`, null where missing; one round trip. */
   async findByIds(ids: readonly string[]): Promise<(PostRecord | null)[]> {
-    const found = await this.posts.find({ _id: { $in: [...ids] }, deleted: false });
-    const byId = new Map(found.map((post) => [post._id, post]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return inIdOrder(ids, await this.posts.find({ _id: { $in: [...ids] }, deleted: false }));
   }
 
   findById(id: string): Promise<PostRecord | null> {
@@ -170,9 +168,7 @@ export class PostRepository {
 
   /** Reactions in the order of `ids`, null where missing; one round trip. */
   async reactionsByIds(ids: readonly string[]): Promise<(ReactionRecord | null)[]> {
-    const found = await this.reactions.find({ _id: { $in: [...ids] } });
-    const byId = new Map(found.map((reaction) => [reaction._id, reaction]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return inIdOrder(ids, await this.reactions.find({ _id: { $in: [...ids] } }));
   }
 
   findReaction(id: string): Promise<ReactionRecord | null> {

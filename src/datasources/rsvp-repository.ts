@@ -1,6 +1,6 @@
 import { encodeCursor, type Page, type PagePosition } from '../domain/pagination.js';
 import type { RsvpRecord, RsvpStatus } from '../domain/rsvps/model.js';
-import type { DocumentCollection, DocumentStore, Filter } from './documents.js';
+import { inIdOrder, type DocumentCollection, type DocumentStore, type Filter } from './documents.js';
 import { keysetAfter, keysetSort } from './keyset.js';
 
 export const RSVPS = 'rsvps';
@@ -22,9 +22,7 @@ export class RsvpRepository {
   }
 
   async findByIds(ids: readonly string[]): Promise<(RsvpRecord | null)[]> {
-    const found = await this.rsvps.find({ _id: { $in: [...ids] } });
-    const byId = new Map(found.map((rsvp) => [rsvp._id, rsvp]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return inIdOrder(ids, await this.rsvps.find({ _id: { $in: [...ids] } }));
   }
 
   findById(id: string): Promise<RsvpRecord | null> {

@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger.js';
 
 /** Codes a client may see; anything else is our fault and is masked. */
@@ -47,8 +47,4 @@ export function createErrorFormatter(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
-}
-
-export function clientError(message: string, code: string, status: number) {
-  return new GraphQLError(message, { extensions: { code, http: { status } } });
 }

@@ -1,5 +1,6 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RateLimitDecision, RateLimitRule, RateLimiter } from '../cache.js';
+import { consumePoint, limiterOf } from '../rate-limit-decision.js';
 
 /**
  * Fixed-window limits per (bucket, caller) in process memory: the same counting as
@@ -16,18 +17,7 @@ export class EmbeddedRateLimiter implements RateLimiter {
   }
 
   async consume(bucket: string, callerKey: string): Promise<RateLimitDecision> {
-    const limiter = this.limiters.get(bucket);
-    if (!limiter) throw new Error(`unknown rate-limit bucket "${bucket}"; known: ${[...this.limiters.keys()].join(', ')}`);
-    try {
-      const result = await limiter.consume(callerKey);
-      return { allowed: true, retryAfterSeconds: 0, remaining: result.remainingPoints };
-    } catch (rejection) {
-      // rate-limiter-flexible rejects with a RateLimiterRes when the limit is hit.
-      if (rejection instanceof RateLimiterRes) {
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), remaining: 0 };
-      }
-      throw rejection;
-    }
+    return consumePoint(limiterOf(this.limiters, bucket), callerKey);
   }
 }
 

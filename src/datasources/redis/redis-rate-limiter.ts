@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { RateLimitDecision, RateLimitRule, RateLimiter } from '../cache.js';
 import { datastoreLatency } from '../../observability/metrics.js';
+import { messageOf } from '../driver-errors.js';
+import { consumePoint, limiterOf } from '../rate-limit-decision.js';
 
 /**
  * Fixed-window limits per (bucket, caller), counted in Redis so every instance shares
@@ -30,19 +32,12 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async consume(bucket: string, callerKey: string): Promise<RateLimitDecision> {
-    const limiter = this.limiters.get(bucket);
-    if (!limiter) throw new Error(`unknown rate-limit bucket "${bucket}"; known: ${[...this.limiters.keys()].join(', ')}`);
+    const limiter = limiterOf(this.limiters, bucket);
     const end = datastoreLatency.startTimer({ store: 'redis', operation: 'rateLimit' });
     try {
-      const result = await limiter.consume(callerKey);
-      return { allowed: true, retryAfterSeconds: 0, remaining: result.remainingPoints };
-    } catch (rejection) {
-      // rate-limiter-flexible rejects with a RateLimiterRes when the limit is hit.
-      if (rejection instanceof RateLimiterRes) {
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), remaining: 0 };
-      }
-      const message = rejection instanceof Error ? rejection.message : String(rejection);
-      throw new Error(`rate limiter failed: ${message}`, { cause: rejection });
+      return await consumePoint(limiter, callerKey);
+    } catch (error) {
+      throw new Error(`rate limiter failed: ${messageOf(error)}`, { cause: error });
     } finally {
       end();
     }

@@ -26,5 +26,3 @@ export function eventSnapshot(event: EventRecord) {
     updatedAt: event.updatedAt.toISOString(),
   };
 }
-
-export type EventSnapshot = ReturnType<typeof eventSnapshot>;

@@ -57,6 +57,7 @@ export class OutboxRelay {
   private failures = 0;
   private stopped = true;
   private rerun = false;
+  private lastPass: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: DocumentStore,
@@ -136,8 +137,17 @@ export class OutboxRelay {
     return holder === null && (await lease.kv.setIfAbsent(LEASE_KEY, lease.holderId, lease.ttlSeconds));
   }
 
-  /** One pass over every outbox collection; returns how many events were published. */
-  async flush(): Promise<number> {
+  /**
+   * One pass over every outbox collection; returns how many events were published.
+   * Passes never overlap, so a caller's flush also waits for a poll already under way.
+   */
+  flush(): Promise<number> {
+    const pass = this.lastPass.then(() => this.pass());
+    this.lastPass = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async pass(): Promise<number> {
     let published = 0;
     let pending = 0;
     for (const name of this.options.collections) {

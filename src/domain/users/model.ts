@@ -7,7 +7,3 @@ export interface UserRef {
 export type Viewer = { kind: 'anonymous' } | { kind: 'user'; id: string };
 
 export const anonymous: Viewer = { kind: 'anonymous' };
-
-export function viewerId(viewer: Viewer): string | null {
-  return viewer.kind === 'user' ? viewer.id : null;
-}
