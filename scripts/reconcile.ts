@@ -4,16 +4,17 @@
  * Uses the same environment as the service (see README).
  */
 import { loadConfig } from '../src/config.js';
-import { closeDeps, connectDatasources, createDeps } from '../src/deps.js';
+import { connectDeps } from '../src/deps.js';
 import { createLogger } from '../src/logger.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, { component: 'reconcile' });
-const deps = await createDeps(config, logger, await connectDatasources(config, logger));
+const { deps, close } = await connectDeps(config, logger);
 try {
   const started = Date.now();
   const result = await deps.reconciler.runOnce(process.argv.includes('--recent') ? undefined : null);
   logger.info({ ...result, ms: Date.now() - started }, 'reconcile: finished');
 } finally {
-  await closeDeps(deps);
+  await deps.relay.stop();
+  await close();
 }

@@ -1,7 +1,9 @@
 import type { Config } from './config.js';
-import { closeDeps, connectDatasources, createDeps, type DatasourceHooks, type Deps } from './deps.js';
+import { closeDatasources, connectDatasources, createDeps, prepareStores, type DatasourceHooks, type Deps } from './deps.js';
 import { seedDemoData } from './demo/seed.js';
+import { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
+import { createMetrics } from './observability/metrics.js';
 import { createServer, type RunningServer } from './server.js';
 import { startLiveStatsFeed } from './subscriptions/live-stats-feed.js';
 
@@ -11,30 +13,30 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Connects, prepares and serves; no side effects on import. Tests use port 0. */
+/**
+ * The app as an ordered list of components: each started after the one before it and
+ * stopped in reverse, so the server takes requests only once everything behind it runs
+ * and stops taking them first. No side effects on import; tests use port 0.
+ */
 export async function startApp(config: Config, logger: Logger, hooks: DatasourceHooks = {}): Promise<App> {
-  const deps = await createDeps(config, logger, await connectDatasources(config, logger, hooks));
-  if (config.seedDemoData) await seedDemoData(deps);
-  const server = await createServer(deps).start();
-  if (config.consumers.enabled) {
-    await deps.consumers.start().catch(async (error: unknown) => {
-      await server.stop();
-      await closeDeps(deps);
-      throw error;
-    });
-  }
-  const feeds = [await startLiveStatsFeed(deps.bus, deps.live, config.instanceId, logger.child({ component: 'live' }))];
-  deps.reconciler.start();
-  deps.reminders.start(config.reminderIntervalSeconds * 1000);
-  let stopping: Promise<void> | undefined;
-  return {
-    deps,
-    server,
-    stop: () =>
-      (stopping ??= (async () => {
-        await server.stop();
-        await Promise.allSettled(feeds.map((feed) => feed.stop()));
-        await closeDeps(deps);
-      })()),
-  };
+  const metrics = createMetrics();
+  const life = new Lifecycle(logger.child({ component: 'lifecycle' }));
+  const datasources = await life.start('datasources', () => connectDatasources(config, logger, metrics, hooks), closeDatasources);
+  const deps = createDeps(config, logger, metrics, datasources);
+  await life.start('store schema', () => prepareStores(deps));
+  if (config.seedDemoData) await life.start('demo data', () => seedDemoData(deps));
+  await life.start('outbox relay', () => deps.relay.start(), () => deps.relay.stop());
+  if (config.consumers.enabled) await life.start('consumers', () => deps.consumers.start(), () => deps.consumers.stop());
+  await life.start(
+    'live counts feed',
+    () => startLiveStatsFeed(deps.bus, deps.live, config.instanceId, logger.child({ component: 'live' })),
+    async (feed) => {
+      await feed.stop();
+      deps.live.close();
+    },
+  );
+  await life.start('reconciliation', () => deps.reconciler.start(), () => deps.reconciler.stop());
+  await life.start('reminders', () => deps.reminders.start(config.reminderIntervalSeconds * 1000), () => deps.reminders.stop());
+  const server = await life.start('server', () => createServer(deps).start(), (running) => running.stop());
+  return { deps, server, stop: () => life.stop() };
 }

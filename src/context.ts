@@ -1,11 +1,97 @@
 import type { Deps } from './deps.js';
-import { RequestScope } from './domain/request-scope.js';
+import { createLoaders, type Loaders } from './datasources/loaders.js';
+import { CategoryService } from './domain/categories/category-service.js';
+import { EventService } from './domain/events/event-service.js';
+import { InvitationService } from './domain/invitations/invitation-service.js';
+import { PostService } from './domain/posts/post-service.js';
+import { RsvpService } from './domain/rsvps/rsvp-service.js';
 import type { Viewer } from './domain/users/model.js';
+import { ViewerAccess } from './domain/viewer-access.js';
 
-/** What every resolver receives: the request's viewer, loaders and domain services. */
-export type RequestContext = RequestScope;
+/**
+ * What every resolver receives: the request's viewer, its loaders and the domain
+ * services bound to both. Built for each HTTP request and each WebSocket operation
+ * alike, so cached rows and visibility decisions never cross requests. Loaders and
+ * services are made on first use: many operations need few of them.
+ */
+export class RequestContext {
+  private loaderSet: Loaders | undefined;
+  private accessRules: ViewerAccess | undefined;
+  private eventService: EventService | undefined;
+  private rsvpService: RsvpService | undefined;
+  private invitationService: InvitationService | undefined;
+  private categoryService: CategoryService | undefined;
+  private postService: PostService | undefined;
+
+  constructor(
+    private readonly deps: Deps,
+    readonly viewer: Viewer,
+    /** Identifies an anonymous caller for rate limits (e.g. the client address). */
+    private readonly clientKey: string,
+  ) {}
+
+  get loaders(): Loaders {
+    return (this.loaderSet ??= createLoaders(this.deps));
+  }
+
+  get access(): ViewerAccess {
+    return (this.accessRules ??= new ViewerAccess({
+      viewer: this.viewer,
+      clientKey: this.clientKey,
+      limiter: this.deps.limiter,
+      findEvent: (id) => this.deps.events.findById(id),
+      friendIds: (userId) => this.loaders.friendIds.load(userId),
+      memberEventIds: (userId) => this.loaders.memberEventIds.load(userId),
+    }));
+  }
+
+  get events(): EventService {
+    const { events, ledger, relay, config, metrics } = this.deps;
+    return (this.eventService ??= new EventService(
+      { events, ledger, relay, eventSource: config.eventSource, onCreated: () => metrics.eventsCreated.inc() },
+      this.access,
+      this.loaders,
+    ));
+  }
+
+  get rsvps(): RsvpService {
+    const { events, rsvps, ledger, live } = this.deps;
+    return (this.rsvpService ??= new RsvpService({ events, rsvps, ledger, liveCounts: (eventId) => live.subscribe(eventId) }, this.access, this.loaders));
+  }
+
+  get invitations(): InvitationService {
+    const { events, invitations, rsvps, graph, ledger, relay, config } = this.deps;
+    return (this.invitationService ??= new InvitationService(
+      { events, invitations, rsvps, graph, ledger, relay, eventSource: config.eventSource, visibleEvent: (id) => this.events.byId(id) },
+      this.access,
+      this.loaders,
+    ));
+  }
+
+  get categories(): CategoryService {
+    const { categories, events, kv, metrics } = this.deps;
+    return (this.categoryService ??= new CategoryService(
+      {
+        categories,
+        events,
+        kv,
+        onCacheLookup: (cache, hit) => (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache }),
+      },
+      this.loaders,
+    ));
+  }
+
+  get posts(): PostService {
+    const { events, posts, relay, config } = this.deps;
+    return (this.postService ??= new PostService(
+      { events, posts, relay, eventSource: config.eventSource, visibleEvent: (id) => this.events.byId(id) },
+      this.access,
+      this.loaders,
+    ));
+  }
+}
 
 /** Used by HTTP requests and WebSocket operations alike. */
 export function createContext(deps: Deps, viewer: Viewer, clientKey: string): RequestContext {
-  return new RequestScope(deps, viewer, clientKey);
+  return new RequestContext(deps, viewer, clientKey);
 }

@@ -22,6 +22,10 @@ import type { SocialGraph } from './datasources/social-graph.js';
 import { DEFAULT_CATEGORIES } from './domain/categories/defaults.js';
 import { TOPICS } from './domain/messaging/cloud-event.js';
 import { OutboxRelay } from './domain/messaging/outbox-relay.js';
+import { OutboxWriter } from './datasources/outbox.js';
+import { OutboxStore } from './datasources/outbox-store.js';
+import { RSVP_COUNTS, rsvpCountsAtPublish } from './domain/rsvps/counts-at-publish.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createConsumers, type Consumers } from './consumers/consumers.js';
 import { UserRepository } from './datasources/user-repository.js';
 import { coHostCleanup } from './domain/events/cohost-cleanup.js';
@@ -33,6 +37,7 @@ import type { Logger } from './logger.js';
 export interface Deps {
   config: Config;
   logger: Logger;
+  metrics: Metrics;
   store: DocumentStore;
   graph: SocialGraph;
   kv: KeyValueStore;
@@ -48,6 +53,7 @@ export interface Deps {
   reminders: ReminderJob;
   live: LiveStats;
   relay: OutboxRelay;
+  outbox: OutboxStore;
   /** The local replica of users, fed by the `users` topic. */
   users: UserRepository;
   /** What `user.deleted` runs: each domain registers a step for its data in createDeps. */
@@ -64,7 +70,7 @@ export interface DatasourceHooks {
   onMongoCommand?: (commandName: string) => void;
 }
 
-export async function connectDatasources(config: Config, logger: Logger, hooks: DatasourceHooks = {}): Promise<Datasources> {
+export async function connectDatasources(config: Config, logger: Logger, metrics: Metrics, hooks: DatasourceHooks = {}): Promise<Datasources> {
   const log = logger.child({ component: 'datasources' });
   const step = async <T>(name: string, kind: string, connect: () => Promise<T> | T): Promise<T> => {
     const started = Date.now();
@@ -77,49 +83,66 @@ export async function connectDatasources(config: Config, logger: Logger, hooks: 
     }
   };
   const rules = Object.fromEntries(Object.entries(config.rateLimits));
+  const latency = metrics.datastoreLatency;
   // Drivers load only when their server is configured: the embedded start skips about a
   // second of imports and their memory.
   const [store, graph, redis, bus] = await Promise.all([
     config.mongo
-      ? step('mongodb', 'real', async () => (await import('./datasources/mongo/mongo-document-store.js')).MongoDocumentStore.connect({ ...config.mongo!, ...(hooks.onMongoCommand ? { onCommand: hooks.onMongoCommand } : {}) }))
+      ? step('mongodb', 'real', async () => (await import('./datasources/mongo/mongo-document-store.js')).MongoDocumentStore.connect({
+          ...config.mongo!,
+          latency,
+          ...(hooks.onMongoCommand ? { onCommand: hooks.onMongoCommand } : {}),
+        }),
+      )
       : step('mongodb', 'embedded', () => new EmbeddedDocumentStore()),
     config.neo4j
-      ? step('neo4j', 'real', async () => (await import('./datasources/neo4j/neo4j-social-graph.js')).Neo4jSocialGraph.connect(config.neo4j!))
+      ? step('neo4j', 'real', async () => (await import('./datasources/neo4j/neo4j-social-graph.js')).Neo4jSocialGraph.connect({ ...config.neo4j!, latency }))
       : step('neo4j', 'embedded', () => new EmbeddedSocialGraph()),
     config.redis
       ? step('redis', 'real', async () =>
-          (await import('./datasources/redis/redis-key-value-store.js')).RedisKeyValueStore.connect(config.redis!.url, { keyPrefix: config.redis!.keyPrefix }),
+          (await import('./datasources/redis/redis-key-value-store.js')).RedisKeyValueStore.connect(config.redis!.url, { keyPrefix: config.redis!.keyPrefix, latency }),
         )
       : null,
     config.kafka
       ? step('kafka', 'real', async () =>
-          (await import('./datasources/kafka/kafka-message-bus.js')).KafkaMessageBus.connect({ brokers: config.kafka!.brokers, clientId: config.kafka!.clientId, logger: logger.child({ component: 'kafka' }) }),
+          (await import('./datasources/kafka/kafka-message-bus.js')).KafkaMessageBus.connect({
+            brokers: config.kafka!.brokers,
+            clientId: config.kafka!.clientId,
+            logger: logger.child({ component: 'kafka' }),
+            latency,
+            consumerLag: metrics.consumerLag,
+          }),
         )
       : step('kafka', 'embedded', () => new EmbeddedMessageBus()),
   ]);
   const kv: KeyValueStore = redis ?? (await step('redis', 'embedded', () => new EmbeddedKeyValueStore()));
   const limiter: RateLimiter = redis
-    ? new (await import('./datasources/redis/redis-rate-limiter.js')).RedisRateLimiter(redis.client, rules, `${config.redis?.keyPrefix ?? ''}rl`)
+    ? new (await import('./datasources/redis/redis-rate-limiter.js')).RedisRateLimiter(redis.client, rules, `${config.redis?.keyPrefix ?? ''}rl`, latency)
     : new EmbeddedRateLimiter(rules);
   return { store, graph, kv, limiter, bus };
 }
 
-/** Builds repositories and workers over connected datasources and prepares the stores. */
-export async function createDeps(config: Config, logger: Logger, datasources: Datasources): Promise<Deps> {
-  const events = new EventRepository(datasources.store);
+/** Closes every connection; one failing does not keep the others open. */
+export async function closeDatasources(datasources: Datasources): Promise<void> {
+  await Promise.allSettled([datasources.bus.close(), datasources.graph.close(), datasources.kv.close(), datasources.store.close()]);
+}
+
+/** Builds repositories, services' collaborators and workers over connected datasources; no I/O. */
+export function createDeps(config: Config, logger: Logger, metrics: Metrics, datasources: Datasources): Deps {
+  const writer = new OutboxWriter();
+  const events = new EventRepository(datasources.store, writer);
   const categories = new CategoryRepository(datasources.store);
-  const posts = new PostRepository(datasources.store);
+  const posts = new PostRepository(datasources.store, writer);
   const rsvps = new RsvpRepository(datasources.store);
-  const invitations = new InvitationRepository(datasources.store);
-  await Promise.all([events.ensureIndexes(), categories.ensureIndexes(), posts.ensureIndexes(), rsvps.ensureIndexes(), invitations.ensureIndexes()]);
-  await categories.ensureDefaults(DEFAULT_CATEGORIES);
-  await datasources.bus.ensureTopics([TOPICS.events, TOPICS.notifications]);
-  const relay = new OutboxRelay(datasources.store, datasources.bus, logger.child({ component: 'outbox' }), {
-    collections: [EVENTS, POSTS, INVITATIONS],
+  const invitations = new InvitationRepository(datasources.store, writer);
+  const outbox = new OutboxStore(datasources.store, [EVENTS, POSTS, INVITATIONS]);
+  const relay = new OutboxRelay(outbox, datasources.bus, logger.child({ component: 'outbox' }), {
     lease: { kv: datasources.kv, holderId: config.instanceId, ttlSeconds: 10 },
     pollIntervalMs: config.outboxPollMs,
     batchSize: 200,
     maxBackoffMs: 5_000,
+    enrichments: { [RSVP_COUNTS]: rsvpCountsAtPublish },
+    onPending: (pending) => metrics.outboxPending.set(pending),
   });
   const ledger = new RsvpLedger({
     events,
@@ -128,6 +151,7 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
     eventSource: config.eventSource,
     committed: () => relay.kick(),
     settleMs: config.reconcileSettleMs,
+    onAnswer: (status) => metrics.rsvps.inc({ status }),
   });
   const reconciler = new ReconcileJob(events, ledger, datasources.kv, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
   const live = new LiveStats(config.liveMaxUpdatesPerSecond);
@@ -148,16 +172,24 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
     .register(postsCleanup(posts))
     .register(socialGraphCleanup(datasources.graph))
     .register(userReplicaCleanup(users));
-  const consumers = createConsumers({ config, logger, ...datasources, users, userCleanup, rsvps, invitations });
-  return { config, logger, ...datasources, events, categories, posts, rsvps, invitations, ledger, reconciler, reminders, live, relay, users, userCleanup, consumers };
+  const consumers = createConsumers({ config, logger, metrics, ...datasources, users, userCleanup, rsvps, invitations });
+  return { config, logger, metrics, ...datasources, events, categories, posts, rsvps, invitations, ledger, reconciler, reminders, live, relay, outbox, users, userCleanup, consumers };
 }
 
-/** Stops workers, flushes the outbox, then closes every connection. */
-export async function closeDeps(deps: Deps): Promise<void> {
-  await deps.consumers.stop();
-  await deps.reconciler.stop();
-  await deps.reminders.stop();
-  deps.live.close();
-  await deps.relay.stop();
-  await Promise.allSettled([deps.bus.close(), deps.graph.close(), deps.kv.close(), deps.store.close()]);
+/** Indexes, default categories and topics: idempotent, run at every start. */
+export async function prepareStores(deps: Deps): Promise<void> {
+  const { events, categories, posts, rsvps, invitations } = deps;
+  await Promise.all([events.ensureIndexes(), categories.ensureIndexes(), posts.ensureIndexes(), rsvps.ensureIndexes(), invitations.ensureIndexes()]);
+  await categories.ensureDefaults(DEFAULT_CATEGORIES);
+  await deps.bus.ensureTopics([TOPICS.events, TOPICS.notifications]);
+}
+
+/**
+ * Connected deps without the server and workers running, for one-off commands
+ * (`npm run reconcile`) and test processes; `close` releases the connections.
+ */
+export async function connectDeps(config: Config, logger: Logger): Promise<{ deps: Deps; close: () => Promise<void> }> {
+  const metrics = createMetrics();
+  const datasources = await connectDatasources(config, logger, metrics);
+  return { deps: createDeps(config, logger, metrics, datasources), close: () => closeDatasources(datasources) };
 }

@@ -15,7 +15,6 @@ import { anonymous, type Viewer } from './domain/users/model.js';
 import { isClientError } from './errors.js';
 import { createErrorFormatter } from './http/errors.js';
 import { healthReport } from './http/health.js';
-import { registry, requestLatency } from './observability/metrics.js';
 import { buildSchema } from './schema.js';
 
 const GRAPHQL_PATH = '/graphql';
@@ -94,6 +93,7 @@ export class SubgraphServer {
       maxDirectives: { n: 50 },
       blockFieldSuggestion: { enabled: config.env === 'production' },
     }).protect();
+    const { requestLatency } = deps.metrics;
     const timing: ApolloServerPlugin<RequestContext> = {
       async requestDidStart() {
         const end = requestLatency.startTimer();
@@ -167,7 +167,6 @@ export class SubgraphServer {
     });
     const address = http.address() as AddressInfo;
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-    this.deps.relay.start();
     return {
       url: `http://${shownHost}:${address.port}${GRAPHQL_PATH}`,
       port: address.port,
@@ -206,6 +205,7 @@ export class SubgraphServer {
           return sendJson(res, report.status === 'ok' ? 200 : 503, report);
         }
         case '/metrics': {
+          const { registry } = this.deps.metrics;
           const body = await registry.metrics();
           res.writeHead(200, { 'content-type': registry.contentType });
           return res.end(body);

@@ -1,17 +1,11 @@
-import { z } from 'zod';
 import type { InvitationRepository } from '../datasources/invitation-repository.js';
 import type { MessageBus } from '../datasources/message-bus.js';
 import type { RsvpRepository } from '../datasources/rsvp-repository.js';
 import { TOPICS } from '../domain/messaging/cloud-event.js';
-import { personalNotification, publishNotifications } from '../domain/notifications/notifications.js';
+import { EventCancelled } from '../domain/messaging/event-messages.js';
+import { CancelledNotification, personalNotification } from '../domain/messaging/notification-messages.js';
+import { publishNotifications } from '../domain/notifications/notifications.js';
 import { on, type ConsumerDefinition } from './consumer-runner.js';
-
-const Cancelled = z.object({
-  eventId: z.string().min(1),
-  reason: z.string().nullable(),
-  title: z.string().optional(),
-  startsAt: z.string().optional(),
-});
 
 export interface CancellationsDeps {
   bus: MessageBus;
@@ -32,7 +26,7 @@ export function cancellationsConsumer(groupId: string, deps: CancellationsDeps):
     topic: TOPICS.events,
     groupId,
     handlers: {
-      'event.cancelled': on(Cancelled, async ({ data }) => {
+      [EventCancelled.type]: on(EventCancelled.data, async ({ data }) => {
         const [answers, invitees] = await Promise.all([
           deps.rsvps.answersTo(data.eventId, ['GOING', 'WAITLISTED', 'INTERESTED', 'MAYBE']),
           deps.invitations.pendingInviteesOf(data.eventId),
@@ -41,11 +35,12 @@ export function cancellationsConsumer(groupId: string, deps: CancellationsDeps):
         await publishNotifications(
           deps.bus,
           recipients.map((userId) =>
-            personalNotification(deps.eventSource, 'notification.event_cancelled', data.eventId, userId, 'cancelled', {
+            personalNotification(CancelledNotification, deps.eventSource, 'cancelled', {
               eventId: data.eventId,
+              userId,
               reason: data.reason,
-              title: data.title ?? null,
-              startsAt: data.startsAt ?? null,
+              title: data.title,
+              startsAt: data.startsAt,
             }),
           ),
         );

@@ -3,7 +3,6 @@ import { DuplicateKeyError, type DocumentCollection, type DocumentStore, type St
 import type { IncomingMessage, MessageBus, Subscription } from '../datasources/message-bus.js';
 import type { CloudEvent } from '../domain/messaging/cloud-event.js';
 import type { Logger } from '../logger.js';
-import { consumerMessages } from '../observability/metrics.js';
 
 /** One record per handled event and consumer: `_id` is `<consumer>:<event id>`. */
 export const PROCESSED_MESSAGES = 'processed_messages';
@@ -81,6 +80,8 @@ export interface ConsumerRunnerDeps {
   bus: MessageBus;
   store: DocumentStore;
   logger: Logger;
+  /** Told how each delivery (and each failed attempt) ended, e.g. for metrics. */
+  onOutcome?: (consumer: string, topic: string, outcome: Outcome | 'failed') => void;
 }
 
 export type Outcome = 'processed' | 'duplicate' | 'ignored' | 'dead_lettered';
@@ -378,7 +379,7 @@ export class ConsumerRunner {
   }
 
   private count(message: IncomingMessage, outcome: Outcome | 'failed') {
-    consumerMessages.inc({ consumer: this.name, topic: message.topic, outcome });
+    this.deps.onOutcome?.(this.name, message.topic, outcome);
   }
 
   private recordId(event: CloudEvent): string {

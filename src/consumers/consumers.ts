@@ -9,6 +9,7 @@ import { cancellationsConsumer } from './cancellations-consumer.js';
 import { rsvpGraphConsumer } from './rsvp-graph-consumer.js';
 import type { UserCleanup } from '../domain/users/user-cleanup.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { ConsumerRunner } from './consumer-runner.js';
 import { friendshipsConsumer } from './friendships-consumer.js';
 import { usersConsumer } from './users-consumer.js';
@@ -16,6 +17,7 @@ import { usersConsumer } from './users-consumer.js';
 export interface ConsumersDeps {
   config: Config;
   logger: Logger;
+  metrics: Metrics;
   bus: MessageBus;
   store: DocumentStore;
   graph: SocialGraph;
@@ -46,7 +48,12 @@ export function createConsumers(deps: ConsumersDeps): Consumers {
     fromBeginning,
     checkDependencies: () => Promise.all([store.ping(), graph.ping()]),
   };
-  const runnerDeps = { bus, store, logger };
+  const runnerDeps = {
+    bus,
+    store,
+    logger,
+    onOutcome: (consumer: string, topic: string, outcome: string) => deps.metrics.consumerMessages.inc({ consumer, topic, outcome }),
+  };
   const users = new ConsumerRunner(
     runnerDeps,
     usersConsumer(`${groupPrefix}-users`, { users: deps.users, userCleanup: deps.userCleanup, logger: logger.child({ component: 'users-consumer' }) }),

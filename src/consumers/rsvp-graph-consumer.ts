@@ -1,10 +1,7 @@
-import { z } from 'zod';
 import type { SocialGraph } from '../datasources/social-graph.js';
 import { TOPICS } from '../domain/messaging/cloud-event.js';
+import { EventRsvp } from '../domain/messaging/event-messages.js';
 import { on, type ConsumerDefinition } from './consumer-runner.js';
-
-const Status = z.enum(['GOING', 'INTERESTED', 'MAYBE', 'NOT_GOING']).nullable();
-const RsvpChanged = z.object({ eventId: z.string().min(1), userId: z.string().min(1).nullable(), status: Status });
 
 /**
  * Keeps `(:User)-[:RSVP {status, at}]->(:Event)` in the graph from `event.rsvp`. One
@@ -17,7 +14,7 @@ export function rsvpGraphConsumer(groupId: string, graph: SocialGraph): Consumer
     topic: TOPICS.events,
     groupId,
     handlers: {
-      'event.rsvp': on(RsvpChanged, async ({ data, time }) => {
+      [EventRsvp.type]: on(EventRsvp.data, async ({ data, time }) => {
         if (data.userId) await graph.setRsvp(data.userId, data.eventId, data.status, new Date(time));
       }),
     },

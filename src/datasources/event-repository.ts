@@ -1,9 +1,13 @@
 import type { EventPage, EventRecord, EventStatus } from '../domain/events/model.js';
-import { encodeCursor, type PagePosition } from '../domain/pagination.js';
+import type { RsvpCounts } from '../domain/rsvps/model.js';
 import { inIdOrder, type DocumentCollection, type DocumentStore, type Filter, type Update } from './documents.js';
 import { keysetAfter, keysetSort } from './keyset.js';
+import type { OutboxFields, OutboxMessage, OutboxWriter } from './outbox.js';
+import { timeCursor, type TimePosition } from './paging.js';
 
 export const EVENTS = 'events';
+
+type EventDocument = EventRecord & OutboxFields;
 
 export interface EventCriteria {
   categoryId?: string;
@@ -23,6 +27,27 @@ export interface VisibilityScope {
   /** Events the viewer was invited to or answered. */
   memberEventIds: readonly string[];
 }
+
+/** How one answer moves an event's counts: deltas per count, free seats, a waitlist number. */
+export interface CountsMove {
+  counts: Partial<RsvpCounts>;
+  /** Change of `seatsLeft` (−1 claims a seat, +1 frees one). */
+  seatsLeft?: number;
+  /** Hands out the next waitlist number (read back from the returned event). */
+  takeWaitlistNumber?: boolean;
+  at: Date;
+}
+
+/** What must still hold for a counts move to apply; a miss means the plan is made again. */
+export interface CountsGuard {
+  /** The capacity the move was planned with. */
+  capacity: number | null;
+  /** Only while a seat is free. */
+  requireFreeSeat?: boolean;
+}
+
+/** The fields of an event that `changeDetails` may set. */
+export type EventDetails = Partial<Omit<EventRecord, '_id' | 'hostId' | 'coHostIds' | 'status' | 'stats' | 'deleted' | 'createdAt'>>;
 
 function criteriaFilter(criteria: EventCriteria): Filter[] {
   const terms: Filter[] = [];
@@ -45,12 +70,24 @@ export function visibilityFilter(scope: VisibilityScope): Filter {
   return { $or: anyOf };
 }
 
+function incCounts(counts: Partial<RsvpCounts>): Record<string, number> {
+  const inc: Record<string, number> = {};
+  for (const [stat, delta] of Object.entries(counts)) if (delta) inc[`stats.${stat}`] = delta;
+  return inc;
+}
 
+/**
+ * Events, each changed by one conditional update by `_id` that carries its domain events
+ * into the document's outbox. Methods name what they do; the query shapes stay here.
+ */
 export class EventRepository {
-  private readonly events: DocumentCollection<EventRecord>;
+  private readonly events: DocumentCollection<EventDocument>;
 
-  constructor(store: DocumentStore) {
-    this.events = store.collection<EventRecord>(EVENTS);
+  constructor(
+    store: DocumentStore,
+    private readonly outbox: OutboxWriter,
+  ) {
+    this.events = store.collection<EventDocument>(EVENTS);
   }
 
   ensureIndexes() {
@@ -66,6 +103,8 @@ export class EventRepository {
     ]);
   }
 
+  // Reads
+
   /** Live (not deleted) events in the order of `ids`, null where missing; one round trip. */
   async findByIds(ids: readonly string[]): Promise<(EventRecord | null)[]> {
     return inIdOrder(ids, await this.events.find({ _id: { $in: [...ids] }, deleted: false }));
@@ -76,25 +115,16 @@ export class EventRepository {
   }
 
   /** One page in (startsAt, id) order: one round trip, plus one for totalCount when asked. */
-  async page(criteria: EventCriteria, scope: VisibilityScope, first: number, position: PagePosition | null): Promise<EventPage> {
+  async page(criteria: EventCriteria, scope: VisibilityScope, first: number, position: TimePosition | null): Promise<EventPage> {
     const base: Filter[] = [{ deleted: false }, visibilityFilter(scope), ...criteriaFilter(criteria)];
     const paged = position ? [...base, keysetAfter('startsAt', position, 'asc')] : base;
     const rows = await this.events.find({ $and: paged }, { sort: keysetSort('startsAt', 'asc'), limit: first + 1 });
     return {
       items: rows.slice(0, first),
       hasNextPage: rows.length > first,
-      cursorOf: (event) => encodeCursor({ time: event.startsAt, id: event._id }),
+      cursorOf: (event) => timeCursor.encode({ time: event.startsAt, id: event._id }),
       count: () => this.events.count({ $and: base }),
     };
-  }
-
-  insert(record: EventRecord): Promise<void> {
-    return this.events.insertOne(record);
-  }
-
-  /** Applies `update` when the live event still matches `conditions`; null otherwise. */
-  update(id: string, update: Update, conditions: Filter = {}): Promise<EventRecord | null> {
-    return this.events.findOneAndUpdate({ _id: id, deleted: false, ...conditions }, update);
   }
 
   /** Ids of events whose answers changed since `since` (every event when null), in pages. */
@@ -117,5 +147,79 @@ export class EventRepository {
   /** Upcoming public active events per category, for category counts. */
   countUpcomingPublicByCategory(now: Date): Promise<Map<string, number>> {
     return this.events.countBy({ deleted: false, status: 'ACTIVE', privacy: 'PUBLIC', startsAt: { $gt: now } }, 'categoryId');
+  }
+
+  // Writes: each returns the event as it is after the change, or null when its condition no longer held.
+
+  /** Inserts a new event together with its first domain events. */
+  async insert(record: EventRecord, messages: readonly OutboxMessage[] = []): Promise<EventRecord> {
+    const stored: EventDocument = { ...record, ...this.outbox.onInsert(messages) };
+    await this.events.insertOne(stored);
+    return stored;
+  }
+
+  /** Sets changed details, if nobody changed the event since it was read at `readAt` (its updatedAt). */
+  changeDetails(id: string, details: EventDetails, readAt: Date, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+    return this.change(id, { $set: { ...details } }, messages, { updatedAt: readAt });
+  }
+
+  /** ACTIVE → CANCELLED with the reason. */
+  cancel(id: string, reason: string | null, at: Date, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+    return this.change(id, { $set: { status: 'CANCELLED', cancellationReason: reason, updatedAt: at } }, messages, { status: 'ACTIVE' });
+  }
+
+  /** Hides the event; the relay removes the document once its outbox is flushed. */
+  markDeleted(id: string, at: Date, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+    return this.change(id, { $set: { deleted: true, updatedAt: at } }, messages);
+  }
+
+  addCoHost(id: string, userId: string, at: Date, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+    return this.change(id, { $addToSet: { coHostIds: userId }, $set: { updatedAt: at } }, messages, { coHostIds: { $ne: userId } });
+  }
+
+  removeCoHost(id: string, userId: string, at: Date, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+    return this.change(id, { $pull: { coHostIds: userId }, $set: { updatedAt: at } }, messages, { coHostIds: userId });
+  }
+
+  /** Counts a new post, unless the event was cancelled meanwhile. */
+  countPost(id: string): Promise<EventRecord | null> {
+    return this.change(id, { $inc: { 'stats.posts': 1 } }, [], { status: { $ne: 'CANCELLED' } });
+  }
+
+  uncountPost(id: string): Promise<EventRecord | null> {
+    return this.change(id, { $inc: { 'stats.posts': -1 } }, []);
+  }
+
+  /**
+   * Moves answer counts (and free seats, and the waitlist counter) in one update that
+   * also bumps `countsVersion`, while `guard` (if any) still holds.
+   */
+  moveCounts(id: string, move: CountsMove, guard: CountsGuard | null, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+    const inc: Record<string, number> = { ...incCounts(move.counts), countsVersion: 1 };
+    if (move.seatsLeft) inc.seatsLeft = move.seatsLeft;
+    if (move.takeWaitlistNumber) inc.waitlistSeq = 1;
+    const conditions: Filter = guard ? { capacity: guard.capacity, ...(guard.requireFreeSeat ? { seatsLeft: { $gt: 0 } } : {}) } : {};
+    return this.change(id, { $inc: inc, $set: { rsvpChangedAt: move.at } }, messages, conditions);
+  }
+
+  /** Writes counts recomputed from the answer records, if the event still holds the ones they replace. */
+  setCounts(
+    id: string,
+    counts: RsvpCounts,
+    seatsLeft: number | null,
+    expected: { counts: RsvpCounts; seatsLeft: number | null },
+    messages: readonly OutboxMessage[],
+  ): Promise<EventRecord | null> {
+    const prefixed = (values: RsvpCounts) => Object.fromEntries(Object.entries(values).map(([stat, n]) => [`stats.${stat}`, n]));
+    return this.change(
+      id,
+      { $set: { ...prefixed(counts), seatsLeft }, $inc: { countsVersion: 1 } },
+      messages,
+      { ...prefixed(expected.counts), seatsLeft: expected.seatsLeft },
+    );
+  }
+
+  private change(id: string, update: Update, messages: readonly OutboxMessage[], conditions: Filter = {}): Promise<EventRecord | null> {
+    return this.events.findOneAndUpdate({ _id: id, deleted: false, ...conditions }, this.outbox.appendTo(update, messages));
   }
 }

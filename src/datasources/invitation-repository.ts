@@ -1,16 +1,20 @@
-import { encodeCursor, type Page, type PagePosition } from '../domain/pagination.js';
 import type { InvitationRecord, InvitationStatus } from '../domain/invitations/model.js';
 import { inIdOrder, type DocumentCollection, type DocumentStore, type Filter } from './documents.js';
 import { keysetAfter, keysetSort } from './keyset.js';
+import type { OutboxFields, OutboxMessage, OutboxWriter } from './outbox.js';
+import { timeCursor, type Page, type TimePosition } from './paging.js';
 
 export const INVITATIONS = 'invitations';
 
 /** Invitations, one document per (event, invitee), each written alone by `_id`. */
 export class InvitationRepository {
-  private readonly invitations: DocumentCollection<InvitationRecord>;
+  private readonly invitations: DocumentCollection<InvitationRecord & OutboxFields>;
 
-  constructor(store: DocumentStore) {
-    this.invitations = store.collection<InvitationRecord>(INVITATIONS);
+  constructor(
+    store: DocumentStore,
+    private readonly outbox: OutboxWriter,
+  ) {
+    this.invitations = store.collection<InvitationRecord & OutboxFields>(INVITATIONS);
   }
 
   ensureIndexes() {
@@ -33,9 +37,11 @@ export class InvitationRepository {
     return inIdOrder(ids, await this.invitations.find({ _id: { $in: [...ids] } }));
   }
 
-  /** @throws DuplicateKeyError when the (event, invitee) slot is taken */
-  insert(record: InvitationRecord): Promise<void> {
-    return this.invitations.insertOne(record);
+  /** Inserts with the invitation's domain events. @throws DuplicateKeyError when the (event, invitee) slot is taken */
+  async insert(record: InvitationRecord, messages: readonly OutboxMessage[] = []): Promise<InvitationRecord> {
+    const stored = { ...record, ...this.outbox.onInsert(messages) };
+    await this.invitations.insertOne(stored);
+    return stored;
   }
 
   /**
@@ -67,7 +73,7 @@ export class InvitationRepository {
     );
   }
 
-  /** Events each user was invited to (any status), for privacy decisions; one round trip for all users. */
+  /** Who still has a pending invitation to the event. */
   async pendingInviteesOf(eventId: string): Promise<string[]> {
     return (await this.invitations.find({ eventId, status: 'PENDING' })).map((invitation) => invitation.inviteeId);
   }
@@ -77,6 +83,7 @@ export class InvitationRepository {
     return this.invitations.deleteMany({ status: 'PENDING', $or: [{ inviteeId: userId }, { inviterId: userId }] });
   }
 
+  /** Events each user was invited to (any status), for privacy decisions; one round trip for all users. */
   async eventIdsOfInvitees(userIds: readonly string[]): Promise<string[][]> {
     const found = await this.invitations.find({ inviteeId: { $in: [...userIds] } });
     const byUser = new Map<string, string[]>();
@@ -85,22 +92,22 @@ export class InvitationRepository {
   }
 
   /** Invitations a user received, newest first. */
-  pageForInvitee(inviteeId: string, status: InvitationStatus | null, first: number, position: PagePosition | null): Promise<Page<InvitationRecord>> {
+  pageForInvitee(inviteeId: string, status: InvitationStatus | null, first: number, position: TimePosition | null): Promise<Page<InvitationRecord>> {
     return this.page({ inviteeId, ...(status ? { status } : {}) }, first, position);
   }
 
   /** Invitations to an event, newest first. */
-  pageForEvent(eventId: string, status: InvitationStatus | null, first: number, position: PagePosition | null): Promise<Page<InvitationRecord>> {
+  pageForEvent(eventId: string, status: InvitationStatus | null, first: number, position: TimePosition | null): Promise<Page<InvitationRecord>> {
     return this.page({ eventId, ...(status ? { status } : {}) }, first, position);
   }
 
-  private async page(base: Filter, first: number, position: PagePosition | null): Promise<Page<InvitationRecord>> {
+  private async page(base: Filter, first: number, position: TimePosition | null): Promise<Page<InvitationRecord>> {
     const filter = position ? { $and: [base, keysetAfter('createdAt', position, 'desc')] } : base;
     const rows = await this.invitations.find(filter, { sort: keysetSort('createdAt', 'desc'), limit: first + 1 });
     return {
       items: rows.slice(0, first),
       hasNextPage: rows.length > first,
-      cursorOf: (invitation) => encodeCursor({ time: invitation.createdAt, id: invitation._id }),
+      cursorOf: (invitation) => timeCursor.encode({ time: invitation.createdAt, id: invitation._id }),
       count: () => this.invitations.count(base),
     };
   }

@@ -1,4 +1,4 @@
-import type { PagePosition } from '../domain/pagination.js';
+import type { TimePosition } from './paging.js';
 import type { Filter, SortSpec } from './documents.js';
 
 export type Direction = 'asc' | 'desc';
@@ -10,7 +10,7 @@ export function keysetSort(field: string, direction: Direction): SortSpec {
 }
 
 /** Rows strictly after `position` in (field, _id) order: one index range, no skip. */
-export function keysetAfter(field: string, position: PagePosition, direction: Direction): Filter {
+export function keysetAfter(field: string, position: TimePosition, direction: Direction): Filter {
   const beyond = direction === 'asc' ? '$gt' : '$lt';
   return { $or: [{ [field]: { [beyond]: position.time } }, { [field]: position.time, _id: { [beyond]: position.id } }] };
 }

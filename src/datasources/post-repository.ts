@@ -1,8 +1,7 @@
-import type { PagePosition } from '../domain/pagination.js';
-import { encodeCursor } from '../domain/pagination.js';
-import { encodeCommentCursor, type CommentPosition } from '../domain/posts/comment-cursor.js';
-import type { CommentPage, CommentRecord, PostPage, PostRecord, Reaction, ReactionRecord } from '../domain/posts/model.js';
-import { inIdOrder, type DocumentCollection, type DocumentStore, type Filter, type Update } from './documents.js';
+import { countFieldOf, type CommentPage, type CommentRecord, type PostPage, type PostRecord, type Reaction, type ReactionRecord } from '../domain/posts/model.js';
+import { inIdOrder, type DocumentCollection, type DocumentStore, type Filter } from './documents.js';
+import type { OutboxFields, OutboxMessage, OutboxWriter } from './outbox.js';
+import { seqCursor, timeCursor, type SeqPosition, type TimePosition } from './paging.js';
 
 export const POSTS = 'posts';
 export const POST_COMMENTS = 'post_comments';
@@ -14,7 +13,7 @@ export interface CommentPreviewRequest {
   first: number;
 }
 
-const commentCursor = (comment: CommentRecord) => encodeCommentCursor({ seq: comment.seq, id: comment._id });
+const commentCursor = (comment: CommentRecord) => seqCursor.encode({ seq: comment.seq, id: comment._id });
 
 function commentPage(rows: CommentRecord[], first: number, count: number): CommentPage {
   return {
@@ -27,12 +26,15 @@ function commentPage(rows: CommentRecord[], first: number, count: number): Comme
 
 /** Posts, their comments and reactions: three collections, each written one document at a time by `_id`. */
 export class PostRepository {
-  private readonly posts: DocumentCollection<PostRecord>;
+  private readonly posts: DocumentCollection<PostRecord & OutboxFields>;
   private readonly comments: DocumentCollection<CommentRecord>;
   private readonly reactions: DocumentCollection<ReactionRecord>;
 
-  constructor(store: DocumentStore) {
-    this.posts = store.collection<PostRecord>(POSTS);
+  constructor(
+    store: DocumentStore,
+    private readonly outbox: OutboxWriter,
+  ) {
+    this.posts = store.collection<PostRecord & OutboxFields>(POSTS);
     this.comments = store.collection<CommentRecord>(POST_COMMENTS);
     this.reactions = store.collection<ReactionRecord>(POST_REACTIONS);
   }
@@ -67,7 +69,7 @@ export class PostRepository {
   }
 
   /** One page of an event's posts, newest first in (createdAt, id) order; one round trip, plus one for totalCount when asked. */
-  async page(eventId: string, first: number, position: PagePosition | null): Promise<PostPage> {
+  async page(eventId: string, first: number, position: TimePosition | null): Promise<PostPage> {
     const base: Filter = { eventId, deleted: false };
     const filter = position
       ? {
@@ -79,18 +81,36 @@ export class PostRepository {
     return {
       items: rows.slice(0, first),
       hasNextPage: rows.length > first,
-      cursorOf: (post) => encodeCursor({ time: post.createdAt, id: post._id }),
+      cursorOf: (post) => timeCursor.encode({ time: post.createdAt, id: post._id }),
       count: () => this.posts.count(base),
     };
   }
 
-  insert(post: PostRecord): Promise<void> {
-    return this.posts.insertOne(post);
+  /** Inserts a new post together with its domain events. */
+  async insert(post: PostRecord, messages: readonly OutboxMessage[] = []): Promise<PostRecord> {
+    const stored = { ...post, ...this.outbox.onInsert(messages) };
+    await this.posts.insertOne(stored);
+    return stored;
   }
 
-  /** Applies `update` to the live post when it still matches `conditions`; null otherwise. */
-  update(id: string, update: Update, conditions: Filter = {}): Promise<PostRecord | null> {
-    return this.posts.findOneAndUpdate({ _id: id, deleted: false, ...conditions }, update);
+  /** Hides the post; null when it was gone already. */
+  markDeleted(id: string, at: Date): Promise<PostRecord | null> {
+    return this.posts.findOneAndUpdate({ _id: id, deleted: false }, { $set: { deleted: true, updatedAt: at } });
+  }
+
+  /** Counts a new comment and hands out its number (the returned post's `commentSeq`). */
+  countComment(id: string): Promise<PostRecord | null> {
+    return this.posts.findOneAndUpdate({ _id: id, deleted: false }, { $inc: { commentCount: 1, commentSeq: 1 } });
+  }
+
+  /** Uncounts a removed comment on the live post. */
+  uncountComment(id: string): Promise<PostRecord | null> {
+    return this.posts.findOneAndUpdate({ _id: id, deleted: false }, { $inc: { commentCount: -1 } });
+  }
+
+  /** Moves one person's reaction between kinds (null: none) on the live post. */
+  moveReaction(id: string, from: Reaction | null, to: Reaction | null): Promise<PostRecord | null> {
+    return this.posts.findOneAndUpdate({ _id: id, deleted: false }, { $inc: reactionMove(from, to) });
   }
 
   /**
@@ -122,7 +142,7 @@ export class PostRepository {
   }
 
   /** A page of one post's comments after `position`, oldest first; one round trip. */
-  async commentPage(post: PostRecord, first: number, position: CommentPosition | null): Promise<CommentPage> {
+  async commentPage(post: PostRecord, first: number, position: SeqPosition | null): Promise<CommentPage> {
     const filter: Filter = position
       ? { postId: post._id, $or: [{ seq: { $gt: position.seq } }, { seq: position.seq, _id: { $gt: position.id } }] }
       : { postId: post._id };
@@ -213,13 +233,20 @@ export class PostRepository {
     return this.comments.find({ authorId: userId }, { limit });
   }
 
-  /** Moves one post's reaction counts by `$inc` on its `_id`, deleted or not. */
-  async moveReactionCounts(postId: string, inc: Record<string, number>): Promise<void> {
-    await this.posts.updateOne({ _id: postId }, { $inc: inc });
+  /** Uncounts a removed reaction on one post by `_id`, deleted or not. */
+  async uncountReaction(postId: string, reaction: Reaction): Promise<void> {
+    await this.posts.updateOne({ _id: postId }, { $inc: reactionMove(reaction, null) });
   }
 
   /** Every reaction to one post: one indexed `deleteMany`, bounded by the post. */
   deleteReactionsOf(postId: string): Promise<number> {
     return this.reactions.deleteMany({ postId });
   }
+}
+
+function reactionMove(from: Reaction | null, to: Reaction | null): Record<string, number> {
+  const inc: Record<string, number> = {};
+  if (from) inc[`reactionCounts.${countFieldOf(from)}`] = -1;
+  if (to) inc[`reactionCounts.${countFieldOf(to)}`] = (inc[`reactionCounts.${countFieldOf(to)}`] ?? 0) + 1;
+  return inc;
 }

@@ -1,7 +1,7 @@
-import { encodeCursor, type Page, type PagePosition } from '../domain/pagination.js';
 import type { RsvpRecord, RsvpStatus } from '../domain/rsvps/model.js';
 import { inIdOrder, type DocumentCollection, type DocumentStore, type Filter } from './documents.js';
 import { keysetAfter, keysetSort } from './keyset.js';
+import { timeCursor, type Page, type TimePosition } from './paging.js';
 
 export const RSVPS = 'rsvps';
 
@@ -83,12 +83,12 @@ export class RsvpRepository {
   }
 
   /** Answers to an event, earliest first. */
-  pageForEvent(eventId: string, status: RsvpStatus | null, first: number, position: PagePosition | null): Promise<Page<RsvpRecord>> {
+  pageForEvent(eventId: string, status: RsvpStatus | null, first: number, position: TimePosition | null): Promise<Page<RsvpRecord>> {
     return this.page({ eventId, ...(status ? { status } : {}) }, 'respondedAt', 'asc', first, position);
   }
 
   /** A user's answers, latest change first. */
-  pageForUser(userId: string, status: RsvpStatus | null, first: number, position: PagePosition | null): Promise<Page<RsvpRecord>> {
+  pageForUser(userId: string, status: RsvpStatus | null, first: number, position: TimePosition | null): Promise<Page<RsvpRecord>> {
     return this.page({ userId, ...(status ? { status } : {}) }, 'updatedAt', 'desc', first, position);
   }
 
@@ -97,14 +97,14 @@ export class RsvpRepository {
     field: 'respondedAt' | 'updatedAt',
     direction: 'asc' | 'desc',
     first: number,
-    position: PagePosition | null,
+    position: TimePosition | null,
   ): Promise<Page<RsvpRecord>> {
     const filter = position ? { $and: [base, keysetAfter(field, position, direction)] } : base;
     const rows = await this.rsvps.find(filter, { sort: keysetSort(field, direction), limit: first + 1 });
     return {
       items: rows.slice(0, first),
       hasNextPage: rows.length > first,
-      cursorOf: (rsvp) => encodeCursor({ time: rsvp[field], id: rsvp._id }),
+      cursorOf: (rsvp) => timeCursor.encode({ time: rsvp[field], id: rsvp._id }),
       count: () => this.rsvps.count(base),
     };
   }

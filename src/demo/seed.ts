@@ -1,6 +1,8 @@
-import type { Deps } from '../deps.js';
+import type { EventRepository } from '../datasources/event-repository.js';
+import type { SocialGraph } from '../datasources/social-graph.js';
 import { DEFAULT_CATEGORIES } from '../domain/categories/defaults.js';
 import { emptyStats, type EventPrivacy, type EventRecord } from '../domain/events/model.js';
+import type { Logger } from '../logger.js';
 
 export const DEMO_USERS = ['user-ada', 'user-grace', 'user-linus', 'user-margaret', 'user-alan'] as const;
 export const DEMO_VIEWER = DEMO_USERS[0];
@@ -67,14 +69,18 @@ export function demoEvents(count = 50, now = new Date()): EventRecord[] {
       createdAt: now,
       updatedAt: now,
       deleted: false,
-      outbox: {},
-      outboxCount: 0,
     } satisfies EventRecord;
   });
 }
 
 /** Seeds demo events and friendships once; a second run finds them and does nothing. */
-export async function seedDemoData(deps: Deps): Promise<{ events: number }> {
+export interface SeedDeps {
+  events: EventRepository;
+  graph: SocialGraph;
+  logger: Logger;
+}
+
+export async function seedDemoData(deps: SeedDeps): Promise<{ events: number }> {
   const log = deps.logger.child({ component: 'seed' });
   const events = demoEvents();
   const existing = await deps.events.findByIds(events.map((event) => event._id));

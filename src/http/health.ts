@@ -27,9 +27,9 @@ export async function healthReport(deps: Deps) {
     probe(deps.kv.kind, () => deps.kv.ping()),
     probe(deps.graph.kind, () => deps.graph.ping()),
     probe(deps.bus.kind, () => deps.bus.ping()),
-    deps.store.collection('events').count({ outboxCount: { $gt: 0 } }).catch(() => -1),
+    deps.outbox.backlog().catch(() => null),
   ]);
   const dependencies = { mongodb, redis, neo4j, kafka };
   const status = Object.values(dependencies).every((state) => state.status === 'up') ? 'ok' : 'degraded';
-  return { status, instanceId: deps.config.instanceId, dependencies, counts: { eventsWithPendingOutbox: outboxPending } };
+  return { status, instanceId: deps.config.instanceId, dependencies, counts: { documentsWithPendingOutbox: outboxPending } };
 }

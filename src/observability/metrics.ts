@@ -1,68 +1,54 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** One registry for the process, served at /metrics. */
-export const registry = new Registry();
-collectDefaultMetrics({ register: registry });
+/**
+ * The metrics of one app, served at /metrics. Made per app and handed to the parts that
+ * record them, so two apps in one process (tests, benchmarks) never share counters.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    eventsCreated: new Counter({ name: 'events_created_total', help: 'Events created', registers }),
+    rsvps: new Counter({ name: 'events_rsvp_total', help: 'RSVP answers recorded, by status', labelNames: ['status'] as const, registers }),
+    cacheHits: new Counter({ name: 'cache_hits_total', help: 'Cache lookups answered from the cache', labelNames: ['cache'] as const, registers }),
+    cacheMisses: new Counter({ name: 'cache_misses_total', help: 'Cache lookups that went to the store', labelNames: ['cache'] as const, registers }),
+    requestLatency: new Histogram({
+      name: 'graphql_request_duration_seconds',
+      help: 'GraphQL request latency by operation type',
+      labelNames: ['operation'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    datastoreLatency: new Histogram({
+      name: 'datastore_operation_duration_seconds',
+      help: 'Latency of datastore operations by store and operation',
+      labelNames: ['store', 'operation'] as const,
+      buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    outboxPending: new Gauge({
+      name: 'outbox_pending_events',
+      help: 'Domain events written but not yet acknowledged by Kafka (last relay pass)',
+      registers,
+    }),
+    consumerLag: new Gauge({
+      name: 'kafka_consumer_lag',
+      help: 'Messages behind the high watermark, by group and topic',
+      labelNames: ['group', 'topic'] as const,
+      registers,
+    }),
+    consumerMessages: new Counter({
+      name: 'kafka_consumer_messages_total',
+      help: 'Consumed messages by consumer and outcome (processed, duplicate, ignored, failed attempt, dead_lettered)',
+      labelNames: ['consumer', 'topic', 'outcome'] as const,
+      registers,
+    }),
+  };
+}
 
-export const eventsCreated = new Counter({
-  name: 'events_created_total',
-  help: 'Events created',
-  registers: [registry],
-});
+export type Metrics = ReturnType<typeof createMetrics>;
 
-export const rsvpsTotal = new Counter({
-  name: 'events_rsvp_total',
-  help: 'RSVP answers recorded, by status',
-  labelNames: ['status'] as const,
-  registers: [registry],
-});
-
-export const cacheHits = new Counter({
-  name: 'cache_hits_total',
-  help: 'Cache lookups answered from the cache',
-  labelNames: ['cache'] as const,
-  registers: [registry],
-});
-
-export const cacheMisses = new Counter({
-  name: 'cache_misses_total',
-  help: 'Cache lookups that went to the store',
-  labelNames: ['cache'] as const,
-  registers: [registry],
-});
-
-export const requestLatency = new Histogram({
-  name: 'graphql_request_duration_seconds',
-  help: 'GraphQL request latency by operation type',
-  labelNames: ['operation'] as const,
-  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  registers: [registry],
-});
-
-export const datastoreLatency = new Histogram({
-  name: 'datastore_operation_duration_seconds',
-  help: 'Latency of datastore operations by store and operation',
-  labelNames: ['store', 'operation'] as const,
-  buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-  registers: [registry],
-});
-
-export const outboxPending = new Gauge({
-  name: 'outbox_pending_events',
-  help: 'Domain events written but not yet acknowledged by Kafka (last relay pass)',
-  registers: [registry],
-});
-
-export const kafkaConsumerLag = new Gauge({
-  name: 'kafka_consumer_lag',
-  help: 'Messages behind the high watermark, by group and topic',
-  labelNames: ['group', 'topic'] as const,
-  registers: [registry],
-});
-
-export const consumerMessages = new Counter({
-  name: 'kafka_consumer_messages_total',
-  help: 'Consumed messages by consumer and outcome (processed, duplicate, ignored, failed attempt, dead_lettered)',
-  labelNames: ['consumer', 'topic', 'outcome'] as const,
-  registers: [registry],
-});
+/** The latency histogram a datastore adapter records into. */
+export type DatastoreLatency = Metrics['datastoreLatency'];

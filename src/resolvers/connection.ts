@@ -1,4 +1,4 @@
-import type { Page } from '../domain/events/model.js';
+import type { Page } from '../datasources/paging.js';
 
 /** Relay connection fields for any domain page. */
 export function connectionResolvers<T>() {

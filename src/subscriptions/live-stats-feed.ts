@@ -1,23 +1,22 @@
 import type { MessageBus, Subscription } from '../datasources/message-bus.js';
 import type { Logger } from '../logger.js';
 import { TOPICS, type CloudEvent } from '../domain/messaging/cloud-event.js';
-import type { RsvpCounts, RsvpStatus } from '../domain/rsvps/model.js';
+import { EventRsvp } from '../domain/messaging/event-messages.js';
 import type { LiveStats } from './live-stats.js';
 
-export interface RsvpEventData {
-  eventId: string;
-  userId: string | null;
-  previousStatus: RsvpStatus | null;
-  status: RsvpStatus | null;
-  counts: RsvpCounts | null;
-  countsVersion?: number;
-}
-
-function rsvpEventOf(value: string): CloudEvent<RsvpEventData> | null {
+/** The `event.rsvp` in a message, checked against its contract; null for anything else. */
+function rsvpEventOf(value: string, logger: Logger) {
+  let event: CloudEvent;
   try {
-    const event = JSON.parse(value) as CloudEvent<RsvpEventData>;
-    return event.type === 'event.rsvp' && typeof event.data?.eventId === 'string' ? event : null;
+    event = JSON.parse(value) as CloudEvent;
   } catch {
+    return null;
+  }
+  if (!EventRsvp.is(event)) return null;
+  try {
+    return { time: event.time, data: EventRsvp.parse(event) };
+  } catch (error) {
+    logger.warn({ err: error, eventId: event.id }, 'live: event.rsvp does not match its contract; ignored');
     return null;
   }
 }
@@ -32,7 +31,7 @@ export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId:
     topics: [TOPICS.events],
     fromBeginning: false,
     handle: async (message) => {
-      const event = rsvpEventOf(message.value);
+      const event = rsvpEventOf(message.value, logger);
       if (!event?.data.counts) return;
       live.publish({ eventId: event.data.eventId, counts: event.data.counts, version: event.data.countsVersion ?? 0, at: new Date(event.time) });
       logger.trace({ eventId: event.data.eventId }, 'live: counts received');

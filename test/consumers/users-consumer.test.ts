@@ -4,6 +4,7 @@ import { DLQ_HEADERS, PROCESSED_MESSAGES } from '../../src/consumers/consumer-ru
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { eventInput, startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { collectEvents } from '../support/consume.js';
+import { storedEvent } from '../support/events.js';
 import { collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
@@ -108,9 +109,9 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
         }
 
         // Running the cleanup again (a redelivery after a crash) changes and announces nothing.
-        const before = await app.deps.events.findById(first);
+        const before = await storedEvent(app, first);
         await app.deps.userCleanup.removeUser(userId);
-        const afterRerun = await app.deps.events.findById(first);
+        const afterRerun = await storedEvent(app, first);
         assert.deepEqual(afterRerun?.updatedAt, before?.updatedAt);
         assert.deepEqual(Object.keys(afterRerun?.outbox ?? {}), Object.keys(before?.outbox ?? {}));
       } finally {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
-import { answer, createEvent, statsOf } from '../support/events.js';
+import { answer, createEvent, overwriteEvent, statsOf } from '../support/events.js';
 import { befriend, invite, respond } from './support.js';
 
 const EMPTY_STATS = { going: 0, interested: 0, maybe: 0, notGoing: 0, waitlisted: 0 };
@@ -76,7 +76,7 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
       const cancelled = await createEvent(app, host);
       await app.gql('mutation($id: ID!) { cancelEvent(id: $id) { id } }', { id: cancelled }, host);
       const ended = await createEvent(app, host);
-      await app.deps.events.update(ended, { $set: { startsAt: new Date(Date.now() - 7200_000), endsAt: new Date(Date.now() - 3600_000) } });
+      await overwriteEvent(app, ended, { $set: { startsAt: new Date(Date.now() - 7200_000), endsAt: new Date(Date.now() - 3600_000) } });
       for (const [eventId, pattern] of [[cancelled, /cancelled/], [ended, /ended/]] as const) {
         const result = await invite(app, eventId, host, [friend]);
         assert.equal(result.errors?.[0]?.extensions?.code, 'CONFLICT');

@@ -36,8 +36,6 @@ describe('store round trips of myInvitations (FerretDB, counted by command monit
         respondedAt: null,
         updatedAt: now,
         acceptingUntil: null,
-        outbox: {},
-        outboxCount: 0,
       };
       await app.deps.invitations.insert(invitation);
     }

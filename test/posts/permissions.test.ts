@@ -15,7 +15,7 @@ function event(privacy: EventPrivacy): EventRecord {
 
 const post: PostRecord = {
   _id: 'p1', eventId: 'e1', authorId: 'author', body: 'b', mediaUrls: [], reactionCounts: emptyReactionCounts(),
-  commentCount: 1, commentSeq: 1, createdAt: new Date(), updatedAt: new Date(), deleted: false, outbox: {}, outboxCount: 0,
+  commentCount: 1, commentSeq: 1, createdAt: new Date(), updatedAt: new Date(), deleted: false,
 };
 const comment: CommentRecord = { _id: 'c1', postId: 'p1', eventId: 'e1', authorId: 'commenter', body: 'c', seq: 1, createdAt: new Date() };
 

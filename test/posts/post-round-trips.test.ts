@@ -60,8 +60,6 @@ describe('store round trips for a page of posts (FerretDB, counted by command mo
         createdAt,
         updatedAt: createdAt,
         deleted: false,
-        outbox: {},
-        outboxCount: 0,
       };
       await app.deps.posts.insert(post);
     }

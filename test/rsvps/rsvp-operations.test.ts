@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { collectEvents } from '../support/consume.js';
-import { answer, createEvent, statsOf } from '../support/events.js';
+import { answer, createEvent, overwriteEvent, statsOf } from '../support/events.js';
 
 for (const mode of ['embedded', 'real'] as StoreMode[]) {
   describe(`RSVPs (${mode} stores)`, () => {
@@ -61,7 +61,7 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
       assert.match(cancelled.errors?.[0]?.message ?? '', /cancelled/);
 
       const ended = await createEvent(app, host);
-      await app.deps.events.update(ended, { $set: { startsAt: new Date(Date.now() - 7200_000), endsAt: new Date(Date.now() - 3600_000) } });
+      await overwriteEvent(app, ended, { $set: { startsAt: new Date(Date.now() - 7200_000), endsAt: new Date(Date.now() - 3600_000) } });
       const late = await answer(app, ended, uniqueUser('guest'), 'GOING');
       assert.equal(late.errors?.[0]?.extensions?.code, 'CONFLICT');
       assert.match(late.errors?.[0]?.message ?? '', /ended/);

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import type { Update } from '../../src/datasources/documents.js';
+import type { OutboxFields } from '../../src/datasources/outbox.js';
+import type { EventRecord } from '../../src/domain/events/model.js';
 import { eventInput, type TestApp } from './app.js';
 
 /** Seed builders over the public API, so tests read as the product is used. */
@@ -33,4 +36,15 @@ export async function statsOf(app: TestApp, eventId: string, viewer?: string) {
     viewer,
   );
   return result.data?.event?.stats;
+}
+
+/** Changes an event straight in the store, past the service's rules: set-up for states the API refuses to create. */
+export async function overwriteEvent(app: TestApp, eventId: string, update: Update): Promise<void> {
+  const { matched } = await app.deps.store.collection('events').updateOne({ _id: eventId }, update);
+  assert.equal(matched, 1, `event ${eventId} is not in the store`);
+}
+
+/** The event document as stored, outbox included. */
+export function storedEvent(app: TestApp, eventId: string): Promise<(EventRecord & OutboxFields) | null> {
+  return app.deps.store.collection<EventRecord & OutboxFields>('events').findOne({ _id: eventId });
 }

@@ -4,7 +4,7 @@
  * middle of a burst leaves nothing the reconciliation cannot repair.
  */
 import { loadConfig } from '../../src/config.js';
-import { connectDatasources, createDeps } from '../../src/deps.js';
+import { connectDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
 import type { RsvpStatus } from '../../src/domain/rsvps/model.js';
 
@@ -12,7 +12,7 @@ const [eventId, database] = process.argv.slice(2);
 if (!eventId || !database) throw new Error('usage: rsvp-burst.ts EVENT_ID DATABASE');
 const config = loadConfig({ ...process.env, NODE_ENV: 'test', MONGODB_DATABASE: database, LOG_LEVEL: 'silent' });
 const logger = createLogger('silent');
-const deps = await createDeps(config, logger, await connectDatasources(config, logger));
+const { deps } = await connectDeps(config, logger);
 const statuses: RsvpStatus[] = ['GOING', 'MAYBE', 'INTERESTED', 'NOT_GOING', 'GOING'];
 let answered = 0;
 for (let i = 0; ; i++) {

@@ -13,8 +13,8 @@ import {
   type logCreator,
 } from 'kafkajs';
 import type { IncomingMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription } from '../message-bus.js';
-import { datastoreLatency, kafkaConsumerLag } from '../../observability/metrics.js';
-import { messageOf } from '../driver-errors.js';
+import type { DatastoreLatency, Metrics } from '../../observability/metrics.js';
+import { callDatastore, messageOf } from '../driver-errors.js';
 
 /** The pino methods the bus uses (a pino logger fits). */
 export interface BusLogger {
@@ -34,6 +34,8 @@ export interface KafkaMessageBusOptions {
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
   /** Partitions of topics made by `ensureTopics`; several, so keys spread over consumers. */
   numPartitions?: number;
+  latency?: DatastoreLatency;
+  consumerLag?: Metrics['consumerLag'];
 }
 
 // A stopped broker should make a publish fail in seconds (the outbox relay retries it
@@ -122,7 +124,7 @@ export class KafkaMessageBus implements MessageBus {
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     this.assertOpen();
     if (options.topics.length === 0) throw new Error('subscribe needs at least one topic');
-    const subscription = new KafkaSubscription(this.kafka, options, this.options.logger, () =>
+    const subscription = new KafkaSubscription(this.kafka, options, this.options.logger, this.options.consumerLag, () =>
       this.subscriptions.delete(subscription),
     );
     this.subscriptions.add(subscription);
@@ -183,15 +185,8 @@ export class KafkaMessageBus implements MessageBus {
     }
   }
 
-  private async timed<R>(operation: string, run: () => Promise<R>): Promise<R> {
-    const end = datastoreLatency.startTimer({ store: 'kafka', operation });
-    try {
-      return await run();
-    } catch (error) {
-      throw new Error(`Kafka ${operation} failed: ${messageOf(error)}`, { cause: error });
-    } finally {
-      end();
-    }
+  private timed<R>(operation: string, run: () => Promise<R>): Promise<R> {
+    return callDatastore('kafka', operation, run, { latency: this.options.latency });
   }
 
   private assertOpen() {
@@ -241,6 +236,7 @@ class KafkaSubscription implements Subscription {
     private readonly kafka: Kafka,
     private readonly options: SubscribeOptions,
     private readonly logger: BusLogger | undefined,
+    private readonly lagGauge: Metrics['consumerLag'] | undefined,
     private readonly onStopped: () => void,
   ) {}
 
@@ -307,7 +303,7 @@ class KafkaSubscription implements Subscription {
     } catch (error) {
       this.logger?.warn({ groupId: this.options.groupId, err: error }, 'kafka consumer did not disconnect cleanly');
     } finally {
-      for (const topic of this.lag.keys()) kafkaConsumerLag.remove({ group: this.options.groupId, topic });
+      for (const topic of this.lag.keys()) this.lagGauge?.remove({ group: this.options.groupId, topic });
       this.onStopped();
     }
   }
@@ -372,7 +368,7 @@ class KafkaSubscription implements Subscription {
     partitions.set(partition, Math.max(0, Number(highWatermark) - Number(offset) - 1));
     let total = 0;
     for (const behind of partitions.values()) total += behind;
-    kafkaConsumerLag.set({ group: this.options.groupId, topic }, total);
+    this.lagGauge?.set({ group: this.options.groupId, topic }, total);
   }
 }
 

@@ -9,7 +9,8 @@ import {
   type StoredDocument,
   type Update,
 } from '../documents.js';
-import { datastoreLatency } from '../../observability/metrics.js';
+import type { DatastoreLatency } from '../../observability/metrics.js';
+import { callDatastore } from '../driver-errors.js';
 import { DocumentLocks, documentKeyOf } from './document-locks.js';
 
 const DUPLICATE_KEY = 11000;
@@ -19,35 +20,26 @@ export interface MongoStoreOptions {
   database: string;
   /** Called for every command sent to the server; tests count round trips with it. */
   onCommand?: (commandName: string) => void;
-}
-
-function translate(collection: string, error: unknown): never {
-  if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
-    throw new DuplicateKeyError(collection, error.message);
-  }
-  throw error;
+  latency?: DatastoreLatency;
 }
 
 /** The port's update shape is a subset of the driver's; only its index types differ. */
 const asDriverUpdate = (update: Update) => update as unknown as UpdateFilter<Document>;
 
-async function timed<R>(collection: string, op: string, run: () => Promise<R>): Promise<R> {
-  const end = datastoreLatency.startTimer({ store: 'mongodb', operation: `${collection}.${op}` });
-  try {
-    return await run();
-  } catch (error) {
-    return translate(collection, error);
-  } finally {
-    end();
-  }
-}
-
 class MongoDocumentCollection<T extends StoredDocument> implements DocumentCollection<T> {
+  private readonly translate = (error: unknown) =>
+    error instanceof MongoServerError && error.code === DUPLICATE_KEY ? new DuplicateKeyError(this.name, error.message) : null;
+
   constructor(
     private readonly name: string,
     private readonly raw: Collection<Document>,
     private readonly locks: DocumentLocks,
+    private readonly latency: DatastoreLatency | undefined,
   ) {}
+
+  private timed<R>(op: string, run: () => Promise<R>): Promise<R> {
+    return callDatastore('mongodb', `${this.name}.${op}`, run, { latency: this.latency, translate: this.translate });
+  }
 
   /** Single-document writes by `_id` are queued per document (see DocumentLocks). */
   private serialised<R>(filter: Filter, write: () => Promise<R>): Promise<R> {
@@ -56,11 +48,11 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   findOne(filter: Filter) {
-    return timed(this.name, 'findOne', async () => (await this.raw.findOne(filter)) as unknown as T | null);
+    return this.timed('findOne', async () => (await this.raw.findOne(filter)) as unknown as T | null);
   }
 
   find(filter: Filter, options: FindOptions = {}) {
-    return timed(this.name, 'find', async () => {
+    return this.timed('find', async () => {
       let cursor = this.raw.find(filter);
       if (options.sort) cursor = cursor.sort(options.sort);
       if (options.skip) cursor = cursor.skip(options.skip);
@@ -71,23 +63,23 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   count(filter: Filter) {
-    return timed(this.name, 'count', () => this.raw.countDocuments(filter));
+    return this.timed('count', () => this.raw.countDocuments(filter));
   }
 
   insertOne(doc: T) {
-    return timed(this.name, 'insertOne', async () => {
+    return this.timed('insertOne', async () => {
       await this.raw.insertOne(doc as Document);
     });
   }
 
   insertMany(docs: T[]) {
-    return timed(this.name, 'insertMany', async () => {
+    return this.timed('insertMany', async () => {
       if (docs.length > 0) await this.raw.insertMany(docs as Document[], { ordered: true });
     });
   }
 
   updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}) {
-    return timed(this.name, 'updateOne', () =>
+    return this.timed('updateOne', () =>
       this.serialised(filter, async () => {
         const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
         return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
@@ -97,7 +89,7 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
 
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean } = {}) {
     // No `projection` here: FerretDB rejects it on findAndModify.
-    return timed(this.name, 'findOneAndUpdate', () =>
+    return this.timed('findOneAndUpdate', () =>
       this.serialised(filter, async () =>
         (await this.raw.findOneAndUpdate(filter, asDriverUpdate(update), {
           upsert: options.upsert ?? false,
@@ -108,19 +100,19 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   updateMany(filter: Filter, update: Update) {
-    return timed(this.name, 'updateMany', async () => (await this.raw.updateMany(filter, asDriverUpdate(update))).matchedCount);
+    return this.timed('updateMany', async () => (await this.raw.updateMany(filter, asDriverUpdate(update))).matchedCount);
   }
 
   deleteOne(filter: Filter) {
-    return timed(this.name, 'deleteOne', () => this.serialised(filter, async () => (await this.raw.deleteOne(filter)).deletedCount));
+    return this.timed('deleteOne', () => this.serialised(filter, async () => (await this.raw.deleteOne(filter)).deletedCount));
   }
 
   deleteMany(filter: Filter) {
-    return timed(this.name, 'deleteMany', async () => (await this.raw.deleteMany(filter)).deletedCount);
+    return this.timed('deleteMany', async () => (await this.raw.deleteMany(filter)).deletedCount);
   }
 
   countBy(filter: Filter, field: string) {
-    return timed(this.name, 'countBy', async () => {
+    return this.timed('countBy', async () => {
       const rows = await this.raw
         .aggregate<{ _id: unknown; n: number }>([{ $match: filter }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }])
         .toArray();
@@ -129,7 +121,7 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   createIndexes(indexes: IndexSpec[]) {
-    return timed(this.name, 'createIndexes', async () => {
+    return this.timed('createIndexes', async () => {
       // Only the missing ones: FerretDB 1.24 drops the connection when asked to create
       // an index that already exists, which every restart would otherwise do.
       const existing = await this.raw
@@ -151,7 +143,11 @@ export class MongoDocumentStore implements DocumentStore {
   private readonly db: Db;
   private readonly locks = new DocumentLocks();
 
-  private constructor(private readonly client: MongoClient, database: string) {
+  private constructor(
+    private readonly client: MongoClient,
+    database: string,
+    private readonly latency: DatastoreLatency | undefined,
+  ) {
     this.db = client.db(database);
   }
 
@@ -165,15 +161,15 @@ export class MongoDocumentStore implements DocumentStore {
       client.on('commandStarted', (event) => onCommand(event.commandName));
     }
     await client.connect();
-    return new MongoDocumentStore(client, options.database);
+    return new MongoDocumentStore(client, options.database, options.latency);
   }
 
   collection<T extends StoredDocument>(name: string): DocumentCollection<T> {
-    return new MongoDocumentCollection<T>(name, this.db.collection(name), this.locks);
+    return new MongoDocumentCollection<T>(name, this.db.collection(name), this.locks, this.latency);
   }
 
   async ping() {
-    await this.db.command({ ping: 1 });
+    await callDatastore('mongodb', 'ping', () => this.db.command({ ping: 1 }), { latency: this.latency });
   }
 
   async dropDatabase() {

@@ -1,7 +1,7 @@
 import neo4j, { Neo4jError, type Driver, type RoutingControl } from 'neo4j-driver';
 import type { GraphRsvpStatus, SocialGraph } from '../social-graph.js';
-import { datastoreLatency } from '../../observability/metrics.js';
-import { messageOf as plainMessageOf, redactUrl as redact } from '../driver-errors.js';
+import type { DatastoreLatency } from '../../observability/metrics.js';
+import { callDatastore, DatastoreError, messageOf as plainMessageOf, redactUrl as redact } from '../driver-errors.js';
 
 export interface Neo4jSocialGraphOptions {
   /** e.g. bolt://127.0.0.1:7687 or neo4j+s://host */
@@ -10,6 +10,7 @@ export interface Neo4jSocialGraphOptions {
   password?: string;
   /** Defaults to the server's default database. */
   database?: string;
+  latency?: DatastoreLatency;
 }
 
 // Concurrent `CREATE … IF NOT EXISTS` from several instances can still lose the race.
@@ -35,6 +36,7 @@ export class Neo4jSocialGraph implements SocialGraph {
   private constructor(
     private readonly driver: Driver,
     private readonly database: string | undefined,
+    private readonly latency: DatastoreLatency | undefined,
   ) {}
 
   static async connect(options: Neo4jSocialGraphOptions): Promise<Neo4jSocialGraph> {
@@ -52,7 +54,7 @@ export class Neo4jSocialGraph implements SocialGraph {
       await driver.close();
       throw new Error(`cannot reach Neo4j at ${redact(options.url)}: ${messageOf(error)}`, { cause: error });
     }
-    const graph = new Neo4jSocialGraph(driver, options.database);
+    const graph = new Neo4jSocialGraph(driver, options.database, options.latency);
     try {
       await graph.init();
     } catch (error) {
@@ -68,7 +70,7 @@ export class Neo4jSocialGraph implements SocialGraph {
       try {
         await this.run('init', 'WRITE', statement);
       } catch (error) {
-        if (!(error instanceof Error && isSchemaAlreadyExists(error.cause))) throw error;
+        if (!(error instanceof DatastoreError && isSchemaAlreadyExists(error.cause))) throw error;
       }
     }
   }
@@ -177,25 +179,25 @@ export class Neo4jSocialGraph implements SocialGraph {
     await this.driver.close();
   }
 
-  /** One auto-committed, retried transaction; driver errors leave here as plain Errors. */
+  /** One auto-committed, retried transaction; driver errors leave here as DatastoreErrors. */
   private async run(
     operation: string,
     routing: RoutingControl,
     query: string,
     parameters: Record<string, unknown> = {},
   ) {
-    const end = datastoreLatency.startTimer({ store: 'neo4j', operation });
-    try {
-      const { records } = await this.driver.executeQuery(query, parameters, {
-        routing,
-        ...(this.database ? { database: this.database } : {}),
-      });
-      return records;
-    } catch (error) {
-      throw new Error(`Neo4j ${operation} failed: ${messageOf(error)}`, { cause: error });
-    } finally {
-      end();
-    }
+    return callDatastore(
+      'neo4j',
+      operation,
+      async () => {
+        const { records } = await this.driver.executeQuery(query, parameters, {
+          routing,
+          ...(this.database ? { database: this.database } : {}),
+        });
+        return records;
+      },
+      { latency: this.latency, describe: messageOf },
+    );
   }
 }
 

@@ -1,13 +1,14 @@
 import { Redis } from 'ioredis';
 import type { KeyValueStore } from '../cache.js';
-import { datastoreLatency } from '../../observability/metrics.js';
-import { messageOf, redactUrl as redact } from '../driver-errors.js';
+import type { DatastoreLatency } from '../../observability/metrics.js';
+import { callDatastore, messageOf, redactUrl as redact } from '../driver-errors.js';
 
 export interface RedisKeyValueStoreOptions {
   /** Prepended to every key by ioredis (e.g. `events:`), so services can share a Redis. */
   keyPrefix?: string;
   /** Told once per outage that the connection dropped (pino-compatible). */
   logger?: { warn(details: object, message: string): void };
+  latency?: DatastoreLatency;
 }
 
 /**
@@ -21,7 +22,10 @@ export class RedisKeyValueStore implements KeyValueStore {
   /** The underlying connection, shared with `RedisRateLimiter` rather than opening another. */
   readonly client: Redis;
 
-  private constructor(client: Redis) {
+  private constructor(
+    client: Redis,
+    private readonly latency: DatastoreLatency | undefined,
+  ) {
     this.client = client;
   }
 
@@ -57,7 +61,7 @@ export class RedisKeyValueStore implements KeyValueStore {
         cause: lastError ?? error,
       });
     }
-    return new RedisKeyValueStore(client);
+    return new RedisKeyValueStore(client, options.latency);
   }
 
   get(key: string): Promise<string | null> {
@@ -93,15 +97,8 @@ export class RedisKeyValueStore implements KeyValueStore {
     }
   }
 
-  private async timed<R>(operation: string, run: () => Promise<R>): Promise<R> {
-    const end = datastoreLatency.startTimer({ store: 'redis', operation });
-    try {
-      return await run();
-    } catch (error) {
-      throw new Error(`Redis ${operation} failed: ${messageOf(error)}`, { cause: error });
-    } finally {
-      end();
-    }
+  private timed<R>(operation: string, run: () => Promise<R>): Promise<R> {
+    return callDatastore('redis', operation, run, { latency: this.latency });
   }
 }
 

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { RateLimitDecision, RateLimitRule, RateLimiter } from '../cache.js';
-import { datastoreLatency } from '../../observability/metrics.js';
-import { messageOf } from '../driver-errors.js';
+import type { DatastoreLatency } from '../../observability/metrics.js';
+import { callDatastore } from '../driver-errors.js';
 import { consumePoint, limiterOf } from '../rate-limit-decision.js';
 
 /**
@@ -14,7 +14,12 @@ import { consumePoint, limiterOf } from '../rate-limit-decision.js';
 export class RedisRateLimiter implements RateLimiter {
   private readonly limiters = new Map<string, RateLimiterRedis>();
 
-  constructor(redisClient: Redis, rules: Record<string, RateLimitRule>, keyPrefix = 'rate') {
+  constructor(
+    redisClient: Redis,
+    rules: Record<string, RateLimitRule>,
+    keyPrefix = 'rate',
+    private readonly latency?: DatastoreLatency,
+  ) {
     for (const [bucket, rule] of Object.entries(rules)) {
       assertRule(bucket, rule);
       const options = { points: rule.points, duration: rule.windowSeconds, keyPrefix: `${keyPrefix}:${bucket}` };
@@ -33,14 +38,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async consume(bucket: string, callerKey: string): Promise<RateLimitDecision> {
     const limiter = limiterOf(this.limiters, bucket);
-    const end = datastoreLatency.startTimer({ store: 'redis', operation: 'rateLimit' });
-    try {
-      return await consumePoint(limiter, callerKey);
-    } catch (error) {
-      throw new Error(`rate limiter failed: ${messageOf(error)}`, { cause: error });
-    } finally {
-      end();
-    }
+    return callDatastore('redis', 'rateLimit', () => consumePoint(limiter, callerKey), { latency: this.latency });
   }
 }
 

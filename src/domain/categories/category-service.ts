@@ -1,21 +1,34 @@
-import { cacheHits, cacheMisses } from '../../observability/metrics.js';
-import type { RequestScope } from '../request-scope.js';
+import type { KeyValueStore } from '../../datasources/cache.js';
+import type { CategoryRepository } from '../../datasources/category-repository.js';
+import type { EventRepository } from '../../datasources/event-repository.js';
+import type { Loaders } from '../../datasources/loaders.js';
 import type { CategoryRecord } from './model.js';
 
 const COUNTS_KEY = 'category-counts:v1';
 const COUNTS_TTL_SECONDS = 60;
 
+export interface CategoryServiceDeps {
+  categories: Pick<CategoryRepository, 'all'>;
+  events: Pick<EventRepository, 'countUpcomingPublicByCategory'>;
+  kv: KeyValueStore;
+  /** Told whether a cache lookup was answered from the cache. */
+  onCacheLookup?: (cache: string, hit: boolean) => void;
+}
+
 export class CategoryService {
   private counts: Promise<Map<string, number>> | undefined;
 
-  constructor(private readonly scope: RequestScope) {}
+  constructor(
+    private readonly deps: CategoryServiceDeps,
+    private readonly loaders: Pick<Loaders, 'categoryById'>,
+  ) {}
 
   all(): Promise<CategoryRecord[]> {
-    return this.scope.deps.categories.all();
+    return this.deps.categories.all();
   }
 
   byId(id: string): Promise<CategoryRecord | null> {
-    return this.scope.loaders.categoryById.load(id);
+    return this.loaders.categoryById.load(id);
   }
 
   /** Upcoming public events in the category; shared by all instances through the cache for a minute. */
@@ -25,13 +38,10 @@ export class CategoryService {
   }
 
   private async loadCounts(): Promise<Map<string, number>> {
-    const { kv, events } = this.scope.deps;
+    const { kv, events } = this.deps;
     const cached = await kv.get(COUNTS_KEY);
-    if (cached) {
-      cacheHits.inc({ cache: 'category-counts' });
-      return new Map(Object.entries(JSON.parse(cached) as Record<string, number>));
-    }
-    cacheMisses.inc({ cache: 'category-counts' });
+    this.deps.onCacheLookup?.('category-counts', cached !== null);
+    if (cached) return new Map(Object.entries(JSON.parse(cached) as Record<string, number>));
     const counts = await events.countUpcomingPublicByCategory(new Date());
     await kv.set(COUNTS_KEY, JSON.stringify(Object.fromEntries(counts)), COUNTS_TTL_SECONDS);
     return counts;

@@ -1,6 +1,5 @@
 import type { EventRepository } from '../../datasources/event-repository.js';
-import { cloudEvent } from '../messaging/cloud-event.js';
-import { withOutbox } from '../messaging/outbox.js';
+import { CoHostRemoved } from '../messaging/event-messages.js';
 import type { UserDataCleanup } from '../users/user-cleanup.js';
 
 export interface CoHostCleanupDeps {
@@ -31,15 +30,8 @@ export function coHostCleanup({ events, relay, eventSource }: CoHostCleanupDeps)
         let changed = 0;
         for (const event of page.items) {
           const now = new Date();
-          const message = cloudEvent(
-            eventSource,
-            'event.cohost.removed',
-            event._id,
-            { eventId: event._id, userId, removedBy: null, reason: 'USER_DELETED' },
-            now,
-          );
-          const update = withOutbox({ $pull: { coHostIds: userId }, $set: { updatedAt: now } }, [message]);
-          if (await events.update(event._id, update, { coHostIds: userId })) changed += 1;
+          const message = CoHostRemoved.create(eventSource, event._id, { eventId: event._id, userId, removedBy: null, reason: 'USER_DELETED' }, now);
+          if (await events.removeCoHost(event._id, userId, now, [message])) changed += 1;
         }
         removed += changed;
         // A full page may hide more; a page without a change would only repeat itself.

@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Update } from '../../datasources/documents.js';
-import type { EventCriteria } from '../../datasources/event-repository.js';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
-import { eventsCreated } from '../../observability/metrics.js';
-import type { RequestScope } from '../request-scope.js';
-import { cloudEvent, type CloudEvent } from '../messaging/cloud-event.js';
-import { outboxOnInsert, withOutbox } from '../messaging/outbox.js';
-import { decodeCursor, pageSize } from '../pagination.js';
+import type { EventCriteria, EventDetails, EventRepository } from '../../datasources/event-repository.js';
+import type { Loaders } from '../../datasources/loaders.js';
+import { timeCursor } from '../../datasources/paging.js';
+import { BadUserInputError, ConflictError, ForbiddenError } from '../../errors.js';
+import { parseInput } from '../input.js';
+import { CoHostAdded, CoHostRemoved, EventCancelled, EventCreated, EventDeleted, EventUpdated } from '../messaging/event-messages.js';
+import { pageSize } from '../pagination.js';
+import { assertActive, type ViewerAccess } from '../viewer-access.js';
 import { emptyStats, type EventPage, type EventRecord, type EventStatus } from './model.js';
 import { canSeeVirtualLink, isHost, isOrganizer } from './privacy.js';
 import { eventSnapshot } from './snapshot.js';
-import {
-  cancelReasonSchema,
-  createEventSchema,
-  parseInput,
-  updateEventSchema,
-  type UpdateEventFields,
-} from './validation.js';
+import { cancelReasonSchema, createEventSchema, updateEventSchema, type UpdateEventFields } from './validation.js';
 
 const MAX_CO_HOSTS = 20;
 
@@ -31,28 +25,39 @@ export interface EventListFilter {
 
 export type MyEventRole = 'HOST' | 'COHOST' | 'ANY';
 
+export interface EventServiceDeps {
+  events: EventRepository;
+  /** More seats (or none to count) may let people in from the waitlist. */
+  ledger: { promoteWaitlist(eventId: string): Promise<number> };
+  /** Wakes the outbox relay so a change's events leave at once. */
+  relay: { kick(): void };
+  /** CloudEvents `source` of what this service publishes. */
+  eventSource: string;
+  onCreated?: () => void;
+}
+
 /** Event rules for one request: who may see and change what, and what a change publishes. */
 export class EventService {
-  constructor(private readonly scope: RequestScope) {}
-
-  private get deps() {
-    return this.scope.deps;
-  }
+  constructor(
+    private readonly deps: EventServiceDeps,
+    private readonly access: ViewerAccess,
+    private readonly loaders: Pick<Loaders, 'eventById' | 'categoryById'>,
+  ) {}
 
   /** The event if it exists and the viewer may see it; null otherwise (no existence leak). */
   async byId(id: string): Promise<EventRecord | null> {
-    const event = await this.scope.loaders.eventById.load(id);
+    const event = await this.loaders.eventById.load(id);
     if (!event) return null;
-    return (await this.scope.canView(event)) ? event : null;
+    return (await this.access.canView(event)) ? event : null;
   }
 
   async virtualLinkFor(event: EventRecord): Promise<string | null> {
     if (event.virtualLink === null) return null;
-    return canSeeVirtualLink(event, this.scope.viewer, await this.scope.relations()) ? event.virtualLink : null;
+    return canSeeVirtualLink(event, this.access.viewer, await this.access.relations()) ? event.virtualLink : null;
   }
 
   async list(filter: EventListFilter | null | undefined, first: number | null | undefined, after: string | null | undefined) {
-    await this.scope.consumeRateLimit('browse');
+    await this.access.consumeRateLimit('browse');
     const criteria: EventCriteria = {};
     if (filter?.categoryId) criteria.categoryId = filter.categoryId;
     if (filter?.tags?.length) criteria.tagsAll = filter.tags.map((tag) => tag.trim().toLowerCase());
@@ -64,7 +69,7 @@ export class EventService {
   }
 
   async mine(role: MyEventRole, first: number | null | undefined, after: string | null | undefined) {
-    const viewerId = this.scope.requireUser();
+    const viewerId = this.access.requireUser();
     const criteria: EventCriteria =
       role === 'HOST' ? { hostId: viewerId } : role === 'COHOST' ? { coHostId: viewerId } : { hostOrCoHostId: viewerId };
     return this.page(criteria, first, after);
@@ -80,24 +85,24 @@ export class EventService {
 
   private async page(criteria: EventCriteria, first: number | null | undefined, after: string | null | undefined): Promise<EventPage> {
     const size = pageSize(first);
-    const position = decodeCursor(after);
-    const relations = await this.scope.relations();
+    const position = timeCursor.decode(after);
+    const relations = await this.access.relations();
     const page = await this.deps.events.page(
       criteria,
-      { viewerId: this.scope.viewerId, friendIds: [...relations.friendIds], memberEventIds: [...relations.memberEventIds] },
+      { viewerId: this.access.viewerId, friendIds: [...relations.friendIds], memberEventIds: [...relations.memberEventIds] },
       size,
       position,
     );
-    for (const event of page.items) this.scope.loaders.eventById.prime(event._id, event);
+    for (const event of page.items) this.loaders.eventById.prime(event._id, event);
     return page;
   }
 
   async create(input: unknown): Promise<EventRecord> {
-    const hostId = this.scope.requireUser();
+    const hostId = this.access.requireUser();
     const fields = parseInput(createEventSchema, input, 'input');
     if (fields.startsAt.getTime() <= Date.now()) throw new BadUserInputError('input.startsAt must be in the future', 'input.startsAt');
     await this.assertCategory(fields.categoryId);
-    await this.scope.consumeRateLimit('create');
+    await this.access.consumeRateLimit('create');
     const now = new Date();
     const id = randomUUID();
     const record: EventRecord = {
@@ -115,20 +120,16 @@ export class EventService {
       createdAt: now,
       updatedAt: now,
       deleted: false,
-      outbox: {},
-      outboxCount: 0,
     };
-    const created = this.publish('event.created', id, { event: eventSnapshot(record) }, now);
-    const stored = { ...record, ...outboxOnInsert([created]) };
-    await this.deps.events.insert(stored);
-    eventsCreated.inc();
+    const stored = await this.deps.events.insert(record, [EventCreated.create(this.deps.eventSource, id, { event: eventSnapshot(record) }, now)]);
+    this.deps.onCreated?.();
     this.committed(stored);
     return stored;
   }
 
   async update(id: string, input: unknown): Promise<EventRecord> {
     const event = await this.organizedEvent(id, 'id');
-    this.assertActive(event);
+    assertActive(event, 'id');
     const fields = parseInput(updateEventSchema, input, 'input');
     const set = this.changedFields(event, fields);
     const merged = { ...event, ...set } as EventRecord;
@@ -142,42 +143,40 @@ export class EventService {
     const changed = Object.keys(set);
     if (changed.length === 0) return event;
     const now = new Date();
-    const update: Update = { $set: { ...set, updatedAt: now } };
+    const details: EventDetails = { ...set, updatedAt: now };
     if ('capacity' in set) {
       // Seats already taken stay taken; the free count moves by the capacity change.
       const taken = event.capacity === null ? event.stats.going : event.capacity - (event.seatsLeft ?? 0);
-      update.$set = { ...update.$set, seatsLeft: merged.capacity === null ? null : merged.capacity - taken };
+      details.seatsLeft = merged.capacity === null ? null : merged.capacity - taken;
     }
     const updated = { ...merged, updatedAt: now };
-    const message = this.publish('event.updated', id, { event: eventSnapshot(updated), changed }, now);
-    const committed = await this.commit(id, withOutbox(update, [message]), { updatedAt: event.updatedAt });
+    const message = EventUpdated.create(this.deps.eventSource, id, { event: eventSnapshot(updated), changed }, now);
+    const committed = this.committedOrConflict(await this.deps.events.changeDetails(id, details, event.updatedAt, [message]), 'id');
     if (!('capacity' in set)) return committed;
-    // More seats (or none to count) may let people in from the waitlist.
     if ((await this.deps.ledger.promoteWaitlist(id)) === 0) return committed;
     return (await this.deps.events.findById(id)) ?? committed;
   }
 
   async cancel(id: string, reason: string | null | undefined): Promise<EventRecord> {
     const event = await this.organizedEvent(id, 'id');
-    this.assertActive(event);
+    assertActive(event, 'id');
     const cleanReason = parseInput(cancelReasonSchema, reason, 'reason') || null;
     const now = new Date();
-    const message = this.publish(
-      'event.cancelled',
+    const message = EventCancelled.create(
+      this.deps.eventSource,
       id,
-      { eventId: id, reason: cleanReason, cancelledBy: this.scope.viewerId, title: event.title, startsAt: event.startsAt.toISOString() },
+      { eventId: id, reason: cleanReason, cancelledBy: this.access.viewerId, title: event.title, startsAt: event.startsAt.toISOString() },
       now,
     );
-    const update: Update = { $set: { status: 'CANCELLED', cancellationReason: cleanReason, updatedAt: now } };
-    return this.commit(id, withOutbox(update, [message]), { status: 'ACTIVE' });
+    return this.committedOrConflict(await this.deps.events.cancel(id, cleanReason, now, [message]), 'id');
   }
 
   async delete(id: string): Promise<string> {
     const event = await this.hostedEvent(id, 'id');
     const now = new Date();
-    const message = this.publish('event.deleted', id, { eventId: id, deletedBy: this.scope.viewerId, title: event.title }, now);
-    await this.commit(id, withOutbox({ $set: { deleted: true, updatedAt: now } }, [message]));
-    this.scope.loaders.eventById.clear(id);
+    const message = EventDeleted.create(this.deps.eventSource, id, { eventId: id, deletedBy: this.access.viewerId, title: event.title }, now);
+    this.committedOrConflict(await this.deps.events.markDeleted(id, now, [message]), 'id');
+    this.loaders.eventById.clear(id);
     return id;
   }
 
@@ -187,21 +186,20 @@ export class EventService {
     if (event.coHostIds.includes(userId)) throw new ConflictError(`${userId} is a co-host already`, 'userId');
     if (event.coHostIds.length >= MAX_CO_HOSTS) throw new BadUserInputError(`an event has at most ${MAX_CO_HOSTS} co-hosts`, 'userId');
     const now = new Date();
-    const message = this.publish('event.cohost.added', eventId, { eventId, userId, addedBy: this.scope.viewerId }, now);
-    const update: Update = { $addToSet: { coHostIds: userId }, $set: { updatedAt: now } };
-    return this.commit(eventId, withOutbox(update, [message]), { coHostIds: { $ne: userId } }, 'userId');
+    const addedBy = this.access.requireUser();
+    const message = CoHostAdded.create(this.deps.eventSource, eventId, { eventId, userId, addedBy }, now);
+    return this.committedOrConflict(await this.deps.events.addCoHost(eventId, userId, now, [message]), 'userId');
   }
 
   async removeCoHost(eventId: string, userId: string): Promise<EventRecord> {
     const event = await this.hostedEvent(eventId, 'eventId');
     if (!event.coHostIds.includes(userId)) throw new BadUserInputError(`${userId} is not a co-host`, 'userId');
     const now = new Date();
-    const message = this.publish('event.cohost.removed', eventId, { eventId, userId, removedBy: this.scope.viewerId }, now);
-    const update: Update = { $pull: { coHostIds: userId }, $set: { updatedAt: now } };
-    return this.commit(eventId, withOutbox(update, [message]), { coHostIds: userId }, 'userId');
+    const message = CoHostRemoved.create(this.deps.eventSource, eventId, { eventId, userId, removedBy: this.access.viewerId }, now);
+    return this.committedOrConflict(await this.deps.events.removeCoHost(eventId, userId, now, [message]), 'userId');
   }
 
-  /** The fields of `fields` that differ from the stored event, ready for `$set`. */
+  /** The fields of `fields` that differ from the stored event. */
   private changedFields(event: EventRecord, fields: UpdateEventFields): Partial<EventRecord> {
     const set: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) {
@@ -214,51 +212,35 @@ export class EventService {
     return set as Partial<EventRecord>;
   }
 
-  private publish(type: string, eventId: string, data: unknown, time: Date): CloudEvent {
-    return cloudEvent(this.deps.config.eventSource, type, eventId, data, time);
-  }
-
-  /** Writes the change with its outbox entries; a lost race is a CONFLICT, never a partial write. */
-  private async commit(id: string, update: Update, conditions: Record<string, unknown> = {}, field = 'id'): Promise<EventRecord> {
-    const updated = await this.deps.events.update(id, update, conditions);
+  /** A change that found its condition gone is a CONFLICT, never a partial write. */
+  private committedOrConflict(updated: EventRecord | null, field: string): EventRecord {
     if (!updated) throw new ConflictError('the event changed while this request ran; reload and retry', field);
     this.committed(updated);
     return updated;
   }
 
   private committed(event: EventRecord) {
-    this.scope.loaders.eventById.clear(event._id).prime(event._id, event);
+    this.loaders.eventById.clear(event._id).prime(event._id, event);
     this.deps.relay.kick();
   }
 
-  /** A fresh read, so permission checks never rest on a stale copy. */
-  private async visibleFresh(id: string, field: string): Promise<EventRecord> {
-    const event = await this.deps.events.findById(id);
-    if (!event || !(await this.scope.canView(event))) throw new NotFoundError('Event', id, field);
-    return event;
-  }
-
   private async organizedEvent(id: string, field: string): Promise<EventRecord> {
-    this.scope.requireUser();
-    const event = await this.visibleFresh(id, field);
-    if (!isOrganizer(event, this.scope.viewer)) throw new ForbiddenError('only the host or a co-host can change this event');
+    this.access.requireUser();
+    const event = await this.access.visibleEventOrNotFound(id, field);
+    if (!isOrganizer(event, this.access.viewer)) throw new ForbiddenError('only the host or a co-host can change this event');
     return event;
   }
 
   private async hostedEvent(id: string, field: string): Promise<EventRecord> {
-    this.scope.requireUser();
-    const event = await this.visibleFresh(id, field);
-    if (!isHost(event, this.scope.viewer)) throw new ForbiddenError('only the host can do this');
+    this.access.requireUser();
+    const event = await this.access.visibleEventOrNotFound(id, field);
+    if (!isHost(event, this.access.viewer)) throw new ForbiddenError('only the host can do this');
     return event;
-  }
-
-  private assertActive(event: EventRecord) {
-    if (event.status !== 'ACTIVE') throw new ConflictError(`the event is ${event.status.toLowerCase()}`, 'id');
   }
 
   private async assertCategory(categoryId: string | null) {
     if (categoryId === null) return;
-    const category = await this.scope.loaders.categoryById.load(categoryId);
+    const category = await this.loaders.categoryById.load(categoryId);
     if (!category) throw new BadUserInputError(`input.categoryId ${categoryId} is not a category`, 'input.categoryId');
   }
 }

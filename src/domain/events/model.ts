@@ -1,8 +1,4 @@
-import type { StoredDocument } from '../../datasources/documents.js';
-import type { OutboxEntry } from '../messaging/outbox.js';
-import type { Page } from '../pagination.js';
-
-export type { Page } from '../pagination.js';
+import type { Page } from '../../datasources/paging.js';
 
 export type EventPrivacy = 'PUBLIC' | 'FRIENDS' | 'PRIVATE';
 export type EventStatus = 'ACTIVE' | 'CANCELLED' | 'COMPLETED';
@@ -41,14 +37,8 @@ export const emptyStats = (): EventStats => ({
   posts: 0,
 });
 
-/** Pending domain events written in the same update as the change they describe. */
-export interface OutboxFields {
-  outbox: Record<string, OutboxEntry>;
-  /** Entries in `outbox`; the relay finds work with an index on it. */
-  outboxCount: number;
-}
-
-export interface EventRecord extends StoredDocument, OutboxFields {
+export interface EventRecord {
+  _id: string;
   title: string;
   description: string | null;
   hostId: string;
@@ -67,7 +57,7 @@ export interface EventRecord extends StoredDocument, OutboxFields {
   seatsLeft: number | null;
   /** Last waitlist number handed out; `$inc` hands out the next. */
   waitlistSeq: number;
-  /** Grows with every change of the answer counts (see outbox `countsFromDocument`). */
+  /** Grows with every change of the answer counts; published with them so the newest reading wins. */
   countsVersion: number;
   /** Last time an answer moved the counts; the periodic reconciliation looks at recent ones. */
   rsvpChangedAt: Date | null;

@@ -1,7 +1,9 @@
+import type { z } from 'zod';
+import type { EventSnapshot } from '../messaging/event-messages.js';
 import type { EventRecord } from './model.js';
 
 /** The event as other services see it in domain events: no storage internals. */
-export function eventSnapshot(event: EventRecord) {
+export function eventSnapshot(event: EventRecord): z.input<typeof EventSnapshot> {
   return {
     id: event._id,
     title: event.title,
@@ -20,7 +22,7 @@ export function eventSnapshot(event: EventRecord) {
     capacity: event.capacity,
     price: event.price,
     mediaUrls: event.mediaUrls,
-    stats: event.stats,
+    stats: { ...event.stats },
     cancellationReason: event.cancellationReason,
     createdAt: event.createdAt.toISOString(),
     updatedAt: event.updatedAt.toISOString(),

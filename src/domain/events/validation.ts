@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { BadUserInputError } from '../../errors.js';
 
 const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
 const currencies = new Set(Intl.supportedValuesOf('currency'));
@@ -89,12 +88,3 @@ export const updateEventSchema = z
 export type UpdateEventFields = z.output<typeof updateEventSchema>;
 
 export const cancelReasonSchema = z.string().trim().max(1000, 'must be at most 1000 characters').nullish();
-
-/** Parses with `schema`, or throws BAD_USER_INPUT naming the first offending field. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, root: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = [root, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
-  throw new BadUserInputError(`${path} ${issue?.message ?? 'is invalid'}`, path);
-}

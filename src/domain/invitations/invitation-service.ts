@@ -1,13 +1,19 @@
 import { DuplicateKeyError } from '../../datasources/documents.js';
+import type { EventRepository } from '../../datasources/event-repository.js';
+import type { InvitationRepository } from '../../datasources/invitation-repository.js';
+import type { Loaders } from '../../datasources/loaders.js';
+import { timeCursor } from '../../datasources/paging.js';
+import type { RsvpRepository } from '../../datasources/rsvp-repository.js';
+import type { SocialGraph } from '../../datasources/social-graph.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { EventRecord } from '../events/model.js';
 import { isOrganizer } from '../events/privacy.js';
-import { parseInput } from '../events/validation.js';
-import { cloudEvent } from '../messaging/cloud-event.js';
-import { outboxOnInsert } from '../messaging/outbox.js';
-import { decodeCursor, pageSize } from '../pagination.js';
-import type { RequestScope } from '../request-scope.js';
+import { parseInput } from '../input.js';
+import { InvitationNotification } from '../messaging/notification-messages.js';
+import { pageSize } from '../pagination.js';
 import { rsvpId } from '../rsvps/model.js';
+import type { RsvpLedger } from '../rsvps/rsvp-ledger.js';
+import { assertOpen, type ViewerAccess } from '../viewer-access.js';
 import {
   invitationId,
   type InvitationPage,
@@ -32,20 +38,32 @@ const ACCEPT_CLAIM_MS = 30_000;
  * The notification's subject (and Kafka key) is the event id, like the other
  * notifications about an event, so all messages of an event stay in order.
  */
-export class InvitationService {
-  constructor(private readonly scope: RequestScope) {}
+export interface InvitationServiceDeps {
+  events: Pick<EventRepository, 'findById'>;
+  invitations: InvitationRepository;
+  rsvps: Pick<RsvpRepository, 'findById' | 'findByIds'>;
+  graph: Pick<SocialGraph, 'friendIdsOf'>;
+  ledger: Pick<RsvpLedger, 'answer'>;
+  relay: { kick(): void };
+  eventSource: string;
+  /** The event of an invitation, as the viewer may see it (the events service's rule). */
+  visibleEvent: (id: string) => Promise<EventRecord | null>;
+}
 
-  private get deps() {
-    return this.scope.deps;
-  }
+export class InvitationService {
+  constructor(
+    private readonly deps: InvitationServiceDeps,
+    private readonly access: ViewerAccess,
+    private readonly loaders: Pick<Loaders, 'eventById' | 'rsvpById'>,
+  ) {}
 
   async invite(eventId: string, userIds: readonly string[], message: string | null | undefined): Promise<InviteFriendsResult> {
-    const inviterId = this.scope.requireUser();
+    const inviterId = this.access.requireUser();
     const input = parseInput(inviteFriendsSchema, { userIds, message }, '');
-    const event = await this.visibleEvent(eventId, 'eventId');
+    const event = await this.access.visibleEventOrNotFound(eventId, 'eventId');
     await this.assertMayInvite(event, inviterId);
     assertOpen(event, 'eventId');
-    await this.scope.consumeRateLimit('invite');
+    await this.access.consumeRateLimit('invite');
 
     const ids = input.userIds;
     const [friends, invitations, answers] = await Promise.all([
@@ -100,20 +118,20 @@ export class InvitationService {
    * The reverse order could show an ACCEPTED invitation with no answer behind it.
    */
   async respond(id: string, accept: boolean): Promise<InvitationRecord> {
-    const viewerId = this.scope.requireUser();
+    const viewerId = this.access.requireUser();
     const invitation = await this.deps.invitations.findById(id);
     if (!invitation || invitation.inviteeId !== viewerId) throw new NotFoundError('Invitation', id, 'id');
     if (invitation.status !== 'PENDING') throw answeredAlready(invitation.status);
     const responded = accept ? await this.accept(invitation) : await this.decline(invitation);
-    this.scope.loaders.rsvpById.clear(rsvpId(invitation.eventId, viewerId));
-    this.scope.loaders.eventById.clear(invitation.eventId);
+    this.loaders.rsvpById.clear(rsvpId(invitation.eventId, viewerId));
+    this.loaders.eventById.clear(invitation.eventId);
     return responded;
   }
 
   /** Invitations the viewer received, newest first. */
   async mine(status: InvitationStatus | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<InvitationPage> {
-    const viewerId = this.scope.requireUser();
-    return this.deps.invitations.pageForInvitee(viewerId, status ?? null, pageSize(first), decodeCursor(after));
+    const viewerId = this.access.requireUser();
+    return this.deps.invitations.pageForInvitee(viewerId, status ?? null, pageSize(first), timeCursor.decode(after));
   }
 
   /** Invitations to an event the viewer can see, newest first; organisers only. */
@@ -123,21 +141,21 @@ export class InvitationService {
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<InvitationPage> {
-    this.scope.requireUser();
-    if (!isOrganizer(event, this.scope.viewer)) throw new ForbiddenError('only the host or a co-host can list invitations');
-    return this.deps.invitations.pageForEvent(event._id, status ?? null, pageSize(first), decodeCursor(after));
+    this.access.requireUser();
+    if (!isOrganizer(event, this.access.viewer)) throw new ForbiddenError('only the host or a co-host can list invitations');
+    return this.deps.invitations.pageForEvent(event._id, status ?? null, pageSize(first), timeCursor.decode(after));
   }
 
   /** The event of an invitation, or null once it is deleted or no longer visible. */
   eventOf(invitation: InvitationRecord): Promise<EventRecord | null> {
-    return this.scope.events.byId(invitation.eventId);
+    return this.deps.visibleEvent(invitation.eventId);
   }
 
   private async accept(invitation: InvitationRecord): Promise<InvitationRecord> {
     const event = await this.deps.events.findById(invitation.eventId);
     if (!event) throw new ConflictError('the event no longer exists', 'id');
     assertOpen(event, 'id');
-    await this.scope.consumeRateLimit('rsvp');
+    await this.access.consumeRateLimit('rsvp');
     const now = new Date();
     if (!(await this.deps.invitations.claimForAccept(invitation._id, new Date(now.getTime() + ACCEPT_CLAIM_MS)))) {
       throw await this.lostRace(invitation._id);
@@ -168,7 +186,7 @@ export class InvitationService {
 
   /** Organisers always; for PUBLIC and FRIENDS events, people whose answer is GOING (seated or waitlisted). */
   private async assertMayInvite(event: EventRecord, inviterId: string): Promise<void> {
-    if (isOrganizer(event, this.scope.viewer)) return;
+    if (isOrganizer(event, this.access.viewer)) return;
     if (event.privacy !== 'PRIVATE') {
       const answer = await this.deps.rsvps.findById(rsvpId(event._id, inviterId));
       if (answer?.status === 'GOING') return;
@@ -182,9 +200,8 @@ export class InvitationService {
 
   private insert(event: EventRecord, inviterId: string, inviteeId: string, message: string | null, now: Date): Promise<InvitationRecord> {
     const id = invitationId(event._id, inviteeId);
-    const notification = cloudEvent(
-      this.deps.config.eventSource,
-      'notification.event_invitation',
+    const notification = InvitationNotification.create(
+      this.deps.eventSource,
       event._id,
       { invitationId: id, eventId: event._id, inviterId, inviteeId, message, title: event.title, startsAt: event.startsAt.toISOString() },
       now,
@@ -200,22 +217,9 @@ export class InvitationService {
       respondedAt: null,
       updatedAt: now,
       acceptingUntil: null,
-      ...outboxOnInsert([notification]),
     };
-    return this.deps.invitations.insert(record).then(() => record);
+    return this.deps.invitations.insert(record, [notification]);
   }
-
-  /** A fresh read, so permission checks never rest on a stale copy. */
-  private async visibleEvent(id: string, field: string): Promise<EventRecord> {
-    const event = await this.deps.events.findById(id);
-    if (!event || !(await this.scope.canView(event))) throw new NotFoundError('Event', id, field);
-    return event;
-  }
-}
-
-function assertOpen(event: EventRecord, field: string) {
-  if (event.status !== 'ACTIVE') throw new ConflictError(`the event is ${event.status.toLowerCase()}`, field);
-  if (event.endsAt.getTime() <= Date.now()) throw new ConflictError('the event has ended', field);
 }
 
 function answeredAlready(status: InvitationStatus): ConflictError {

@@ -1,6 +1,4 @@
-import type { StoredDocument } from '../../datasources/documents.js';
-import type { OutboxFields } from '../events/model.js';
-import type { Page } from '../pagination.js';
+import type { Page } from '../../datasources/paging.js';
 
 export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED';
 
@@ -12,7 +10,8 @@ export type InvitationSkipReason = 'NOT_A_FRIEND' | 'ALREADY_INVITED' | 'ALREADY
  * requests race to create it. The slot is kept after an answer: a person who declined
  * is not invited to the same event again.
  */
-export interface InvitationRecord extends StoredDocument, OutboxFields {
+export interface InvitationRecord {
+  _id: string;
   eventId: string;
   inviterId: string;
   inviteeId: string;

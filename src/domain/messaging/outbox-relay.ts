@@ -1,27 +1,8 @@
-import type { DocumentStore, StoredDocument } from '../../datasources/documents.js';
 import type { KeyValueStore } from '../../datasources/cache.js';
 import type { MessageBus, OutgoingMessage } from '../../datasources/message-bus.js';
+import type { OutboxStore, PendingDocument } from '../../datasources/outbox-store.js';
 import type { Logger } from '../../logger.js';
-import { outboxPending } from '../../observability/metrics.js';
-import { topicOf } from './cloud-event.js';
-import type { OutboxEntry } from './outbox.js';
-
-interface OutboxDocument extends StoredDocument {
-  outbox?: Record<string, OutboxEntry>;
-  outboxCount?: number;
-  deleted?: boolean;
-  stats?: Record<string, number>;
-  countsVersion?: number;
-}
-
-/** The answer counts of a document's stats, for entries published with live counts. */
-function withCounts(entry: OutboxEntry, doc: OutboxDocument) {
-  if (!entry.countsFromDocument || !doc.stats) return entry.event;
-  const { going = 0, interested = 0, maybe = 0, notGoing = 0, waitlisted = 0 } = doc.stats;
-  const counts = { going, interested, maybe, notGoing, waitlisted };
-  const data = { ...(entry.event.data as Record<string, unknown>), counts, countsVersion: doc.countsVersion ?? 0 };
-  return { ...entry.event, data };
-}
+import { topicOf, type CloudEvent } from './cloud-event.js';
 
 /**
  * One relay polls at a time across instances. Besides saving duplicate publishes, this
@@ -37,13 +18,18 @@ export interface RelayLease {
   ttlSeconds: number;
 }
 
+/** Fills an event in from its document as it is at publish time (e.g. the current counts). */
+export type OutboxEnrichment = (event: CloudEvent, document: Readonly<Record<string, unknown>>) => CloudEvent;
+
 export interface OutboxRelayOptions {
-  /** Collections whose documents carry an outbox. */
-  collections: string[];
   lease?: RelayLease;
   pollIntervalMs: number;
   batchSize: number;
   maxBackoffMs: number;
+  /** By the name an outbox entry gives in `enrich`. */
+  enrichments?: Record<string, OutboxEnrichment>;
+  /** Told the number of entries left pending after each pass. */
+  onPending?: (pending: number) => void;
 }
 
 /**
@@ -60,7 +46,7 @@ export class OutboxRelay {
   private lastPass: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly store: DocumentStore,
+    private readonly outbox: OutboxStore,
     private readonly bus: MessageBus,
     private readonly logger: Logger,
     private readonly options: OutboxRelayOptions,
@@ -150,47 +136,29 @@ export class OutboxRelay {
   private async pass(): Promise<number> {
     let published = 0;
     let pending = 0;
-    for (const name of this.options.collections) {
-      const collection = this.store.collection<OutboxDocument>(name);
-      const docs = await collection.find({ outboxCount: { $gt: 0 } }, { limit: this.options.batchSize });
-      const work = docs.map((doc) => ({
-        doc,
-        entries: Object.entries(doc.outbox ?? {}).sort(([, a], [, b]) => a.seq - b.seq),
-      }));
-      const messages: OutgoingMessage[] = work.flatMap(({ doc, entries }) =>
-        entries.map(([, entry]) => ({
-          topic: topicOf(entry.event.type),
-          key: entry.event.subject,
-          value: JSON.stringify(withCounts(entry, doc)),
-          // Structured mode: the whole CloudEvent is the body, so no ce-* headers.
-          headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
-        })),
-      );
+    for (const collection of this.outbox.collections) {
+      const docs = await this.outbox.pending(collection, this.options.batchSize);
+      const messages = docs.flatMap((doc) => doc.entries.map(({ entry }) => this.message(entry.event, entry.enrich, doc)));
       pending += messages.length;
       if (messages.length === 0) continue;
       await this.bus.publish(messages);
-      for (const { doc, entries } of work) await this.acknowledge(name, doc, entries.map(([id]) => id));
+      for (const doc of docs) await this.outbox.acknowledge(doc, doc.entries.map(({ id }) => id));
       published += messages.length;
     }
-    outboxPending.set(pending - published);
+    this.options.onPending?.(pending - published);
     return published;
   }
 
-  private async acknowledge(name: string, doc: OutboxDocument, ids: string[]) {
-    const collection = this.store.collection<OutboxDocument>(name);
-    const present = Object.fromEntries(ids.map((id) => [`outbox.${id}`, { $exists: true }]));
-    const unset = Object.fromEntries(ids.map((id) => [`outbox.${id}`, '' as const]));
-    const all = await collection.updateOne({ _id: doc._id, ...present }, { $unset: unset, $inc: { outboxCount: -ids.length } });
-    if (all.matched === 0) {
-      // Another relay acknowledged some of them first: remove what is left one by one,
-      // so the count only moves for entries this pass removed.
-      for (const id of ids) {
-        await collection.updateOne(
-          { _id: doc._id, [`outbox.${id}`]: { $exists: true } },
-          { $unset: { [`outbox.${id}`]: '' }, $inc: { outboxCount: -1 } },
-        );
-      }
-    }
-    if (doc.deleted) await collection.deleteOne({ _id: doc._id, deleted: true, outboxCount: 0 });
+  private message(event: CloudEvent, enrich: string | undefined, doc: PendingDocument): OutgoingMessage {
+    const enrichment = enrich ? this.options.enrichments?.[enrich] : undefined;
+    if (enrich && !enrichment) this.logger.warn({ enrich, type: event.type }, 'outbox: unknown enrichment; published as stored');
+    const published = enrichment ? enrichment(event, doc.document) : event;
+    return {
+      topic: topicOf(published.type),
+      key: published.subject,
+      value: JSON.stringify(published),
+      // Structured mode: the whole CloudEvent is the body, so no ce-* headers.
+      headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
+    };
   }
 }

@@ -4,7 +4,8 @@ import type { EventRepository } from '../../datasources/event-repository.js';
 import type { MessageBus } from '../../datasources/message-bus.js';
 import type { RsvpRepository } from '../../datasources/rsvp-repository.js';
 import type { Logger } from '../../logger.js';
-import { personalNotification, publishNotifications } from './notifications.js';
+import { personalNotification, ReminderNotification } from '../messaging/notification-messages.js';
+import { publishNotifications } from './notifications.js';
 
 /** Reminder windows: an event gets the 24 h reminder unless it is already within the hour. */
 export const WINDOWS = [
@@ -75,8 +76,9 @@ export class ReminderJob {
         await publishNotifications(
           this.deps.bus,
           going.map((answer) =>
-            personalNotification(this.deps.eventSource, 'notification.event_reminder', event._id, answer.userId, `reminder-${window.name}`, {
+            personalNotification(ReminderNotification, this.deps.eventSource, `reminder-${window.name}`, {
               eventId: event._id,
+              userId: answer.userId,
               window: window.name,
               title: event.title,
               startsAt: event.startsAt.toISOString(),

@@ -1,5 +1,4 @@
-import type { StoredDocument } from '../../datasources/documents.js';
-import type { OutboxFields, Page } from '../events/model.js';
+import type { Page } from '../../datasources/paging.js';
 
 export type Reaction = 'LIKE' | 'LOVE' | 'HAHA' | 'WOW' | 'SAD';
 
@@ -21,7 +20,8 @@ export const countFieldOf = (reaction: Reaction): keyof ReactionCounts => reacti
 
 export const totalReactions = (counts: ReactionCounts): number => counts.like + counts.love + counts.haha + counts.wow + counts.sad;
 
-export interface PostRecord extends StoredDocument, OutboxFields {
+export interface PostRecord {
+  _id: string;
   eventId: string;
   /** Null once the author's account is deleted or anonymised. */
   authorId: string | null;
@@ -42,7 +42,8 @@ export interface PostRecord extends StoredDocument, OutboxFields {
   deleted: boolean;
 }
 
-export interface CommentRecord extends StoredDocument {
+export interface CommentRecord {
+  _id: string;
   postId: string;
   eventId: string;
   /** Null once the author's account is deleted or anonymised. */
@@ -54,7 +55,8 @@ export interface CommentRecord extends StoredDocument {
 }
 
 /** One person's reaction to one post; `_id` is `reactionId(postId, userId)`, unique by construction. */
-export interface ReactionRecord extends StoredDocument {
+export interface ReactionRecord {
+  _id: string;
   postId: string;
   eventId: string;
   userId: string;

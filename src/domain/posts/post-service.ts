@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DuplicateKeyError } from '../../datasources/documents.js';
+import type { EventRepository } from '../../datasources/event-repository.js';
+import type { Loaders } from '../../datasources/loaders.js';
+import { emptyPage, seqCursor, timeCursor } from '../../datasources/paging.js';
+import type { PostRepository } from '../../datasources/post-repository.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { EventRecord } from '../events/model.js';
-import { parseInput } from '../events/validation.js';
-import { cloudEvent } from '../messaging/cloud-event.js';
-import { outboxOnInsert } from '../messaging/outbox.js';
-import { decodeCursor, pageSize } from '../pagination.js';
-import type { RequestScope } from '../request-scope.js';
-import { decodeCommentCursor } from './comment-cursor.js';
+import { parseInput } from '../input.js';
+import { PostCreated } from '../messaging/event-messages.js';
+import { pageSize } from '../pagination.js';
+import type { ViewerAccess } from '../viewer-access.js';
 import {
-  countFieldOf,
   emptyReactionCounts,
   reactionId,
   type CommentPage,
@@ -34,37 +35,44 @@ const REACTION_ATTEMPTS = 5;
  * document by `_id`; each write claims its record first (conditional update or a unique
  * `_id`), so concurrent requests never count one change twice.
  */
-export class PostService {
-  constructor(private readonly scope: RequestScope) {}
+export interface PostServiceDeps {
+  events: Pick<EventRepository, 'countPost' | 'uncountPost'>;
+  posts: PostRepository;
+  relay: { kick(): void };
+  eventSource: string;
+  /** An event as the viewer may see it (the events service's rule, through its loader). */
+  visibleEvent: (id: string) => Promise<EventRecord | null>;
+}
 
-  private get deps() {
-    return this.scope.deps;
-  }
+export class PostService {
+  constructor(
+    private readonly deps: PostServiceDeps,
+    private readonly access: ViewerAccess,
+    private readonly loaders: Pick<Loaders, 'eventById' | 'postById' | 'reactionById' | 'firstComments'>,
+  ) {}
 
   // Reads
 
   /** The post if it exists and the viewer may see its event; null otherwise (no existence leak). */
   async byId(id: string): Promise<PostRecord | null> {
-    const post = await this.scope.loaders.postById.load(id);
+    const post = await this.loaders.postById.load(id);
     if (!post) return null;
-    return (await this.scope.events.byId(post.eventId)) ? post : null;
+    return (await this.deps.visibleEvent(post.eventId)) ? post : null;
   }
 
   /** An event's posts, newest first; the parent event has passed `canView` already, checked again here. */
   async forEvent(event: EventRecord, first: number | null | undefined, after: string | null | undefined): Promise<PostPage> {
     const size = pageSize(first);
-    const position = decodeCursor(after);
-    if (!(await this.scope.canView(event))) {
-      return { items: [], hasNextPage: false, cursorOf: () => '', count: () => Promise.resolve(0) };
-    }
+    const position = timeCursor.decode(after);
+    if (!(await this.access.canView(event))) return emptyPage();
     const page = await this.deps.posts.page(event._id, size, position);
-    for (const post of page.items) this.scope.loaders.postById.prime(post._id, post);
+    for (const post of page.items) this.loaders.postById.prime(post._id, post);
     return page;
   }
 
   /** The event of a visible post (visible too, as that is what made the post visible). */
   async eventOf(post: PostRecord): Promise<EventRecord> {
-    const event = await this.scope.events.byId(post.eventId);
+    const event = await this.deps.visibleEvent(post.eventId);
     if (!event) throw new NotFoundError('Event', post.eventId, 'eventId');
     return event;
   }
@@ -78,39 +86,39 @@ export class PostService {
   /** First pages go through a loader that fetches them for every post of the request at once. */
   comments(post: PostRecord, first: number | null | undefined, after: string | null | undefined): Promise<CommentPage> {
     const size = pageSize(first);
-    const position = decodeCommentCursor(after);
+    const position = seqCursor.decode(after);
     if (position) return this.deps.posts.commentPage(post, size, position);
-    return this.scope.loaders.firstComments.load({ post, first: size });
+    return this.loaders.firstComments.load({ post, first: size });
   }
 
   async viewerReaction(post: PostRecord): Promise<Reaction | null> {
-    const viewerId = this.scope.viewerId;
+    const viewerId = this.access.viewerId;
     if (!viewerId) return null;
-    const reaction = await this.scope.loaders.reactionById.load(reactionId(post._id, viewerId));
+    const reaction = await this.loaders.reactionById.load(reactionId(post._id, viewerId));
     return reaction?.reaction ?? null;
   }
 
   // Writes
 
   async create(eventId: string, body: string, media: readonly string[] | null | undefined): Promise<PostRecord> {
-    const authorId = this.scope.requireUser();
+    const authorId = this.access.requireUser();
     const text = parseInput(postBodySchema, body, 'body');
     const mediaUrls = parseInput(postMediaSchema, media, 'media');
     const event = await this.writableEvent(eventId, () => new NotFoundError('Event', eventId, 'eventId'));
     if (event.status === 'CANCELLED') throw new ConflictError('the event is cancelled; it takes no new posts', 'eventId');
-    await this.scope.consumeRateLimit('post');
+    await this.access.consumeRateLimit('post');
 
     // Count first, on the condition that the event is still open: a cancellation racing
     // this request either stops it here or comes after the post. A crash before the
     // insert leaves the count one high, never a post without its count.
-    const counted = await this.deps.events.update(eventId, { $inc: { 'stats.posts': 1 } }, { status: { $ne: 'CANCELLED' } });
+    const counted = await this.deps.events.countPost(eventId);
     if (!counted) throw new ConflictError('the event was cancelled or deleted meanwhile', 'eventId');
-    this.scope.loaders.eventById.clear(eventId).prime(eventId, counted);
+    this.loaders.eventById.clear(eventId).prime(eventId, counted);
 
     const now = new Date();
     const id = randomUUID();
-    const created = cloudEvent(this.deps.config.eventSource, 'event.post.created', eventId, { eventId, postId: id, authorId }, now);
-    const post: PostRecord = {
+    const created = PostCreated.create(this.deps.eventSource, eventId, { eventId, postId: id, authorId }, now);
+    const record: PostRecord = {
       _id: id,
       eventId,
       authorId,
@@ -122,15 +130,15 @@ export class PostService {
       createdAt: now,
       updatedAt: now,
       deleted: false,
-      ...outboxOnInsert([created]),
     };
+    let post: PostRecord;
     try {
-      await this.deps.posts.insert(post);
+      post = await this.deps.posts.insert(record, [created]);
     } catch (error) {
-      await this.deps.events.update(eventId, { $inc: { 'stats.posts': -1 } });
+      await this.deps.events.uncountPost(eventId);
       throw error;
     }
-    this.scope.loaders.postById.clear(id).prime(id, post);
+    this.loaders.postById.clear(id).prime(id, post);
     this.deps.relay.kick();
     return post;
   }
@@ -142,34 +150,34 @@ export class PostService {
    * leaves a `deleted` tombstone, which is invisible and marks the remaining clean-up.
    */
   async delete(id: string): Promise<string> {
-    this.scope.requireUser();
+    this.access.requireUser();
     const post = await this.deps.posts.findById(id);
-    const event = post && (await this.visibleEvent(post.eventId));
+    const event = post && (await this.access.visibleEvent(post.eventId));
     if (!post || !event) throw new NotFoundError('Post', id, 'id');
-    if (!canDeletePost(post, event, this.scope.viewer)) {
+    if (!canDeletePost(post, event, this.access.viewer)) {
       throw new ForbiddenError('only the author, the host or a co-host can delete this post');
     }
-    const marked = await this.deps.posts.update(id, { $set: { deleted: true, updatedAt: new Date() } });
+    const marked = await this.deps.posts.markDeleted(id, new Date());
     if (!marked) throw new NotFoundError('Post', id, 'id');
-    this.scope.loaders.postById.clear(id);
+    this.loaders.postById.clear(id);
     await this.deps.posts.deleteCommentsOf(id);
     await this.deps.posts.deleteReactionsOf(id);
-    const uncounted = await this.deps.events.update(post.eventId, { $inc: { 'stats.posts': -1 } });
-    if (uncounted) this.scope.loaders.eventById.clear(uncounted._id).prime(uncounted._id, uncounted);
+    const uncounted = await this.deps.events.uncountPost(post.eventId);
+    if (uncounted) this.loaders.eventById.clear(uncounted._id).prime(uncounted._id, uncounted);
     await this.deps.posts.removeIfFlushed(id);
     return id;
   }
 
   async addComment(postId: string, body: string): Promise<CommentRecord> {
-    const authorId = this.scope.requireUser();
+    const authorId = this.access.requireUser();
     const text = parseInput(commentBodySchema, body, 'body');
     const post = await this.deps.posts.findById(postId);
     if (!post) throw new NotFoundError('Post', postId, 'postId');
     await this.writableEvent(post.eventId, () => new NotFoundError('Post', postId, 'postId'));
-    await this.scope.consumeRateLimit('post');
+    await this.access.consumeRateLimit('post');
 
     // One post update takes the comment's number and counts it; the comment follows.
-    const counted = await this.deps.posts.update(postId, { $inc: { commentCount: 1, commentSeq: 1 } });
+    const counted = await this.deps.posts.countComment(postId);
     if (!counted) throw new NotFoundError('Post', postId, 'postId');
     const comment: CommentRecord = {
       _id: randomUUID(),
@@ -183,26 +191,26 @@ export class PostService {
     try {
       await this.deps.posts.insertComment(comment);
     } catch (error) {
-      await this.deps.posts.update(postId, { $inc: { commentCount: -1 } });
+      await this.deps.posts.uncountComment(postId);
       throw error;
     }
-    this.scope.loaders.postById.clear(postId).prime(postId, counted);
+    this.loaders.postById.clear(postId).prime(postId, counted);
     return comment;
   }
 
   async deleteComment(id: string): Promise<string> {
-    this.scope.requireUser();
+    this.access.requireUser();
     const comment = await this.deps.posts.findComment(id);
     const post = comment && (await this.deps.posts.findById(comment.postId));
-    const event = post && (await this.visibleEvent(post.eventId));
+    const event = post && (await this.access.visibleEvent(post.eventId));
     if (!comment || !post || !event) throw new NotFoundError('Comment', id, 'id');
-    if (!canDeleteComment(comment, post, event, this.scope.viewer)) {
+    if (!canDeleteComment(comment, post, event, this.access.viewer)) {
       throw new ForbiddenError("only the comment's author, the post's author, the host or a co-host can delete this comment");
     }
     // Only the request that removed the comment uncounts it.
     if ((await this.deps.posts.deleteComment(id)) === 0) throw new NotFoundError('Comment', id, 'id');
-    const updated = await this.deps.posts.update(post._id, { $inc: { commentCount: -1 } });
-    if (updated) this.scope.loaders.postById.clear(post._id).prime(post._id, updated);
+    const updated = await this.deps.posts.uncountComment(post._id);
+    if (updated) this.loaders.postById.clear(post._id).prime(post._id, updated);
     return id;
   }
 
@@ -212,7 +220,7 @@ export class PostService {
    * read), then one post update moves the counts (-old +new); a lost race re-reads.
    */
   async react(postId: string, reaction: Reaction | null | undefined): Promise<PostRecord> {
-    const userId = this.scope.requireUser();
+    const userId = this.access.requireUser();
     const wanted = reaction ?? null;
     const post = await this.deps.posts.findById(postId);
     if (!post) throw new NotFoundError('Post', postId, 'postId');
@@ -222,7 +230,7 @@ export class PostService {
       const current = await this.deps.posts.findReaction(id);
       const from = current?.reaction ?? null;
       if (from === wanted) {
-        this.scope.loaders.reactionById.clear(id).prime(id, current);
+        this.loaders.reactionById.clear(id).prime(id, current);
         return post;
       }
       const now = new Date();
@@ -232,17 +240,14 @@ export class PostService {
           : { _id: id, postId, eventId: post.eventId, userId, reaction: wanted, createdAt: current?.createdAt ?? now, updatedAt: now };
       if (!(await this.claimReaction(record, id, from, wanted, now))) continue;
 
-      const $inc: Record<string, number> = {};
-      if (from) $inc[`reactionCounts.${countFieldOf(from)}`] = -1;
-      if (wanted) $inc[`reactionCounts.${countFieldOf(wanted)}`] = 1;
-      const updated = await this.deps.posts.update(postId, { $inc });
+      const updated = await this.deps.posts.moveReaction(postId, from, wanted);
       if (!updated) {
         // The post was deleted meanwhile; its reactions go with it.
         await this.deps.posts.deleteReactionsOf(postId);
         throw new NotFoundError('Post', postId, 'postId');
       }
-      this.scope.loaders.reactionById.clear(id).prime(id, record);
-      this.scope.loaders.postById.clear(postId).prime(postId, updated);
+      this.loaders.reactionById.clear(id).prime(id, record);
+      this.loaders.postById.clear(postId).prime(postId, updated);
       return updated;
     }
     throw new ConflictError('your reaction kept changing while this request ran; retry', 'reaction');
@@ -263,16 +268,10 @@ export class PostService {
     return this.deps.posts.changeReaction(id, from, to, at);
   }
 
-  /** A fresh read, so permission checks never rest on a stale copy; null when not visible. */
-  private async visibleEvent(eventId: string): Promise<EventRecord | null> {
-    const event = await this.deps.events.findById(eventId);
-    return event && (await this.scope.canView(event)) ? event : null;
-  }
-
   private async writableEvent(eventId: string, notFound: () => NotFoundError): Promise<EventRecord> {
-    const event = await this.visibleEvent(eventId);
+    const event = await this.access.visibleEvent(eventId);
     if (!event) throw notFound();
-    if (!canParticipate(event, this.scope.viewer, await this.scope.relations())) {
+    if (!canParticipate(event, this.access.viewer, await this.access.relations())) {
       throw new ForbiddenError('only organisers, invitees and people who answered can take part in the discussion of this event');
     }
     return event;

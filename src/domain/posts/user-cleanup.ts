@@ -1,6 +1,5 @@
 import type { PostRepository } from '../../datasources/post-repository.js';
 import type { UserDataCleanup } from '../users/user-cleanup.js';
-import { countFieldOf } from './model.js';
 
 const BATCH = 100;
 
@@ -19,7 +18,7 @@ export function postsCleanup(posts: PostRepository): UserDataCleanup {
         let removed = 0;
         for (const reaction of reactions) {
           if (!(await posts.removeReaction(reaction._id, reaction.reaction))) continue;
-          await posts.moveReactionCounts(reaction.postId, { [`reactionCounts.${countFieldOf(reaction.reaction)}`]: -1 });
+          await posts.uncountReaction(reaction.postId, reaction.reaction);
           removed += 1;
         }
         // A batch where nothing could be removed would only repeat itself.
@@ -37,7 +36,7 @@ export function postsCleanup(posts: PostRepository): UserDataCleanup {
         for (const comment of comments) {
           // Only the call that removed the comment uncounts it, so a re-run counts nothing twice.
           if ((await posts.deleteComment(comment._id)) === 0) continue;
-          await posts.update(comment.postId, { $inc: { commentCount: -1 } });
+          await posts.uncountComment(comment.postId);
           removed += 1;
         }
         if (comments.length < BATCH || removed === 0) break;

@@ -1,5 +1,4 @@
-import type { StoredDocument } from '../../datasources/documents.js';
-import type { Page } from '../pagination.js';
+import type { Page } from '../../datasources/paging.js';
 
 export type RsvpStatus = 'GOING' | 'INTERESTED' | 'MAYBE' | 'NOT_GOING';
 export type CheckInState = 'ATTENDED' | 'NO_SHOW';
@@ -18,7 +17,8 @@ export const STAT_OF: Record<RsvpBucket, 'going' | 'waitlisted' | 'interested' |
   NOT_GOING: 'notGoing',
 };
 
-export interface RsvpRecord extends StoredDocument {
+export interface RsvpRecord {
+  _id: string;
   eventId: string;
   userId: string;
   status: RsvpStatus;

@@ -1,12 +1,11 @@
 import { KeyedQueue } from '../../concurrency/keyed-queue.js';
-import type { Update } from '../../datasources/documents.js';
-import type { EventRepository } from '../../datasources/event-repository.js';
+import type { CountsMove, EventRepository } from '../../datasources/event-repository.js';
 import type { RsvpRepository } from '../../datasources/rsvp-repository.js';
 import { ConflictError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { rsvpsTotal } from '../../observability/metrics.js';
-import { cloudEvent, type CloudEvent } from '../messaging/cloud-event.js';
-import { withOutbox } from '../messaging/outbox.js';
+import { EventRsvp } from '../messaging/event-messages.js';
+import { WaitlistPromotedNotification } from '../messaging/notification-messages.js';
+import { withCountsAtPublish } from './counts-at-publish.js';
 import { BUCKETS, STAT_OF, rsvpId, type RsvpBucket, type RsvpCounts, type RsvpRecord, type RsvpStatus } from './model.js';
 
 const MAX_ATTEMPTS = 5;
@@ -25,6 +24,19 @@ export interface LedgerDeps {
    * are recomputed only once the event's answers have been quiet this long.
    */
   settleMs: number;
+  /** Told each recorded answer. */
+  onAnswer?: (status: RsvpStatus) => void;
+}
+
+/** What one answer changes on its event. */
+interface AnswerChange {
+  userId: string | null;
+  previousStatus: RsvpStatus | null;
+  status: RsvpStatus | null;
+  waitlisted?: boolean;
+  promoted?: boolean;
+  reconciled?: boolean;
+  at: Date;
 }
 
 export type ReconcileOutcome = 'repaired' | 'consistent' | 'unsettled' | 'missing';
@@ -79,7 +91,7 @@ export class RsvpLedger {
         saved = record(moved.bucket, moved.waitlistSeq);
         await this.deps.rsvps.save(saved);
       }
-      rsvpsTotal.inc({ status });
+      this.deps.onAnswer?.(status);
       if (freedSeat) await this.promoteWaitlist(eventId);
       return saved;
     });
@@ -106,37 +118,36 @@ export class RsvpLedger {
    */
   private async moveCounts(eventId: string, userId: string, previous: RsvpRecord | null, status: RsvpStatus | null, now: Date) {
     const from = previous?.bucket ?? null;
+    const change = (waitlisted: boolean) =>
+      this.rsvpMessage(eventId, { userId, previousStatus: previous?.status ?? null, status, waitlisted, at: now });
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const event = await this.deps.events.findById(eventId);
       if (!event) throw new ConflictError('the event no longer exists', 'eventId');
       const limited = event.capacity !== null;
       const freedSeat = from === 'GOING' && limited;
-      const base: Update = {
-        $inc: {
-          ...(from ? { [`stats.${STAT_OF[from]}`]: -1 } : {}),
-          ...(freedSeat ? { seatsLeft: 1 } : {}),
-        },
-        $set: { rsvpChangedAt: now },
-      };
-      const conditions = { capacity: event.capacity };
-      const message = (waitlisted: boolean) => this.rsvpEvent(eventId, userId, previous?.status ?? null, status, waitlisted, now);
+      const guard = { capacity: event.capacity };
+      const move = (to: RsvpBucket | null, extra: Partial<CountsMove> = {}): CountsMove => ({
+        counts: countsDelta(from, to),
+        seatsLeft: (freedSeat ? 1 : 0) + (extra.seatsLeft ?? 0),
+        ...(extra.takeWaitlistNumber ? { takeWaitlistNumber: true } : {}),
+        at: now,
+      });
 
       if (status !== 'GOING') {
         const to = status as Exclude<RsvpBucket, 'GOING' | 'WAITLISTED'> | null;
-        const update = to ? addInc(base, { [`stats.${STAT_OF[to]}`]: 1 }) : base;
-        const done = await this.deps.events.update(eventId, withOutbox(update, [message(false)], { countsFromDocument: true }), conditions);
-        if (done) return this.finish({ bucket: to ?? 'NOT_GOING', waitlistSeq: null, freedSeat });
+        if (await this.deps.events.moveCounts(eventId, move(to), guard, [change(false)])) {
+          return this.finish({ bucket: to ?? 'NOT_GOING', waitlistSeq: null, freedSeat });
+        }
         continue;
       }
 
-      const seated = addInc(base, { 'stats.going': 1, ...(limited ? { seatsLeft: -1 } : {}) });
-      const seatCondition = limited ? { ...conditions, seatsLeft: { $gt: 0 } } : conditions;
-      const claimed = await this.deps.events.update(eventId, withOutbox(seated, [message(false)], { countsFromDocument: true }), seatCondition);
-      if (claimed) return this.finish({ bucket: 'GOING' as const, waitlistSeq: null, freedSeat: false });
+      const seated = move('GOING', { seatsLeft: limited ? -1 : 0 });
+      if (await this.deps.events.moveCounts(eventId, seated, { ...guard, requireFreeSeat: limited }, [change(false)])) {
+        return this.finish({ bucket: 'GOING' as const, waitlistSeq: null, freedSeat: false });
+      }
       if (!limited) continue;
 
-      const waitlisted = addInc(base, { 'stats.waitlisted': 1, waitlistSeq: 1 });
-      const queued = await this.deps.events.update(eventId, withOutbox(waitlisted, [message(true)], { countsFromDocument: true }), conditions);
+      const queued = await this.deps.events.moveCounts(eventId, move('WAITLISTED', { takeWaitlistNumber: true }), guard, [change(true)]);
       if (queued) return this.finish({ bucket: 'WAITLISTED' as const, waitlistSeq: queued.waitlistSeq, freedSeat: false });
     }
     throw new ConflictError('the event is changing too fast; retry', 'eventId');
@@ -158,19 +169,15 @@ export class RsvpLedger {
       if (!next) break;
       const now = new Date();
       const limited = event.capacity !== null;
-      const claim: Update = {
-        $inc: { 'stats.going': 1, 'stats.waitlisted': -1, ...(limited ? { seatsLeft: -1 } : {}) },
-        $set: { rsvpChangedAt: now },
-      };
-      const counted = withOutbox(claim, [this.rsvpEvent(eventId, next.userId, 'GOING', 'GOING', false, now, true)], { countsFromDocument: true });
-      const notification = cloudEvent(this.deps.eventSource, 'notification.event_waitlist_promoted', eventId, {
+      const seat: CountsMove = { counts: countsDelta('WAITLISTED', 'GOING'), seatsLeft: limited ? -1 : 0, at: now };
+      const notification = WaitlistPromotedNotification.create(
+        this.deps.eventSource,
         eventId,
-        userId: next.userId,
-        title: event.title,
-        startsAt: event.startsAt.toISOString(),
-      }, now);
-      const condition = limited ? { capacity: event.capacity, seatsLeft: { $gt: 0 } } : { capacity: null };
-      const claimed = await this.deps.events.update(eventId, withOutbox(counted, [notification]), condition);
+        { eventId, userId: next.userId, title: event.title, startsAt: event.startsAt.toISOString() },
+        now,
+      );
+      const messages = [this.rsvpMessage(eventId, { userId: next.userId, previousStatus: 'GOING', status: 'GOING', promoted: true, at: now }), notification];
+      const claimed = await this.deps.events.moveCounts(eventId, seat, { capacity: event.capacity, requireFreeSeat: limited }, messages);
       if (!claimed) continue;
       this.deps.committed();
       if (await this.deps.rsvps.promote(next._id, now)) {
@@ -178,9 +185,7 @@ export class RsvpLedger {
         continue;
       }
       // The answer changed while we claimed its seat; give the seat back.
-      await this.deps.events.update(eventId, {
-        $inc: { 'stats.going': -1, 'stats.waitlisted': 1, ...(limited ? { seatsLeft: 1 } : {}) },
-      });
+      await this.deps.events.moveCounts(eventId, { counts: countsDelta('GOING', 'WAITLISTED'), seatsLeft: limited ? 1 : 0, at: now }, null, []);
     }
     return promoted;
   }
@@ -199,20 +204,14 @@ export class RsvpLedger {
       if (event.rsvpChangedAt && Date.now() - event.rsvpChangedAt.getTime() < this.deps.settleMs) return 'unsettled';
       const counts = Object.fromEntries(BUCKETS.map((bucket) => [STAT_OF[bucket], byBucket.get(bucket) ?? 0])) as unknown as RsvpCounts;
       const seatsLeft = event.capacity === null ? null : event.capacity - counts.going;
-      const drifted = Object.entries(counts).some(([stat, n]) => event.stats[stat as keyof RsvpCounts] !== n) || seatsLeft !== event.seatsLeft;
+      const stored = countsOf(event.stats);
+      const drifted = Object.entries(counts).some(([stat, n]) => stored[stat as keyof RsvpCounts] !== n) || seatsLeft !== event.seatsLeft;
       if (!drifted) {
         if ((seatsLeft === null || seatsLeft > 0) && counts.waitlisted > 0) await this.promoteWaitlist(eventId);
         return 'consistent';
       }
-      const guard = Object.fromEntries([...Object.keys(counts).map((stat) => [`stats.${stat}`, event.stats[stat as keyof RsvpCounts]]), ['seatsLeft', event.seatsLeft]]);
-      const set = Object.fromEntries(Object.entries(counts).map(([stat, n]) => [`stats.${stat}`, n]));
-      const repaired = await this.deps.events.update(
-        eventId,
-        withOutbox({ $set: { ...set, seatsLeft } }, [this.rsvpEvent(eventId, null, null, null, false, new Date(), false, true)], {
-          countsFromDocument: true,
-        }),
-        guard,
-      );
+      const message = this.rsvpMessage(eventId, { userId: null, previousStatus: null, status: null, reconciled: true, at: new Date() });
+      const repaired = await this.deps.events.setCounts(eventId, counts, seatsLeft, { counts: stored, seatsLeft: event.seatsLeft }, [message]);
       if (!repaired) continue;
       this.deps.committed();
       this.deps.logger.warn({ eventId, before: event.stats, after: counts }, 'rsvp: counts repaired from the records');
@@ -222,30 +221,21 @@ export class RsvpLedger {
     return 'unsettled';
   }
 
-  private rsvpEvent(
-    eventId: string,
-    userId: string | null,
-    previousStatus: RsvpStatus | null,
-    status: RsvpStatus | null,
-    waitlisted: boolean,
-    at: Date,
-    promoted = false,
-    reconciled = false,
-  ): CloudEvent {
-    return cloudEvent(
-      this.deps.eventSource,
-      'event.rsvp',
-      eventId,
-      { eventId, userId, previousStatus, status, waitlisted, promoted, reconciled, counts: null },
-      at,
-    );
+  /** `event.rsvp` for a change, published with the event's counts at publish time. */
+  private rsvpMessage(eventId: string, change: AnswerChange) {
+    const { at, waitlisted = false, ...rest } = change;
+    return withCountsAtPublish(EventRsvp.create(this.deps.eventSource, eventId, { eventId, ...rest, waitlisted }, at));
   }
 }
 
-function addInc(update: Update, inc: Record<string, number>): Update {
-  const merged = { ...update.$inc };
-  for (const [path, n] of Object.entries(inc)) merged[path] = (merged[path] ?? 0) + n;
-  for (const [path, n] of Object.entries(merged)) if (n === 0) delete merged[path];
-  return { ...update, $inc: merged };
+/** Leaving one bucket and entering another, as count deltas. */
+function countsDelta(from: RsvpBucket | null, to: RsvpBucket | null): Partial<RsvpCounts> {
+  const delta: Partial<RsvpCounts> = {};
+  if (from) delta[STAT_OF[from]] = -1;
+  if (to) delta[STAT_OF[to]] = (delta[STAT_OF[to]] ?? 0) + 1;
+  return delta;
 }
 
+function countsOf(stats: RsvpCounts): RsvpCounts {
+  return { going: stats.going, interested: stats.interested, maybe: stats.maybe, notGoing: stats.notGoing, waitlisted: stats.waitlisted };
+}

@@ -1,0 +1,72 @@
+import type { DocumentStore } from './documents.js';
+import type { OutboxEntry } from './outbox.js';
+
+/** A document with pending outbox entries, as the relay sees it. */
+export interface PendingDocument {
+  collection: string;
+  _id: string;
+  /** Entries in publish order. */
+  entries: { id: string; entry: OutboxEntry }[];
+  /** The whole document, for publish-time enrichments. */
+  document: Readonly<Record<string, unknown>>;
+  /** A deleted document kept only until its outbox is flushed. */
+  deleted: boolean;
+}
+
+interface OutboxDocument {
+  _id: string;
+  outbox?: Record<string, OutboxEntry>;
+  outboxCount?: number;
+  deleted?: boolean;
+}
+
+/** The outbox side of the collections whose documents carry one: finding, acknowledging, counting. */
+export class OutboxStore {
+  constructor(
+    private readonly store: DocumentStore,
+    readonly collections: readonly string[],
+  ) {}
+
+  /** Up to `limit` documents with pending entries in `collection` (one indexed query). */
+  async pending(collection: string, limit: number): Promise<PendingDocument[]> {
+    const docs = await this.store.collection<OutboxDocument>(collection).find({ outboxCount: { $gt: 0 } }, { limit });
+    return docs.map((doc) => ({
+      collection,
+      _id: doc._id,
+      entries: Object.entries(doc.outbox ?? {})
+        .sort(([, a], [, b]) => a.seq - b.seq)
+        .map(([id, entry]) => ({ id, entry })),
+      document: doc as unknown as Record<string, unknown>,
+      deleted: doc.deleted === true,
+    }));
+  }
+
+  /**
+   * Removes published entries. When another relay removed some first, what is left is
+   * removed one by one, so the count only moves for entries this call removed. A
+   * deleted document goes once its outbox is empty.
+   */
+  async acknowledge(doc: PendingDocument, ids: readonly string[]): Promise<void> {
+    const collection = this.store.collection<OutboxDocument>(doc.collection);
+    const present = Object.fromEntries(ids.map((id) => [`outbox.${id}`, { $exists: true }]));
+    const unset = Object.fromEntries(ids.map((id) => [`outbox.${id}`, '' as const]));
+    const all = await collection.updateOne({ _id: doc._id, ...present }, { $unset: unset, $inc: { outboxCount: -ids.length } });
+    if (all.matched === 0) {
+      for (const id of ids) {
+        await collection.updateOne(
+          { _id: doc._id, [`outbox.${id}`]: { $exists: true } },
+          { $unset: { [`outbox.${id}`]: '' }, $inc: { outboxCount: -1 } },
+        );
+      }
+    }
+    if (doc.deleted) await collection.deleteOne({ _id: doc._id, deleted: true, outboxCount: 0 });
+  }
+
+  /** Documents with pending entries, per collection. */
+  async backlog(): Promise<Record<string, number>> {
+    const counts = await Promise.all(
+      this.collections.map(async (name) => [name, await this.store.collection<OutboxDocument>(name).count({ outboxCount: { $gt: 0 } })] as const),
+    );
+    return Object.fromEntries(counts);
+  }
+}

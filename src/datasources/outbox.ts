@@ -1,0 +1,62 @@
+import type { CloudEvent } from '../domain/messaging/cloud-event.js';
+import type { Update } from './documents.js';
+
+/** One pending domain event, stored in the document whose change it describes. */
+export interface OutboxEntry {
+  /** Orders entries of one document: they are published in this order. */
+  seq: number;
+  event: CloudEvent;
+  /** Names an enrichment the relay applies at publish time (see OutboxRelay `enrichers`). */
+  enrich?: string;
+}
+
+/** What a document with an outbox carries besides its own fields. */
+export interface OutboxFields {
+  outbox: Record<string, OutboxEntry>;
+  /** Entries in `outbox`; the relay finds work with an index on it. */
+  outboxCount: number;
+}
+
+/** A domain event to record with a change, optionally enriched when it is published. */
+export type OutboxMessage = CloudEvent | { event: CloudEvent; enrich: string };
+
+const eventOf = (message: OutboxMessage): CloudEvent => ('specversion' in message ? message : message.event);
+const enrichmentOf = (message: OutboxMessage): string | undefined => ('specversion' in message ? undefined : message.enrich);
+
+/**
+ * Writes outbox entries into the update (or insert) of the document they describe, so
+ * the change and its events commit together: single-document atomicity is all that
+ * MongoDB-compatible stores share. One writer per app keeps `seq` monotonic in this
+ * process and roughly time-ordered across processes.
+ */
+export class OutboxWriter {
+  private lastSeq = 0;
+
+  private nextSeq(): number {
+    this.lastSeq = Math.max(this.lastSeq + 1, Date.now() * 1000);
+    return this.lastSeq;
+  }
+
+  private entries(messages: readonly OutboxMessage[]): Record<string, OutboxEntry> {
+    const entries: Record<string, OutboxEntry> = {};
+    for (const message of messages) {
+      const event = eventOf(message);
+      const enrich = enrichmentOf(message);
+      entries[event.id] = { seq: this.nextSeq(), event, ...(enrich ? { enrich } : {}) };
+    }
+    return entries;
+  }
+
+  /** Outbox fields for a document inserted together with its first events. */
+  onInsert(messages: readonly OutboxMessage[]): OutboxFields {
+    return { outbox: this.entries(messages), outboxCount: messages.length };
+  }
+
+  /** `update` plus the writes that record `messages` in the document's outbox. */
+  appendTo(update: Update, messages: readonly OutboxMessage[]): Update {
+    if (messages.length === 0) return update;
+    const $set: Record<string, unknown> = { ...update.$set };
+    for (const [id, entry] of Object.entries(this.entries(messages))) $set[`outbox.${id}`] = entry;
+    return { ...update, $set, $inc: { ...update.$inc, outboxCount: (update.$inc?.outboxCount ?? 0) + messages.length } };
+  }
+}
