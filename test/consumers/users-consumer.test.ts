@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { DLQ_HEADERS, PROCESSED_MESSAGES } from '../../src/consumers/consumer-runner.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { eventInput, startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
-import { collectEvents } from '../support/consume.js';
 import { storedEvent } from '../support/events.js';
-import { collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
+import { collectEvents, collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
+import { befriend } from '../support/seed.js';
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
   describe(`users topic keeps the local user replica and cleans up deleted users (${mode})`, () => {
@@ -133,7 +133,7 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       assert.equal((await app.gql<{ rsvp: { waitlisted: boolean } }>(RSVP, { e: eventId }, userId)).data?.rsvp.waitlisted, false);
       assert.equal((await app.gql<{ rsvp: { waitlisted: boolean } }>(RSVP, { e: eventId }, waiting)).data?.rsvp.waitlisted, true);
       const other = await createEvent(host, []);
-      await app.deps.graph.addFriendship(host, userId, new Date());
+      await befriend(app, host, userId);
       const invited = await app.gql<{ inviteFriends: { invited: unknown[] } }>(
         'mutation($e: ID!, $u: [ID!]!) { inviteFriends(eventId: $e, userIds: $u) { invited { id } } }',
         { e: other, u: [userId] },

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, it } from 'node:test';
 import type { KeyValueStore, RateLimitRule, RateLimiter } from '../../src/datasources/cache.js';
+import { eventually } from '../support/eventually.js';
 
 /** Behaviour every KeyValueStore must share. `create` is called per test (e.g. with its own key prefix). */
 export function keyValueStoreContract(name: string, create: () => Promise<KeyValueStore>) {
@@ -63,8 +64,8 @@ export function keyValueStoreContract(name: string, create: () => Promise<KeyVal
       assert.equal(await store.setIfAbsent(lease, 'holder-1', 0.2), true);
       assert.equal(await store.get(cached), 'value');
 
-      await eventually(async () => assert.equal(await store.get(cached), null), 3_000);
-      await eventually(async () => assert.equal(await store.setIfAbsent(lease, 'holder-2', 60), true), 3_000);
+      await eventually(async () => assert.equal(await store.get(cached), null), { timeoutMs: 3_000 });
+      await eventually(async () => assert.equal(await store.setIfAbsent(lease, 'holder-2', 60), true), { timeoutMs: 3_000 });
       assert.equal(await store.get(lease), 'holder-2');
     });
 
@@ -139,7 +140,7 @@ export function rateLimiterContract(
       const refused = await limiter.consume('rsvp', user);
       assert.equal(refused.allowed, false);
       assert.equal(refused.retryAfterSeconds, 1);
-      await eventually(async () => assert.equal((await limiter.consume('rsvp', user)).allowed, true), 3_000);
+      await eventually(async () => assert.equal((await limiter.consume('rsvp', user)).allowed, true), { timeoutMs: 3_000 });
     });
 
     it('treats an unknown bucket as a programming error', async () => {
@@ -147,18 +148,4 @@ export function rateLimiterContract(
       await assert.rejects(limiter.consume('no-such-bucket', caller()), /unknown rate-limit bucket "no-such-bucket"/);
     });
   });
-}
-
-/** Retries `check` until it passes or `timeoutMs` elapses, then rethrows its last failure. */
-async function eventually(check: () => Promise<void>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(50);
-    }
-  }
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { EmbeddedKeyValueStore } from '../../src/datasources/embedded/embedded-key-value-store.js';
 import { EmbeddedRateLimiter } from '../../src/datasources/embedded/embedded-rate-limiter.js';
@@ -8,6 +7,7 @@ import { RedisKeyValueStore } from '../../src/datasources/redis/redis-key-value-
 import { RedisRateLimiter } from '../../src/datasources/redis/redis-rate-limiter.js';
 import { keyValueStoreContract, rateLimiterContract } from '../contracts/key-value-store.contract.js';
 import { requireEnv } from '../support/env.js';
+import { closedPort } from '../support/ports.js';
 
 const connectRedis = () => RedisKeyValueStore.connect(requireEnv('REDIS_URL'), { keyPrefix: `test:${randomUUID()}:` });
 
@@ -64,13 +64,3 @@ describe('RedisKeyValueStore', () => {
     assert.ok(Date.now() - started < 5_000, 'took longer than 5 s');
   });
 });
-
-/** A loopback port that was free a moment ago, so connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { EmbeddedMessageBus } from '../../src/datasources/embedded/embedded-message-bus.js';
 import { KafkaMessageBus } from '../../src/datasources/kafka/kafka-message-bus.js';
 import { messageBusContract } from '../contracts/message-bus.contract.js';
 import { requireEnv } from '../support/env.js';
+import { closedPort } from '../support/ports.js';
 
 const connectKafka = () =>
   KafkaMessageBus.connect({ brokers: requireEnv('KAFKA_BROKERS').split(','), clientId: `test-${randomUUID()}` });
@@ -83,13 +83,3 @@ describe('EmbeddedMessageBus', () => {
     await bus.close();
   });
 });
-
-/** A loopback port that was free a moment ago, so connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}

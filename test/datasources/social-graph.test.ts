@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { EmbeddedSocialGraph } from '../../src/datasources/embedded/embedded-social-graph.js';
 import { Neo4jSocialGraph } from '../../src/datasources/neo4j/neo4j-social-graph.js';
 import { socialGraphContract } from '../contracts/social-graph.contract.js';
 import { requireEnv } from '../support/env.js';
+import { closedPort } from '../support/ports.js';
 
 socialGraphContract('Neo4jSocialGraph', () => Neo4jSocialGraph.connect({ url: requireEnv('NEO4J_URL') }));
 socialGraphContract('EmbeddedSocialGraph', async () => new EmbeddedSocialGraph());
@@ -25,13 +25,3 @@ describe('Neo4jSocialGraph.connect', () => {
     assert.ok(Date.now() - started < 10_000, 'took longer than 10 s');
   });
 });
-
-/** A loopback port that was free a moment ago, so connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}

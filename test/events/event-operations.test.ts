@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eventInput, startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
+import { befriend } from '../support/seed.js';
 
 const EVENT_FIELDS = `
   id title description privacy status tags startsAt endsAt timeZone capacity isVirtual virtualLink
@@ -170,7 +171,7 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
       const host = uniqueUser('host');
       const friend = uniqueUser('friend');
       const stranger = uniqueUser('stranger');
-      await app.deps.graph.addFriendship(host, friend, new Date());
+      await befriend(app, host, friend);
       const friendsOnly = await create(host, { privacy: 'FRIENDS', virtualLink: 'https://meet.example.com/x' });
       const secret = await create(host, { privacy: 'PRIVATE' });
       const visible = async (id: string, viewer?: string) =>

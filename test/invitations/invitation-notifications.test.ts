@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
-import { collectEvents } from '../support/consume.js';
+import { collectEvents } from '../support/messages.js';
 import { createEvent } from '../support/events.js';
-import { befriend, invite } from './support.js';
+import { befriend } from '../support/seed.js';
+import { invite } from './support.js';
+import { eventually } from '../support/eventually.js';
 
 describe('invitation notifications (Kafka)', () => {
   let app: TestApp;
@@ -44,10 +46,10 @@ describe('invitation notifications (Kafka)', () => {
         });
       }
       // Relayed, so the outbox of each invitation is empty again.
-      for (let i = 0; i < 50 && (await app.deps.store.collection('invitations').count({ eventId, outboxCount: { $gt: 0 } })) > 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      assert.equal(await app.deps.store.collection('invitations').count({ eventId, outboxCount: { $gt: 0 } }), 0);
+      await eventually(async () => assert.equal(await app.deps.store.collection('invitations').count({ eventId, outboxCount: { $gt: 0 } }), 0), {
+        what: 'an empty outbox on every invitation',
+        intervalMs: 100,
+      });
     } finally {
       await collector.stop();
     }

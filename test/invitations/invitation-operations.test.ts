@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { answer, createEvent, overwriteEvent, statsOf } from '../support/events.js';
-import { befriend, invite, respond } from './support.js';
+import { befriend } from '../support/seed.js';
+import { invite, respond } from './support.js';
 
 const EMPTY_STATS = { going: 0, interested: 0, maybe: 0, notGoing: 0, waitlisted: 0 };
 

@@ -35,7 +35,3 @@ export function respond(app: TestApp, id: string, userId: string, accept: boolea
     userId,
   );
 }
-
-export async function befriend(app: TestApp, user: string, ...friends: string[]) {
-  for (const friend of friends) await app.deps.graph.addFriendship(user, friend, new Date());
-}

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startDedicatedKafka, type DedicatedKafka } from '../../scripts/servers.mjs';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
-import { collectEvents } from '../support/consume.js';
+import { collectEvents } from '../support/messages.js';
 import { createEvent } from '../support/events.js';
 
 describe('outbox across a Kafka outage (dedicated broker)', () => {

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
-import { collectEvents } from '../support/consume.js';
+import { collectEvents } from '../support/messages.js';
 import { answer, createEvent } from '../support/events.js';
+import { befriend } from '../support/seed.js';
 
 type Notification = { userId: string; window?: string; reason?: string | null };
 
@@ -71,7 +72,7 @@ describe('reminders and cancellation notifications (real Kafka, two instances)',
     await answer(a, eventId, waitlisted!, 'GOING');
     await answer(a, eventId, interested!, 'INTERESTED');
     await answer(a, eventId, notGoing!, 'NOT_GOING');
-    await a.deps.graph.addFriendship(host, invitee!, new Date());
+    await befriend(a, host, invitee!);
     await a.gql('mutation($e: ID!, $u: [ID!]!) { inviteFriends(eventId: $e, userIds: $u) { invited { id } } }', { e: eventId, u: [invitee] }, host);
 
     const collector = await collectEvents(a.deps.bus, TOPICS.notifications, eventId);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eventInput, startTestApp, uniqueUser, type GqlResult, type StoreMode, type TestApp } from '../support/app.js';
+import { befriend } from '../support/seed.js';
 
 const POST_FIELDS = `
   id body mediaUrls createdAt updatedAt commentCount viewerReaction
@@ -198,7 +199,7 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
       const cohost = uniqueUser('cohost');
       const friend = uniqueUser('friend');
       const stranger = uniqueUser('stranger');
-      await app.deps.graph.addFriendship(host, friend, new Date());
+      await befriend(app, host, friend);
       const secret = await createEvent(host, { privacy: 'PRIVATE' });
       await app.gql(`mutation($e: ID!, $u: ID!) { addCoHost(eventId: $e, userId: $u) { id } }`, { e: secret, u: cohost }, host);
       const hostPost = await post(secret, host, 'Secret plans');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { eventInput, startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
-import { collectEvents } from '../support/consume.js';
+import { collectEvents } from '../support/messages.js';
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
   describe(`event.post.created reaches the events topic through the post's outbox (${mode})`, () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { setTimeout as delay } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { BUCKETS, STAT_OF, type RsvpRecord } from '../../src/domain/rsvps/model.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
-import { collectEvents } from '../support/consume.js';
+import { collectEvents } from '../support/messages.js';
 import { answer, createEvent, overwriteEvent, statsOf } from '../support/events.js';
+import { eventually } from '../support/eventually.js';
 
 const SETTLE_MS = 1_000;
 
@@ -25,14 +25,15 @@ describe('counts never drift (FerretDB)', () => {
   after(() => app.stop());
 
   /** The settle period is a rule of time, so waiting for it is a matter of time too. */
-  async function reconcileOnceSettled(eventId: string) {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const outcome = await app.deps.ledger.reconcile(eventId);
-      if (outcome !== 'unsettled') return outcome;
-      if (Date.now() > deadline) throw new Error(`${eventId} never settled`);
-      await delay(SETTLE_MS / 4);
-    }
+  function reconcileOnceSettled(eventId: string) {
+    return eventually(
+      async () => {
+        const outcome = await app.deps.ledger.reconcile(eventId);
+        assert.notEqual(outcome, 'unsettled');
+        return outcome;
+      },
+      { timeoutMs: 30_000, intervalMs: SETTLE_MS / 4, what: `${eventId} settled` },
+    );
   }
 
   async function countsFromRecords(eventId: string) {

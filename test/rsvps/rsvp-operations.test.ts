@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
-import { collectEvents } from '../support/consume.js';
+import { collectEvents } from '../support/messages.js';
 import { answer, createEvent, overwriteEvent, statsOf } from '../support/events.js';
+import { befriend } from '../support/seed.js';
 
 for (const mode of ['embedded', 'real'] as StoreMode[]) {
   describe(`RSVPs (${mode} stores)`, () => {
@@ -154,7 +155,7 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
     it('lets an answerer see a PRIVATE event they answered only if they could see it first', async () => {
       const host = uniqueUser('host');
       const friend = uniqueUser('friend');
-      await app.deps.graph.addFriendship(host, friend, new Date());
+      await befriend(app, host, friend);
       const eventId = await createEvent(app, host, { privacy: 'FRIENDS' });
       await answer(app, eventId, friend, 'GOING');
       await app.deps.graph.removeFriendship(host, friend);
@@ -175,7 +176,7 @@ describe('RSVP domain events (real stores)', () => {
     const host = uniqueUser('host');
     const guest = uniqueUser('guest');
     const friend = uniqueUser('friend');
-    await app.deps.graph.addFriendship(guest, friend, new Date());
+    await befriend(app, guest, friend);
     const eventId = await createEvent(app, host);
     const collector = await collectEvents(app.deps.bus, TOPICS.events, eventId);
     await answer(app, eventId, guest, 'MAYBE');

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
 import { answer, createEvent } from '../support/events.js';
 import { subscribe } from '../support/ws-client.js';
+import { eventually } from '../support/eventually.js';
 
 const LIVE = 'subscription($id: ID!) { eventStatsChanged(eventId: $id) { eventId at version counts { going interested maybe notGoing waitlisted } } }';
 type Change = { eventStatsChanged: { eventId: string; counts: Record<string, number> } };
@@ -29,7 +30,7 @@ describe('live RSVP counts over graphql-ws across two instances (real Kafka)', (
     const live = subscribe<Change>(b.url, await b.token(host), LIVE, { id: eventId });
     // The subscription is registered once the server acknowledges it; an answer before
     // that could be missed, so wait until B holds a subscriber for the event.
-    await waitFor(() => b.deps.live.subscriberCount(eventId) === 1);
+    await eventually(() => assert.equal(b.deps.live.subscriberCount(eventId), 1), { what: 'the subscription on instance B', intervalMs: 5 });
     await answer(a, eventId, uniqueUser('guest'), 'GOING');
     const received = await live.until((latest) => latest.eventStatsChanged.counts.going === 1);
     assert.equal(received.at(-1)?.eventStatsChanged.eventId, eventId);
@@ -40,7 +41,7 @@ describe('live RSVP counts over graphql-ws across two instances (real Kafka)', (
     const host = uniqueUser('host');
     const eventId = await createEvent(a, host);
     const live = subscribe<Change>(b.url, await b.token(host), LIVE, { id: eventId });
-    await waitFor(() => b.deps.live.subscriberCount(eventId) === 1);
+    await eventually(() => assert.equal(b.deps.live.subscriberCount(eventId), 1), { what: 'the subscription on instance B', intervalMs: 5 });
     const guests = Array.from({ length: 30 }, (_, i) => uniqueUser(`guest${i}`));
     const results = await Promise.all(guests.map((guest, i) => answer(a, eventId, guest, i % 3 === 0 ? 'MAYBE' : 'GOING')));
     for (const result of results) assert.equal(result.errors, undefined, JSON.stringify(result.errors));
@@ -66,11 +67,3 @@ describe('live RSVP counts over graphql-ws across two instances (real Kafka)', (
     assert.equal(error.code, 4403);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

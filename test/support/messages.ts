@@ -2,27 +2,33 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, MessageBus } from '../../src/datasources/message-bus.js';
 import { cloudEvent, type CloudEvent } from '../../src/domain/messaging/cloud-event.js';
 
+export interface Received {
+  key: string | null;
+  event: CloudEvent;
+}
+
 /**
- * Collects the raw messages of a topic that `accept` picks (any value, JSON or not), in
- * a fresh consumer group reading from the beginning; `waitFor` resolves once `count`
- * have arrived or rejects after `timeoutMs`.
+ * Collects what `pick` takes from a topic's messages, in a fresh consumer group reading
+ * from the beginning; `waitFor(count)` resolves once `count` have arrived, or rejects
+ * after `timeoutMs` saying how many did.
  */
-export async function collectMessages(bus: MessageBus, topic: string, accept: (message: IncomingMessage) => boolean) {
-  const received: IncomingMessage[] = [];
+export async function collect<T>(bus: MessageBus, topic: string, pick: (message: IncomingMessage) => T | null, what = `messages on ${topic}`) {
+  const received: T[] = [];
   const waiters = new Set<{ count: number; resolve: () => void }>();
   const subscription = await bus.subscribe({
     groupId: `test-collector-${randomUUID()}`,
     topics: [topic],
     fromBeginning: true,
     handle: async (message) => {
-      if (!accept(message)) return;
-      received.push(message);
+      const picked = pick(message);
+      if (picked === null) return;
+      received.push(picked);
       for (const waiter of waiters) if (received.length >= waiter.count) waiter.resolve();
     },
   });
   return {
     received,
-    async waitFor(count: number, timeoutMs = 30_000): Promise<IncomingMessage[]> {
+    async waitFor(count: number, timeoutMs = 30_000): Promise<T[]> {
       if (received.length >= count) return received;
       await new Promise<void>((resolve, reject) => {
         const waiter = {
@@ -35,7 +41,7 @@ export async function collectMessages(bus: MessageBus, topic: string, accept: (m
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`only ${received.length} of ${count} messages arrived on ${topic} in ${timeoutMs} ms`));
+          reject(new Error(`only ${received.length} of ${count} ${what} arrived in ${timeoutMs} ms`));
         }, timeoutMs);
         waiters.add(waiter);
       });
@@ -43,6 +49,24 @@ export async function collectMessages(bus: MessageBus, topic: string, accept: (m
     },
     stop: () => subscription.stop(),
   };
+}
+
+/** The raw messages of a topic that `accept` picks (any value, JSON or not). */
+export function collectMessages(bus: MessageBus, topic: string, accept: (message: IncomingMessage) => boolean) {
+  return collect(bus, topic, (message) => (accept(message) ? message : null));
+}
+
+/** The CloudEvents of a topic about one subject, with their Kafka keys. */
+export function collectEvents(bus: MessageBus, topic: string, subject: string) {
+  return collect<Received>(
+    bus,
+    topic,
+    (message) => {
+      const event = JSON.parse(message.value) as CloudEvent;
+      return event.subject === subject ? { key: message.key, event } : null;
+    },
+    `events for ${subject}`,
+  );
 }
 
 /** Publishes CloudEvents in structured mode, keyed by subject, as the producing services do. */
