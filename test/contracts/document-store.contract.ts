@@ -162,5 +162,46 @@ export function documentStoreContract(name: string, create: () => Promise<Docume
       assert.equal(await c.deleteMany({}), 2);
       assert.equal(await c.count({}), 0);
     });
+    it('pages through indexed sort orders like MongoDB, ties by _id, while documents move', async () => {
+      const c = rows();
+      await c.createIndexes([
+        { key: { at: 1, _id: 1 }, name: 'at_id' },
+        { key: { group: 1, n: -1 }, name: 'group_n' },
+        { key: { tags: 1, at: 1 }, name: 'tags_at' },
+      ]);
+      const day = (d: number) => new Date(Date.UTC(2030, 0, d));
+      await c.insertMany(
+        Array.from({ length: 30 }, (_, i) => ({ ...row(i + 1, i % 2 === 0 ? 'a' : 'b'), at: day(1 + (i % 5)), tags: [`t${i % 3}`, 'all'] })),
+      );
+      // A document moves in every index before the reads.
+      await c.updateOne({ _id: 'r1' }, { $set: { at: day(9), group: 'b', tags: ['t9'] } });
+      await c.deleteOne({ _id: 'r2' });
+
+      const expected = (await c.find({})).filter((r) => r._id !== 'r2');
+      const byAtThenId = [...expected].sort((x, y) => x.at.getTime() - y.at.getTime() || (x._id < y._id ? -1 : 1));
+      const pages: string[] = [];
+      let after: { at: Date; id: string } | null = null;
+      for (;;) {
+        const filter = after ? { $or: [{ at: { $gt: after.at } }, { at: after.at, _id: { $gt: after.id } }] } : {};
+        const page = await c.find(filter, { sort: { at: 1, _id: 1 }, limit: 7 });
+        pages.push(...page.map((r) => r._id));
+        if (page.length < 7) break;
+        after = { at: page.at(-1)!.at, id: page.at(-1)!._id };
+      }
+      assert.deepEqual(pages, byAtThenId.map((r) => r._id));
+
+      const groupB = (await c.find({ group: 'b' }, { sort: { n: -1, _id: -1 }, limit: 4 })).map((r) => r._id);
+      assert.deepEqual(groupB, expected.filter((r) => r.group === 'b').sort((x, y) => y.n - x.n).slice(0, 4).map((r) => r._id));
+      const reversed = (await c.find({ group: 'a' }, { sort: { n: 1 } })).map((r) => r.n);
+      assert.deepEqual(reversed, [...reversed].sort((x, y) => x - y));
+
+      const tagged = await c.find({ tags: 't1', at: { $gte: day(3) } }, { sort: { at: 1, _id: 1 } });
+      assert.deepEqual(
+        tagged.map((r) => r._id),
+        byAtThenId.filter((r) => r.tags.includes('t1') && r.at >= day(3)).map((r) => r._id),
+      );
+      assert.equal(await c.count({ tags: { $in: ['t9', 't0'] } }), expected.filter((r) => r.tags.includes('t9') || r.tags.includes('t0')).length);
+      assert.equal(await c.count({ tags: 'all' }), 28, 'r1 lost the tag and r2 is gone');
+    });
   });
 }

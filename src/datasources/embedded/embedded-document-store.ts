@@ -1,4 +1,7 @@
 import { Query, find, update as applyUpdate } from 'mingo';
+import { plan } from './query-plan.js';
+import { SortedIndex } from './sorted-index.js';
+import { valueAt } from './value-order.js';
 import {
   DuplicateKeyError,
   type DocumentCollection,
@@ -11,15 +14,6 @@ import {
 } from '../documents.js';
 
 type Doc = StoredDocument & Record<string, unknown>;
-
-function getPath(doc: Record<string, unknown>, path: string): unknown {
-  let value: unknown = doc;
-  for (const part of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
-}
 
 /** Top-level equality terms of a filter seed an upserted document, as in MongoDB. */
 function seedFromFilter(filter: Filter): Record<string, unknown> {
@@ -36,17 +30,19 @@ function seedFromFilter(filter: Filter): Record<string, unknown> {
 /**
  * An in-process collection with MongoDB query and update semantics (via mingo), so the
  * same repositories run with no server. Writes are atomic per document, like the real one.
+ * The indexes the repositories create are kept as sorted lists, so queries read index
+ * ranges (in sort order, stopping at the limit) rather than scanning the collection.
  */
 class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection<T> {
   private readonly docs = new Map<string, Doc>();
-  private readonly uniqueIndexes: IndexSpec[] = [];
+  private readonly indexes: SortedIndex[] = [new SortedIndex({ key: { _id: 1 }, name: '_id_' })];
 
   constructor(private readonly name: string) {}
 
   /**
    * Documents that may match: by key for `_id` and `_id: {$in}` filters (the hot
-   * lookups of loaders), else all. Simple equality on the remaining fields is checked
-   * directly; anything else goes to mingo.
+   * lookups of loaders), else through the query plan. Simple equality on the remaining
+   * fields is checked directly; anything else goes to mingo.
    */
   private matching(filter: Filter): Doc[] {
     const { _id: id, ...rest } = filter;
@@ -67,21 +63,31 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     });
   }
 
-  private scan(filter: Filter): Doc[] {
+  /** Matches of `filter`, in `sort` order when given, at most `limit` after `skip`. */
+  private scan(filter: Filter, sort?: FindOptions['sort'], skip = 0, limit = Infinity): Doc[] {
     const query = new Query(filter);
-    return [...this.docs.values()].filter((doc) => query.test(doc));
+    const chosen = plan(filter, sort, this.indexes, () => this.docs.keys());
+    const wanted = chosen.ordered || !sort ? skip + limit : Infinity;
+    const found: Doc[] = [];
+    const seen = new Set<string>();
+    for (const id of chosen.ids) {
+      if (found.length >= wanted) break;
+      const doc = this.docs.get(id);
+      if (!doc || seen.has(id) || !query.test(doc)) continue;
+      seen.add(id);
+      found.push(doc);
+    }
+    if (chosen.ordered || !sort) return found.slice(skip, skip + limit);
+    let cursor = find(found, {}).sort(sort);
+    if (skip) cursor = cursor.skip(skip);
+    if (limit !== Infinity) cursor = cursor.limit(limit);
+    return cursor.all() as Doc[];
   }
 
   private assertUnique(candidate: Doc) {
-    for (const index of this.uniqueIndexes) {
-      const fields = Object.keys(index.key);
-      const values = fields.map((field) => getPath(candidate, field));
-      for (const other of this.docs.values()) {
-        if (other._id === candidate._id) continue;
-        if (fields.every((field, i) => isEqual(getPath(other, field), values[i]))) {
-          throw new DuplicateKeyError(this.name, `index ${index.name} dup key ${JSON.stringify(values)}`);
-        }
-      }
+    for (const index of this.indexes) {
+      if (!index.unique || index.holderOf(candidate) === null) continue;
+      throw new DuplicateKeyError(this.name, `index ${index.name} dup key ${JSON.stringify(index.keysOf(candidate))}`);
     }
   }
 
@@ -89,7 +95,18 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
   private write(doc: Doc) {
     deepFreeze(doc);
     this.assertUnique(doc);
+    const previous = this.docs.get(doc._id);
+    for (const index of this.indexes) {
+      if (previous && index.sameKeys(previous, doc)) continue;
+      if (previous) index.remove(previous);
+      index.add(doc);
+    }
     this.docs.set(doc._id, doc);
+  }
+
+  private forget(doc: Doc) {
+    for (const index of this.indexes) index.remove(doc);
+    this.docs.delete(doc._id);
   }
 
   async findOne(filter: Filter) {
@@ -100,11 +117,9 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
   async find(filter: Filter, options: FindOptions = {}) {
     const { _id: id } = filter;
     const keyed = typeof id === 'string' || isInOnly(id);
-    if (keyed && !options.sort && !options.skip) {
-      const found = this.matching(filter).slice(0, options.limit ?? Infinity);
-      return found as unknown as T[];
-    }
-    let cursor = find(keyed ? this.matching(filter) : [...this.docs.values()], keyed ? {} : filter);
+    if (!keyed) return this.scan(filter, options.sort, options.skip, options.limit) as unknown as T[];
+    if (!options.sort && !options.skip) return this.matching(filter).slice(0, options.limit ?? Infinity) as unknown as T[];
+    let cursor = find(this.matching(filter), {});
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined) cursor = cursor.limit(options.limit);
@@ -172,33 +187,32 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
   async deleteOne(filter: Filter) {
     const [doc] = this.matching(filter);
     if (!doc) return 0;
-    this.docs.delete(doc._id);
+    this.forget(doc);
     return 1;
   }
 
   async deleteMany(filter: Filter) {
     const targets = this.matching(filter);
-    for (const doc of targets) this.docs.delete(doc._id);
+    for (const doc of targets) this.forget(doc);
     return targets.length;
   }
 
   async countBy(filter: Filter, field: string) {
     const counts = new Map<string, number>();
     for (const doc of this.matching(filter)) {
-      const key = String(getPath(doc, field) ?? null);
+      const key = String(valueAt(doc, field) ?? null);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return counts;
   }
 
-  async createIndexes(indexes: IndexSpec[]) {
-    for (const index of indexes) {
-      if (index.unique && !this.uniqueIndexes.some((known) => known.name === index.name)) this.uniqueIndexes.push(index);
+  async createIndexes(specs: IndexSpec[]) {
+    for (const spec of specs) {
+      if (this.indexes.some((known) => known.name === spec.name)) continue;
+      const index = new SortedIndex(spec);
+      for (const doc of this.docs.values()) index.add(doc);
+      this.indexes.push(index);
     }
-  }
-
-  clear() {
-    this.docs.clear();
   }
 }
 

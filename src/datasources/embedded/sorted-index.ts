@@ -1,0 +1,103 @@
+import type { IndexSpec } from '../documents.js';
+import { SortedList } from './sorted-list.js';
+import { compareValues, valueAt } from './value-order.js';
+
+interface Entry {
+  key: readonly unknown[];
+  id: string;
+}
+
+type Doc = Readonly<Record<string, unknown>> & { _id: string };
+
+/** A lower bound on the field after an index's equality prefix. */
+export interface RangeStart {
+  value: unknown;
+  inclusive: boolean;
+}
+
+/**
+ * One secondary index of the embedded store: entries kept sorted by the index key (ties
+ * by `_id`, in the direction of the last key field), so a query reads a range in order
+ * instead of scanning the collection. Multikey: a document with an array in an indexed
+ * field has one entry per element, as in MongoDB.
+ */
+export class SortedIndex {
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly directions: readonly (1 | -1)[];
+  readonly unique: boolean;
+  private readonly entries = new SortedList<Entry>((a, b) => this.compareEntries(a, b));
+
+  constructor(spec: IndexSpec) {
+    this.name = spec.name;
+    this.fields = Object.keys(spec.key);
+    this.directions = Object.values(spec.key);
+    this.unique = spec.unique === true;
+  }
+
+  /** The keys a document contributes: the cartesian product over array-valued fields. */
+  keysOf(doc: Doc): unknown[][] {
+    let keys: unknown[][] = [[]];
+    for (const field of this.fields) {
+      const value = valueAt(doc, field);
+      const values = Array.isArray(value) ? (value.length > 0 ? value : [undefined]) : [value];
+      keys = keys.flatMap((key) => values.map((element) => [...key, element]));
+    }
+    return keys;
+  }
+
+  add(doc: Doc): void {
+    for (const key of this.keysOf(doc)) this.entries.insert({ key, id: doc._id });
+  }
+
+  remove(doc: Doc): void {
+    for (const key of this.keysOf(doc)) this.entries.remove({ key, id: doc._id });
+  }
+
+  /** Whether `a` and `b` have the same keys here (an update that leaves the index alone). */
+  sameKeys(a: Doc, b: Doc): boolean {
+    const keysA = this.keysOf(a);
+    const keysB = this.keysOf(b);
+    return keysA.length === keysB.length && keysA.every((key, i) => this.comparePrefix(key, keysB[i]!) === 0);
+  }
+
+  /** The id of another document holding one of `doc`'s keys (unique indexes). */
+  holderOf(doc: Doc): string | null {
+    for (const key of this.keysOf(doc)) {
+      for (const entry of this.entries.between(this.bound(key, false), this.bound(key, true))) if (entry.id !== doc._id) return entry.id;
+    }
+    return null;
+  }
+
+  /**
+   * Ids whose first `prefix.length` key fields equal `prefix`, in index order (or
+   * reversed), starting at `from` on the next field when given (ascending fields only).
+   */
+  *scan(prefix: readonly unknown[], from: RangeStart | null = null, reverse = false): Generator<string> {
+    const start = from && this.directions[prefix.length] === 1 ? this.bound([...prefix, from.value], !from.inclusive) : this.bound(prefix, false);
+    for (const entry of this.entries.between(start, this.bound(prefix, true), reverse)) yield entry.id;
+  }
+
+  /** First position whose key prefix is ≥ `probe` (or > `probe` when `after`). */
+  private bound(probe: readonly unknown[], after: boolean) {
+    return this.entries.bound((entry) => {
+      const order = this.comparePrefix(entry.key, probe);
+      return order < 0 || (after && order === 0);
+    });
+  }
+
+  private comparePrefix(key: readonly unknown[], probe: readonly unknown[]): number {
+    for (let i = 0; i < probe.length; i++) {
+      const order = compareValues(key[i], probe[i]) * this.directions[i]!;
+      if (order !== 0) return order;
+    }
+    return 0;
+  }
+
+  private compareEntries(a: Entry, b: Entry): number {
+    const order = this.comparePrefix(a.key, b.key);
+    if (order !== 0) return order;
+    const tie = a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return tie * (this.directions.at(-1) ?? 1);
+  }
+}
