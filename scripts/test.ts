@@ -1,12 +1,13 @@
 /**
  * `npm test`: static checks, then every test file against real FerretDB, Redis, Kafka,
  * Neo4j and a three-node Redis Cluster started here on loopback (and against the embedded
- * twins); then stops the servers. Ends with
+ * twins), with the Kubernetes manifest tools installed; then stops the servers. Ends with
  * a line `N passed, N failed`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { installManifestTools } from './manifests/tools.js';
 import { installServers, startServers } from './servers/index.js';
 
 interface Counts {
@@ -42,8 +43,8 @@ async function main(): Promise<number> {
   log('typecheck: tsc --noEmit');
   if ((await run('npx', ['tsc', '--noEmit'])) !== 0) return 1;
 
-  log('servers: installing what is missing');
-  await installServers();
+  log('install: servers and Kubernetes manifest tools, what is missing');
+  await Promise.all([installServers(), installManifestTools()]);
   log('servers: starting FerretDB, Redis, Kafka, Neo4j and a Redis Cluster');
   const servers = await startServers();
   let stopping = false;

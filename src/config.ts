@@ -104,6 +104,9 @@ const EnvSchema = z
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Every variable the service reads (deployment manifests and `.env.example` list them all). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface Config {
   env: Env['NODE_ENV'];
   host: string;

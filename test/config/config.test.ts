@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config.js';
 
 describe('configuration from the environment', () => {
   it('runs on the embedded twins with demo data and a demo secret in development', () => {
@@ -60,5 +61,11 @@ describe('configuration from the environment', () => {
         !error.message.includes('hunter2'),
     );
     assert.throws(() => loadConfig({ REDIS_URL: ' , ' }), (error: unknown) => error instanceof ConfigError && error.issues.some((issue) => issue.startsWith('REDIS_URL')));
+  });
+
+  it('.env.example lists exactly the variables the service reads', () => {
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const listed = example.split('\n').flatMap((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []);
+    assert.deepEqual([...listed].sort(), [...ENVIRONMENT_VARIABLES].sort());
   });
 });
