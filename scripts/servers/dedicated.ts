@@ -7,7 +7,7 @@ import { warn } from './log.js';
 import { freePorts } from './ports.js';
 import type { ServerName } from './recipe.js';
 import { RECIPES, installServers } from './recipes.js';
-import { killRunSync, layoutIn, newRun, saveRun, stopRun } from './runs.js';
+import { killRunSync, layoutIn, newRun, saveRun, stopRun, type Run } from './runs.js';
 import { ServerInstance, type StopSignal } from './server-instance.js';
 
 export interface DedicatedServer {
@@ -39,6 +39,30 @@ export interface DedicatedOptions {
   persistent?: boolean;
 }
 
+/** Runs of this process not disposed yet. */
+const live = new Set<Run>();
+let watching = false;
+
+/**
+ * A test process that ends without disposing (a crash, a forced exit, SIGINT or SIGTERM)
+ * takes its servers along; one killed outright leaves them to the next start's reaper.
+ */
+function watchProcessEnd(): void {
+  if (watching) return;
+  watching = true;
+  const killAll = () => {
+    for (const run of live) killRunSync(run);
+    live.clear();
+  };
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal); // our handler is gone: the default action now
+    });
+  }
+}
+
 /** Installs (cached) and starts one server of the caller's own; resolves once it answers. */
 export async function startDedicatedServer(name: ServerName, { persistent = true }: DedicatedOptions = {}): Promise<DedicatedServer> {
   const recipe = RECIPES[name];
@@ -49,14 +73,13 @@ export async function startDedicatedServer(name: ServerName, { persistent = true
     run.servers[name] = instance.record;
     saveRun(run);
   });
-  // A test process that exits without disposing (a crash, a forced exit) takes its servers along.
-  const onExit = () => killRunSync(run);
-  process.on('exit', onExit);
+  live.add(run);
+  watchProcessEnd();
   let disposed = false;
   const dispose = async () => {
     if (disposed) return;
     disposed = true;
-    process.removeListener('exit', onExit);
+    live.delete(run);
     await instance.stop();
     await stopRun(run);
   };
