@@ -13,6 +13,9 @@ import { pollUntil } from './wait-ready.js';
 const NODES = 3;
 
 const nodeDir = (layout: InstanceLayout, index: number) => path.join(layout.dataDir, `node-${index + 1}`);
+/** Client ports first, then each node's cluster-bus port (by default port + 10000, which may be taken or past 65535). */
+const clientPorts = (layout: InstanceLayout) => layout.ports.slice(0, NODES);
+const busPort = (layout: InstanceLayout, index: number) => layout.ports[NODES + index]!;
 
 /** Every node must report `cluster_state:ok` and know all the others. */
 async function clusterOk(port: number): Promise<void> {
@@ -26,7 +29,7 @@ async function clusterOk(port: number): Promise<void> {
 export const redisCluster: Recipe = {
   name: 'redis-cluster',
   envVar: 'REDIS_CLUSTER_URL',
-  portCount: NODES,
+  portCount: NODES * 2,
   startTimeoutMs: 30_000,
   stopGraceMs: 5_000,
   install: installRedis,
@@ -34,7 +37,7 @@ export const redisCluster: Recipe = {
     for (let index = 0; index < NODES; index++) fs.mkdirSync(nodeDir(layout, index), { recursive: true });
   },
   processes: (layout) =>
-    layout.ports.map((port, index) => {
+    clientPorts(layout).map((port, index) => {
       const dir = nodeDir(layout, index);
       return {
         label: `redis-cluster node ${index + 1}`,
@@ -43,6 +46,7 @@ export const redisCluster: Recipe = {
           ...redisServerArgs(port, dir, layout.persistent),
           '--cluster-enabled', 'yes',
           '--cluster-config-file', 'nodes.conf',
+          '--cluster-port', String(busPort(layout, index)),
           // Notice a stopped node within two seconds (default 15).
           '--cluster-node-timeout', '2000',
         ],
@@ -55,13 +59,13 @@ export const redisCluster: Recipe = {
   async initialize(layout) {
     const cli = which('redis-cli');
     if (!cli) throw new Error('redis-cluster: redis-cli is not installed; run `npm run servers install`');
-    const nodes = layout.ports.map((port) => `127.0.0.1:${port}`);
+    const nodes = clientPorts(layout).map((port) => `127.0.0.1:${port}`);
     await runLogged('redis-cluster: create', cli, ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], {
       logFile: path.join(layout.dir, 'create.log'),
     });
   },
   async ready(layout, timeoutMs) {
-    await Promise.all(layout.ports.map((port) => pollUntil(`redis-cluster: node ${port} not ok`, () => clusterOk(port), timeoutMs)));
+    await Promise.all(clientPorts(layout).map((port) => pollUntil(`redis-cluster: node ${port} not ok`, () => clusterOk(port), timeoutMs)));
   },
-  url: (layout) => layout.ports.map((port) => `redis://127.0.0.1:${port}`).join(','),
+  url: (layout) => clientPorts(layout).map((port) => `redis://127.0.0.1:${port}`).join(','),
 };
