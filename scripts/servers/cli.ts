@@ -56,7 +56,7 @@ async function start(): Promise<number> {
     if (existing && !existing.stoppedAt) {
       if ((await healthOf(existing)).healthy) {
         info('servers already running', { run: existing.runId });
-        print(exportLines(envOf(existing, RECIPES)));
+        print(exportLines(envOf(existing)));
         return 0;
       }
       info('previous servers are not all healthy; stopping them and starting afresh', { run: existing.runId });
@@ -120,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write('no servers started by `npm run servers start`\n');
         return 1;
       }
-      print(exportLines(envOf(run, RECIPES)));
+      print(exportLines(envOf(run)));
       return 0;
     }
     case 'status': {

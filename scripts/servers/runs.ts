@@ -10,6 +10,7 @@ import { warn } from './log.js';
 import { ROOT, RUNS, STATE_FILE } from './paths.js';
 import { isSameProcess, procStartTime, type ProcessRecord } from './processes.js';
 import type { InstanceLayout, Recipe, ServerName } from './recipe.js';
+import { RECIPES } from './recipes.js';
 import { killRecordedServerSync, stopRecordedServer, type ServerRecord } from './server-instance.js';
 
 /** How many finished run dirs (their logs) to keep for post-mortems. */
@@ -52,8 +53,8 @@ export function layoutIn(run: Run, recipe: Recipe, ports: number[], persistent: 
 }
 
 /** The `export`-able environment of a run: each server's address under its variable. */
-export function envOf(run: Run, recipes: Record<ServerName, Recipe>): Record<string, string> {
-  return Object.fromEntries(Object.values(run.servers).map((server) => [recipes[server.name].envVar, server.url]));
+export function envOf(run: Run): Record<string, string> {
+  return Object.fromEntries(Object.values(run.servers).map((server) => [RECIPES[server.name].envVar, server.url]));
 }
 
 export function saveRun(run: Run, file = path.join(run.dir, 'state.json')): void {

@@ -3,12 +3,12 @@
  * (what `npm test` and the CLI's `start` do).
  */
 import { info, secondsSince, warn } from './log.js';
+import { rel } from './paths.js';
 import { freePorts } from './ports.js';
 import { SERVER_NAMES, type ServerName } from './recipe.js';
 import { RECIPES, installServers } from './recipes.js';
 import { envOf, killRunSync, layoutIn, newRun, reapAndPrune, saveRun, stopRun, type Run } from './runs.js';
 import { ServerInstance } from './server-instance.js';
-import { rel } from './paths.js';
 
 export interface StartOptions {
   /** Leave them running after this process exits (the CLI's `start`); else they die with it. */
@@ -90,7 +90,7 @@ export async function startServers({ detached = false, servers: names = SERVER_N
   run.readyAt = new Date().toISOString();
   persist();
   if (detached) removeHandlers(); // from now on the CLI's `stop` owns them
-  const env = envOf(run, RECIPES);
+  const env = envOf(run);
   info(`all servers ready in ${secondsSince(t0)}s`, env);
   return { env, stop, run };
 }
