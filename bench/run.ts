@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { startServers } from '../scripts/servers/index.js';
 import { closeChildren, killAllChildrenSync, stopAllChildren } from './lib/children.js';
 import { loadAverage, pinSelf } from './lib/cpu.js';
 import { errorText, progress, warn } from './lib/log.js';
@@ -53,11 +54,9 @@ interface RealServers {
 }
 
 async function startRealServers(): Promise<RealServers> {
-  // Plain ESM without type declarations; a computed specifier keeps tsc out of it.
-  const moduleUrl = pathToFileURL(join(ROOT, 'scripts', 'servers.mjs')).href;
-  const { startServers } = (await import(moduleUrl)) as { startServers: () => Promise<RealServers> };
-  progress('starting the real servers (scripts/servers.mjs)');
-  const servers = await startServers();
+  progress('starting the real servers (scripts/servers)');
+  // The four the app uses; the Redis Cluster would only add redis-server processes to tell apart.
+  const servers = await startServers({ servers: ['ferretdb', 'redis', 'kafka', 'neo4j'] });
   return { env: { ...servers.env }, stop: servers.stop };
 }
 

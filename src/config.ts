@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { parseRedisTarget, type RedisTarget } from './datasources/redis/redis-target.js';
 
 const DEV_JWT_SECRET = 'development-only-secret-change-me-0123456789';
 
@@ -19,7 +20,20 @@ const EnvSchema = z
 
     MONGODB_URL: z.string().url().optional(),
     MONGODB_DATABASE: z.string().min(1).default('events'),
-    REDIS_URL: z.string().url().optional(),
+    /** One URL, or several comma-separated naming Redis Cluster nodes. */
+    REDIS_URL: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        try {
+          parseRedisTarget(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    /** Use the cluster client even with one node named (default: when several are). */
+    REDIS_CLUSTER: flag.optional(),
     REDIS_KEY_PREFIX: z.string().default('events:'),
     NEO4J_URL: z.string().url().optional(),
     NEO4J_USER: z.string().default('neo4j'),
@@ -90,6 +104,9 @@ const EnvSchema = z
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Every variable the service reads (deployment manifests and `.env.example` list them all). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface Config {
   env: Env['NODE_ENV'];
   host: string;
@@ -97,7 +114,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   instanceId: string;
   mongo: { url: string; database: string } | null;
-  redis: { url: string; keyPrefix: string } | null;
+  redis: (RedisTarget & { keyPrefix: string }) | null;
   neo4j: { url: string; user: string; password: string } | null;
   kafka: { brokers: string[]; clientId: string } | null;
   seedDemoData: boolean;
@@ -164,7 +181,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     instanceId: env.INSTANCE_ID,
     mongo: env.MONGODB_URL ? { url: env.MONGODB_URL, database: env.MONGODB_DATABASE } : null,
-    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : null,
+    redis: env.REDIS_URL ? { ...parseRedisTarget(env.REDIS_URL, env.REDIS_CLUSTER), keyPrefix: env.REDIS_KEY_PREFIX } : null,
     neo4j: env.NEO4J_URL ? { url: env.NEO4J_URL, user: env.NEO4J_USER, password: env.NEO4J_PASSWORD } : null,
     kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID } : null,
     seedDemoData: env.SEED_DEMO_DATA ?? (!production && !env.MONGODB_URL),

@@ -99,8 +99,12 @@ export async function connectDatasources(config: Config, logger: Logger, metrics
       ? step('neo4j', 'real', async () => (await import('./datasources/neo4j/neo4j-social-graph.js')).Neo4jSocialGraph.connect({ ...config.neo4j!, latency }))
       : step('neo4j', 'embedded', () => new EmbeddedSocialGraph()),
     config.redis
-      ? step('redis', 'real', async () =>
-          (await import('./datasources/redis/redis-key-value-store.js')).RedisKeyValueStore.connect(config.redis!.url, { keyPrefix: config.redis!.keyPrefix, latency }),
+      ? step('redis', config.redis.cluster ? 'real, cluster' : 'real', async () =>
+          (await import('./datasources/redis/redis-key-value-store.js')).RedisKeyValueStore.connect(config.redis!, {
+            keyPrefix: config.redis!.keyPrefix,
+            logger: logger.child({ component: 'redis' }),
+            latency,
+          }),
         )
       : null,
     config.kafka

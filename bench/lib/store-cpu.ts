@@ -1,6 +1,6 @@
 /**
  * CPU used by the real servers (FerretDB, Redis, Kafka, Neo4j) during a measurement. They
- * are children of this process (scripts/servers.mjs spawns them from here) and inherit its
+ * are children of this process (scripts/servers spawns them from here) and inherit its
  * CPU affinity, i.e. they run on the load-generator core. Linux /proc only.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -10,7 +10,7 @@ export interface NamedScenario {
   title: string;
 }
 
-/** Store URLs etc. of the real servers (scripts/servers.mjs), as app environment variables. */
+/** Store URLs etc. of the real servers (scripts/servers), as app environment variables. */
 export type RealServersEnv = Record<string, string>;
 
 export interface SectionContext {

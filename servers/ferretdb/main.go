@@ -3,7 +3,7 @@
 // The upstream `cmd/ferretdb` binary panics when built with `go install` from the
 // module zip (its generated version files are missing), so we embed FerretDB
 // through its public `ferretdb` package instead. Listen address and data
-// directory come from flags; scripts/servers.mjs picks both.
+// directory come from flags; scripts/servers/ferretdb.ts picks both.
 package main
 
 import (

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config.js';
 
 describe('configuration from the environment', () => {
   it('runs on the embedded twins with demo data and a demo secret in development', () => {
@@ -36,5 +37,35 @@ describe('configuration from the environment', () => {
     assert.deepEqual(config.kafka?.brokers, ['a:9092', 'b:9092']);
     assert.equal(config.mongo?.url, 'mongodb://db:27017');
     assert.equal(config.seedDemoData, false);
+  });
+
+  it('reads one Redis URL as a single server, and several (URLs or host:port) as Redis Cluster nodes', () => {
+    const single = loadConfig({ REDIS_URL: 'redis://cache:6379' });
+    assert.deepEqual(single.redis && { nodes: single.redis.nodes, cluster: single.redis.cluster }, { nodes: ['redis://cache:6379'], cluster: false });
+
+    const cluster = loadConfig({ REDIS_URL: 'redis://:s3cret@redis-0:6379, redis-1:6379,redis-2:6380' });
+    assert.equal(cluster.redis?.cluster, true);
+    assert.deepEqual(cluster.redis?.nodes, ['redis://:s3cret@redis-0:6379', 'redis://redis-1:6379', 'redis://redis-2:6380']);
+
+    const seed = loadConfig({ REDIS_URL: 'rediss://clustercfg.example:6379', REDIS_CLUSTER: 'true' });
+    assert.equal(seed.redis?.cluster, true);
+    assert.equal(loadConfig({ REDIS_URL: 'redis://a:1,redis://b:2', REDIS_CLUSTER: 'false' }).redis?.cluster, false);
+  });
+
+  it('refuses a Redis node that is not a redis:// URL or host:port, without echoing its password', () => {
+    assert.throws(
+      () => loadConfig({ REDIS_URL: 'redis://cache:6379,http://user:hunter2@other:80' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.issues.some((issue) => issue.startsWith('REDIS_URL') && issue.includes('not a redis:// or rediss:// URL')) &&
+        !error.message.includes('hunter2'),
+    );
+    assert.throws(() => loadConfig({ REDIS_URL: ' , ' }), (error: unknown) => error instanceof ConfigError && error.issues.some((issue) => issue.startsWith('REDIS_URL')));
+  });
+
+  it('.env.example lists exactly the variables the service reads', () => {
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const listed = example.split('\n').flatMap((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []);
+    assert.deepEqual([...listed].sort(), [...ENVIRONMENT_VARIABLES].sort());
   });
 });

@@ -1,41 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { startDedicatedServer, type DedicatedServer } from '../../scripts/servers/index.js';
 import { PROCESSED_MESSAGES } from '../../src/consumers/consumer-runner.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
 import { foreignEvent, publishEvents } from '../support/messages.js';
 
-/**
- * A Kafka broker of this suite's own, which it can stop and start again on the same
- * port and data directory (committed offsets and retained messages survive).
- */
-interface KafkaBroker {
-  /** host:port */
-  brokers: string;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** Stops it and removes its data. */
-  dispose(): Promise<void>;
-}
-
-const HELPER = new URL('../../scripts/servers.mjs', import.meta.url).href;
-const { startDedicatedKafka } = (await import(HELPER)) as { startDedicatedKafka?: () => Promise<KafkaBroker> };
 /** Bounds the wait for the consumer to recover: session expiry plus kafkajs's restart backoff. */
 const RECOVERY_MS = 90_000;
 
 describe('users consumer across a Kafka broker restart (real)', () => {
-  let broker: KafkaBroker | undefined;
-  let app: TestApp | undefined;
+  // A broker of this suite's own, stopped and started again on the same port and data
+  // directory (committed offsets and retained messages survive).
+  let broker: DedicatedServer;
+  let app: TestApp;
 
   before(async () => {
-    if (!startDedicatedKafka) return;
-    broker = await startDedicatedKafka();
+    broker = await startDedicatedServer('kafka');
     app = await startTestApp({
       mode: 'real',
       // A broker of its own holds only this suite's messages. Reading from the beginning
       // matters: a partition whose first offsets were not committed before the stop would
       // otherwise restart at its end and skip what was published during the outage.
-      env: { KAFKA_BROKERS: broker.brokers, CONSUMERS_ENABLED: 'true', CONSUMERS_FROM_BEGINNING: 'true' },
+      env: { ...broker.env, CONSUMERS_ENABLED: 'true', CONSUMERS_FROM_BEGINNING: 'true' },
     });
     await app.deps.consumers.friendships.stop();
   });
@@ -44,11 +31,7 @@ describe('users consumer across a Kafka broker restart (real)', () => {
     await broker?.dispose();
   });
 
-  it('loses no message published before the stop or after the restart', async (t) => {
-    if (!startDedicatedKafka || !broker || !app) {
-      t.todo('needs startDedicatedKafka() exported by scripts/servers.mjs');
-      return;
-    }
+  it('loses no message published before the stop or after the restart', async () => {
     const consumer = app.deps.consumers.users;
     const batch = (label: string, size: number) =>
       Array.from({ length: size }, (_, index) => foreignEvent('user.created', uniqueUser(label), { name: `${label} ${index}` }));
@@ -62,7 +45,7 @@ describe('users consumer across a Kafka broker restart (real)', () => {
     await broker.stop();
     await broker.start();
     // The producer reconnects on its own; a send during the reconnect may fail once.
-    await retry(() => publishEvents(app!.deps.bus, TOPICS.users, afterRestart), RECOVERY_MS);
+    await retry(() => publishEvents(app.deps.bus, TOPICS.users, afterRestart), RECOVERY_MS);
 
     const all = [...beforeStop, ...afterRestart];
     const outcomes = await Promise.all(all.map((event) => consumer.settled(event.id, RECOVERY_MS)));

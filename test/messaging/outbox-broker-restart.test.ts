@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startDedicatedKafka, type DedicatedKafka } from '../../scripts/servers.mjs';
+import { startDedicatedServer, type DedicatedServer } from '../../scripts/servers/index.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
 import { collectEvents } from '../support/messages.js';
 import { createEvent } from '../support/events.js';
 
 describe('outbox across a Kafka outage (dedicated broker)', () => {
-  let kafka: DedicatedKafka;
+  let kafka: DedicatedServer;
   let app: TestApp;
   before(async () => {
-    kafka = await startDedicatedKafka();
-    app = await startTestApp({ mode: 'real', env: { KAFKA_BROKERS: kafka.brokers } });
+    kafka = await startDedicatedServer('kafka');
+    app = await startTestApp({ mode: 'real', env: kafka.env });
   });
   after(async () => {
     await app?.stop();

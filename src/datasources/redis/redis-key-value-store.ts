@@ -1,7 +1,8 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { KeyValueStore } from '../cache.js';
 import type { DatastoreLatency } from '../../observability/metrics.js';
-import { callDatastore, messageOf, redactUrl as redact } from '../driver-errors.js';
+import { callDatastore, messageOf } from '../driver-errors.js';
+import { clusterConnectionOptions, clusterNodeOf, describeTarget, parseRedisTarget, type RedisTarget } from './redis-target.js';
 
 export interface RedisKeyValueStoreOptions {
   /** Prepended to every key by ioredis (e.g. `events:`), so services can share a Redis. */
@@ -11,53 +12,69 @@ export interface RedisKeyValueStoreOptions {
   latency?: DatastoreLatency;
 }
 
+/** A single server's connection or a Redis Cluster's: both run the same commands. */
+export type RedisClient = Redis | Cluster;
+
 /**
- * Cache entries and once-only markers in Redis. Commands fail fast while the connection
- * is down (no offline queue) so a request degrades instead of waiting for a reconnect;
- * ioredis keeps reconnecting in the background.
+ * Cache entries and once-only markers in Redis or a Redis Cluster. Every command names
+ * one key, so it goes to whichever cluster node owns that key's slot; keys that a future
+ * command or script uses together must share a hash tag (`{event-1}:a`, `{event-1}:b`).
+ * Commands fail fast while the connection is down (no offline queue) so a request
+ * degrades instead of waiting for a reconnect; ioredis keeps reconnecting in the background.
  */
 export class RedisKeyValueStore implements KeyValueStore {
   readonly kind = 'redis' as const;
 
   /** The underlying connection, shared with `RedisRateLimiter` rather than opening another. */
-  readonly client: Redis;
+  readonly client: RedisClient;
 
   private constructor(
-    client: Redis,
+    client: RedisClient,
     private readonly latency: DatastoreLatency | undefined,
   ) {
     this.client = client;
   }
 
-  static async connect(url: string, options: RedisKeyValueStoreOptions = {}): Promise<RedisKeyValueStore> {
+  /**
+   * Connects to one server or a cluster: a URL, a comma-separated list of cluster nodes,
+   * or a parsed target (configuration's `REDIS_URL` and `REDIS_CLUSTER`).
+   */
+  static async connect(target: string | RedisTarget, options: RedisKeyValueStoreOptions = {}): Promise<RedisKeyValueStore> {
+    const resolved = typeof target === 'string' ? parseRedisTarget(target) : target;
     let connected = false;
-    const client = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 5_000,
-      // No retries until the first connect succeeds (a dead server fails start-up at
-      // once), then reconnect for as long as it takes.
-      retryStrategy: (attempt) => (connected ? Math.min(attempt * 100, 2_000) : null),
-      ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
-    });
+    // No retries until the first connect succeeds (a dead server fails start-up at
+    // once), then reconnect for as long as it takes.
+    const retry = (attempt: number) => (connected ? Math.min(attempt * 100, 2_000) : null);
+    const client = createClient(resolved, retry, options.keyPrefix);
     let lastError: unknown;
-    // Quiet until the first `ready`: a failed first connect is reported by the throw below.
+    // One warning per outage, quiet until the first `ready`: a failed first connect is
+    // reported by the throw below.
     let reported = true;
-    // Without a listener ioredis prints every reconnect failure to stderr.
-    client.on('error', (error: unknown) => {
-      lastError = error;
-      if (!reported) options.logger?.warn({ err: error }, 'redis connection lost; reconnecting');
+    const report = (details: object, message: string) => {
+      if (!reported) options.logger?.warn(details, message);
       reported = true;
-    });
+    };
     client.on('ready', () => {
       reported = false;
     });
+    // Without a listener ioredis prints every reconnect failure to stderr.
+    client.on('error', (error: unknown) => {
+      lastError = error;
+      report({ err: error }, 'redis connection lost; reconnecting');
+    });
+    if (client instanceof Cluster) {
+      // The cluster client notices a lost node when it drops it, and reconnects on demand.
+      client.on('-node', (node: Redis) => report({ node: `${node.options.host}:${node.options.port}` }, 'redis cluster node lost; reconnecting'));
+      client.on('node error', (error: unknown) => {
+        lastError = error;
+      });
+    }
     try {
       await client.connect();
       connected = true;
     } catch (error) {
-      throw new Error(`cannot connect to Redis at ${redact(url)}: ${messageOf(lastError ?? error)}`, {
+      client.disconnect();
+      throw new Error(`cannot connect to Redis at ${describeTarget(resolved)}: ${connectFailure(lastError ?? error)}`, {
         cause: lastError ?? error,
       });
     }
@@ -89,6 +106,7 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   async close(): Promise<void> {
     if (this.client.status === 'end') return;
+    this.client.removeAllListeners('-node');
     try {
       await this.client.quit();
     } catch {
@@ -110,4 +128,25 @@ export function toTtlMs(ttlSeconds: number): number {
   return Math.max(1, Math.round(ttlSeconds * 1000));
 }
 
+function createClient(target: RedisTarget, retry: (attempt: number) => number | null, keyPrefix?: string): RedisClient {
+  const common = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    ...(keyPrefix ? { keyPrefix } : {}),
+  };
+  const connection = { maxRetriesPerRequest: 1, connectTimeout: 5_000 };
+  if (!target.cluster) return new Redis(target.nodes[0]!, { ...common, ...connection, retryStrategy: retry });
+  return new Cluster(target.nodes.map(clusterNodeOf), {
+    ...common,
+    clusterRetryStrategy: retry,
+    // A slot map older than a failover is refreshed at once on MOVED; this bounds the wait for it.
+    slotsRefreshTimeout: 2_000,
+    redisOptions: { ...connection, ...clusterConnectionOptions(target.nodes[0]!) },
+  });
+}
 
+/** The cluster client reports "Failed to refresh slots cache." and keeps the node's own error beside it. */
+function connectFailure(error: unknown): string {
+  const nodeError = (error as { lastNodeError?: unknown } | null)?.lastNodeError;
+  return nodeError ? `${messageOf(error)} (${messageOf(nodeError)})` : messageOf(error);
+}

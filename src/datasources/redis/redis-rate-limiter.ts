@@ -1,13 +1,13 @@
-import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { RateLimitDecision, RateLimitRule, RateLimiter } from '../cache.js';
 import type { DatastoreLatency } from '../../observability/metrics.js';
 import { callDatastore } from '../driver-errors.js';
 import { consumePoint, limiterOf } from '../rate-limit-decision.js';
+import type { RedisClient } from './redis-key-value-store.js';
 
 /**
  * Fixed-window limits per (bucket, caller), counted in Redis so every instance shares
- * them. While Redis is unreachable each bucket falls back to an in-memory limiter with
+ * them. Each count is one key updated by one script, so it works on a Redis Cluster as is. While Redis is unreachable each bucket falls back to an in-memory limiter with
  * the same rule (per instance, so briefly more permissive) rather than failing requests
  * or letting everything through.
  */
@@ -15,7 +15,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly limiters = new Map<string, RateLimiterRedis>();
 
   constructor(
-    redisClient: Redis,
+    redisClient: RedisClient,
     rules: Record<string, RateLimitRule>,
     keyPrefix = 'rate',
     private readonly latency?: DatastoreLatency,
