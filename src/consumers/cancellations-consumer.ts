@@ -4,7 +4,8 @@ import type { MessageBus } from '../datasources/message-bus.js';
 import type { RsvpRepository } from '../datasources/rsvp-repository.js';
 import { TOPICS } from '../domain/messaging/cloud-event.js';
 import { personalNotification, publishNotifications } from '../domain/notifications/notifications.js';
-import { on, type ConsumerDefinition } from './consumer-runner.js';
+import type { ConsumerDefinition } from './consumer-runner.js';
+import { on } from './event-handler.js';
 
 const Cancelled = z.object({
   eventId: z.string().min(1),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { SocialGraph } from '../datasources/social-graph.js';
 import { TOPICS } from '../domain/messaging/cloud-event.js';
-import { on, type ConsumerDefinition } from './consumer-runner.js';
+import type { ConsumerDefinition } from './consumer-runner.js';
+import { on } from './event-handler.js';
 
 const Pair = z
   .object({ userId: z.string().min(1), friendId: z.string().min(1) })

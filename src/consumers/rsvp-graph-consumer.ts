@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { SocialGraph } from '../datasources/social-graph.js';
 import { TOPICS } from '../domain/messaging/cloud-event.js';
-import { on, type ConsumerDefinition } from './consumer-runner.js';
+import type { ConsumerDefinition } from './consumer-runner.js';
+import { on } from './event-handler.js';
 
 const Status = z.enum(['GOING', 'INTERESTED', 'MAYBE', 'NOT_GOING']).nullable();
 const RsvpChanged = z.object({ eventId: z.string().min(1), userId: z.string().min(1).nullable(), status: Status });

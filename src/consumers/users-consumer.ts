@@ -3,7 +3,9 @@ import type { UserChanges, UserRepository } from '../datasources/user-repository
 import { TOPICS, type CloudEvent } from '../domain/messaging/cloud-event.js';
 import type { UserCleanup } from '../domain/users/user-cleanup.js';
 import type { Logger } from '../logger.js';
-import { InvalidMessageError, on, type ConsumerDefinition } from './consumer-runner.js';
+import type { ConsumerDefinition } from './consumer-runner.js';
+import { InvalidMessageError } from './envelope.js';
+import { on } from './event-handler.js';
 
 const calendarDate = z
   .string()

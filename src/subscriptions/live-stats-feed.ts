@@ -13,7 +13,8 @@ export interface RsvpEventData {
   countsVersion?: number;
 }
 
-function rsvpEventOf(value: string): CloudEvent<RsvpEventData> | null {
+function rsvpEventOf(value: string | null): CloudEvent<RsvpEventData> | null {
+  if (value === null) return null;
   try {
     const event = JSON.parse(value) as CloudEvent<RsvpEventData>;
     return event.type === 'event.rsvp' && typeof event.data?.eventId === 'string' ? event : null;

@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { z } from 'zod';
-import {
-  ConsumerRunner,
-  DLQ_HEADERS,
-  PROCESSED_MESSAGES,
-  on,
-  type ConsumerRunnerOptions,
-} from '../../src/consumers/consumer-runner.js';
+import { ConsumerRunner, type ConsumerRunnerOptions } from '../../src/consumers/consumer-runner.js';
+import { DLQ_HEADERS } from '../../src/consumers/dead-letters.js';
+import { on } from '../../src/consumers/event-handler.js';
+import { PROCESSED_MESSAGES } from '../../src/consumers/processed-messages.js';
 import { startTestApp, type StoreMode, type TestApp } from '../support/app.js';
 import { collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DLQ_HEADERS, PROCESSED_MESSAGES } from '../../src/consumers/consumer-runner.js';
+import { DLQ_HEADERS } from '../../src/consumers/dead-letters.js';
+import { PROCESSED_MESSAGES } from '../../src/consumers/processed-messages.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { eventInput, startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { collectEvents } from '../support/consume.js';

@@ -112,7 +112,7 @@ export function messageBusContract(name: string, create: () => Promise<MessageBu
 
       const received = await inbox.until(30);
       for (const key of keys) {
-        const sequence = received.filter((m) => m.key === key).map((m) => Number(m.value.split(':')[1]));
+        const sequence = received.filter((m) => m.key === key).map((m) => Number(m.value?.split(':')[1]));
         assert.deepEqual(sequence, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], `order of ${key}`);
       }
     });
@@ -128,7 +128,7 @@ export function messageBusContract(name: string, create: () => Promise<MessageBu
           topics: [topic],
           fromBeginning: true,
           handle: async (received) => {
-            attempts.push(received.value);
+            attempts.push(received.value ?? '');
             if (received.value === 'second' && failuresLeft-- > 0) throw new Error('transient failure');
             await handled.handle(received);
           },
@@ -227,6 +227,6 @@ export class Inbox {
   }
 }
 
-function valuesOf(messages: IncomingMessage[]): string[] {
+function valuesOf(messages: IncomingMessage[]): (string | null)[] {
   return messages.map((m) => m.value);
 }
