@@ -129,7 +129,8 @@ export function socialGraphContract(name: string, create: () => Promise<SocialGr
       await graph.setFriendship(cat, dan, { friends: false, at: recent });
       await graph.setFriendship(ann, cat, { friends: true, at: old });
 
-      assert.ok((await graph.pruneEndedFriendships(new Date('2000-01-01T00:00:00Z'))) >= 1);
+      // Other suites share the graph and prune too: what counts is what is left.
+      await graph.pruneEndedFriendships(new Date('2000-01-01T00:00:00Z'));
 
       // The pruned pair no longer remembers its ending; the kept one still does.
       const older = new Date('1999-01-01T00:00:00Z');
