@@ -66,6 +66,18 @@ export class ConsumerLagMonitor {
     return { checkedAt: this.checkedAt?.toISOString() ?? null, groups: [...this.groups.values()] };
   }
 
+  /**
+   * The last pass's figures; right after a start, when no pass has finished yet, waits
+   * up to `timeoutMs` for the first one rather than answer with nothing.
+   */
+  async current(timeoutMs: number): Promise<LagReport> {
+    if (this.checkedAt || this.watched.size === 0) return this.report();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.refresh().catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+    return this.report();
+  }
+
   /** Asks the broker now; concurrent callers share one pass. */
   refresh(): Promise<LagReport> {
     this.running ??= this.pass().finally(() => (this.running = undefined));

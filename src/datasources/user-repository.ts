@@ -63,7 +63,13 @@ export class UserRepository {
    * back with defaults for the fields it lacks. Returns whether the changes were applied.
    */
   async applyIfNotOlder(id: string, changes: UserChanges, time: Date): Promise<boolean> {
-    return this.compareAndSet(id, (current) => {
+    // The usual case in one write: a live replica, not newer than the event, with every field already there.
+    const $set: Record<string, unknown> = { updatedAt: time };
+    for (const field of FIELDS) if (changes[field] !== undefined) $set[field] = changes[field];
+    const { matched } = await this.users.updateOne({ _id: id, updatedAt: { $lte: time }, deletedAt: { $exists: false } }, { $set });
+    if (matched === 1) return true;
+    // New, deleted or newer: decide on what is stored; a new user is the likeliest.
+    return this.compareAndSet(id, 'try-insert', (current) => {
       if (current && (current.updatedAt > time || (current.deletedAt && current.updatedAt.getTime() === time.getTime()))) return null;
       const base = current && !current.deletedAt ? replicaOf(current) : DEFAULTS;
       const next: Omit<UserReplica, '_id'> = { ...pickFields(base), updatedAt: time };
@@ -77,7 +83,7 @@ export class UserRepository {
    * Returns whether the tombstone was written (or was there already for this time).
    */
   async applyDeletion(id: string, time: Date): Promise<boolean> {
-    return this.compareAndSet(id, (current) => {
+    return this.compareAndSet(id, 'read', (current) => {
       if (current && current.updatedAt > time) return null;
       return { updatedAt: time, deletedAt: time };
     });
@@ -97,11 +103,16 @@ export class UserRepository {
 
   /**
    * Reads the user, asks `decide` for its next state (null: leave it), and writes that
-   * state only if the user is unchanged since the read; otherwise decides again.
+   * state only if the user is unchanged since the read; otherwise decides again. With
+   * `try-insert` the first round skips the read and inserts what `decide` makes of no user.
    */
-  private async compareAndSet(id: string, decide: (current: UserDocument | null) => Omit<UserDocument, '_id'> | null): Promise<boolean> {
+  private async compareAndSet(
+    id: string,
+    start: 'read' | 'try-insert',
+    decide: (current: UserDocument | null) => Omit<UserDocument, '_id'> | null,
+  ): Promise<boolean> {
     for (let round = 1; round <= MAX_ROUNDS; round++) {
-      const current = await this.users.findOne({ _id: id });
+      const current = start === 'try-insert' && round === 1 ? null : await this.users.findOne({ _id: id });
       const next = decide(current);
       if (!next) return false;
       if (!current) {

@@ -37,6 +37,6 @@ export async function healthReport(deps: Deps) {
     dependencies,
     counts: { eventsWithPendingOutbox: outboxPending },
     // From the broker, refreshed every CONSUMER_LAG_INTERVAL_SECONDS: lag and oldest unprocessed message per group.
-    consumers: deps.consumerLag.report(),
+    consumers: await deps.consumerLag.current(2_000),
   };
 }

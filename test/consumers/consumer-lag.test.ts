@@ -32,6 +32,20 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       return (metric?.values ?? []).filter((value) => value.labels.group === group).reduce((sum, value) => sum + value.value, 0);
     }
 
+    it('lists every consumer group of the instance in /health from the first request after a start', async () => {
+      const fresh = await startTestApp({ mode, env: { CONSUMERS_ENABLED: 'true' } });
+      try {
+        const response = await fetch(new URL('/health', fresh.url));
+        const { consumers } = (await response.json()) as Awaited<ReturnType<typeof health>>;
+        assert.ok(consumers.checkedAt);
+        const expected = [...fresh.deps.consumers.all.map((runner) => runner.definition.groupId), `events-subgraph-live-${fresh.config.instanceId}`];
+        assert.deepEqual(consumers.groups.map((group) => group.groupId).sort(), expected.sort());
+        for (const group of consumers.groups) assert.equal(typeof group.lag, 'number', group.groupId);
+      } finally {
+        await fresh.stop();
+      }
+    });
+
     it('counts what a stopped group has not processed, from its committed offsets', async () => {
       const users = app.deps.consumers.users;
       const { groupId } = users.definition;
