@@ -16,6 +16,9 @@ export interface App {
 export async function startApp(config: Config, logger: Logger, hooks: DatasourceHooks = {}): Promise<App> {
   const deps = await createDeps(config, logger, await connectDatasources(config, logger, hooks));
   if (config.seedDemoData) await seedDemoData(deps);
+  // Watched before serving: /health reports the groups' lag from the broker while they join.
+  if (config.consumers.enabled) for (const runner of deps.consumers.all) deps.consumerLag.watch(runner.lagQuery);
+  deps.consumerLag.watch({ groupId: liveStatsGroupId(config.instanceId), topics: [TOPICS.events] });
   const server = await createServer(deps).start();
   if (config.consumers.enabled) {
     await deps.consumers.start().catch(async (error: unknown) => {
@@ -25,8 +28,7 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
     });
   }
   const feeds = [await startLiveStatsFeed(deps.bus, deps.live, config.instanceId, logger.child({ component: 'live' }))];
-  if (config.consumers.enabled) for (const runner of deps.consumers.all) deps.consumerLag.watch(runner.lagQuery);
-  deps.consumerLag.watch({ groupId: liveStatsGroupId(config.instanceId), topics: [TOPICS.events] }).start();
+  deps.consumerLag.start();
   deps.reconciler.start();
   deps.reminders.start(config.reminderIntervalSeconds * 1000);
   deps.housekeeping.start(config.housekeeping.intervalMs);

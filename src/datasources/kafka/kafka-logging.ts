@@ -16,12 +16,16 @@ export function toKafkaLevel(level: BusLogLevel): KafkaLogLevel {
 }
 
 /**
- * kafkajs logs every error response at error level before its caller sees it. A
- * CreateTopics answer naming a topic that exists already is normal when several
- * instances start at once, and any other failure reaches `ensureTopics` as a thrown error.
+ * kafkajs logs every error response at error level before its caller sees it. Two are
+ * part of `ensureTopics`' normal course, and any other failure there reaches it as a
+ * thrown error: a CreateTopics answer naming a topic that exists already (several
+ * instances starting at once), and a Metadata answer that a topic just created has no
+ * partition yet (it polls until it has).
  */
-function isExpectedError(namespace: string, message: unknown): boolean {
-  return namespace === 'Connection' && typeof message === 'string' && message.startsWith('Response CreateTopics');
+function isExpectedError(namespace: string, message: unknown, error: unknown): boolean {
+  if (namespace !== 'Connection' || typeof message !== 'string') return false;
+  if (message.startsWith('Response CreateTopics')) return true;
+  return message.startsWith('Response Metadata') && error === 'This server does not host this topic-partition';
 }
 
 /** kafkajs `logCreator` writing through a pino-style logger, one structured line per entry. */
@@ -31,7 +35,7 @@ export function routeTo(logger: BusLogger): logCreator {
       const { message, timestamp: _timestamp, ...extra }: Record<string, unknown> = log;
       const details = { component: 'kafkajs', namespace, ...extra };
       const text = typeof message === 'string' ? message : 'kafkajs';
-      if (level === KafkaLogLevel.ERROR && !isExpectedError(namespace, message)) logger.error(details, text);
+      if (level === KafkaLogLevel.ERROR && !isExpectedError(namespace, message, extra.error)) logger.error(details, text);
       else if (level === KafkaLogLevel.WARN) logger.warn(details, text);
       else if (level === KafkaLogLevel.INFO) logger.info(details, text);
       else logger.debug(details, text);
