@@ -51,8 +51,6 @@ export interface ConsumerRunnerDeps {
   logger: Logger;
 }
 
-export type { Outcome, Settlement } from './settlements.js';
-
 const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;
 const DEFAULT_DEAD_LETTER_PUBLISH_ATTEMPTS = 3;
 /** An unknown type is logged at most this often per type. */
@@ -172,7 +170,6 @@ export class ConsumerRunner {
       event = this.parseEnvelope(message.value);
     } catch (error) {
       if (!(error instanceof InvalidMessageError)) throw error;
-      // An envelope that parsed as far as its id still lets a waiter hear of it.
       return this.deadLetter(message, null, error.reason, error, 0);
     }
     const handler = this.definition.handlers[event.type];

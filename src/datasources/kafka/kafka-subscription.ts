@@ -13,7 +13,7 @@ const CONSUMER_RETRY = { retries: 5, initialRetryTime: 300, maxRetryTime: 10_000
 const SESSION_TIMEOUT_MS = 10_000;
 const HEARTBEAT_INTERVAL_MS = 3_000;
 /** Longest a fetch waits for data; also bounds how long `subscribe` waits to be positioned. */
-export const FETCH_WAIT_MS = 1_000;
+const FETCH_WAIT_MS = 1_000;
 const FIRST_RESTART_DELAY_MS = 1_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 
