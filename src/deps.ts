@@ -27,6 +27,11 @@ import { UserRepository } from './datasources/user-repository.js';
 import { coHostCleanup } from './domain/events/cohost-cleanup.js';
 import { postsCleanup } from './domain/posts/user-cleanup.js';
 import { socialGraphCleanup, UserCleanup, userReplicaCleanup } from './domain/users/user-cleanup.js';
+import { ConsumerLagMonitor } from './consumers/consumer-lag.js';
+import { DeadLetterStore } from './consumers/dead-letter-store.js';
+import { ProcessedMessages } from './consumers/processed-messages.js';
+import { StoreLease } from './concurrency/store-lease.js';
+import { HousekeepingJob } from './domain/housekeeping/housekeeping-job.js';
 import type { Logger } from './logger.js';
 
 /** The process-wide singletons: stores, bus and background workers. */
@@ -54,6 +59,10 @@ export interface Deps {
   userCleanup: UserCleanup;
   /** Started by the app when `config.consumers.enabled`. */
   consumers: Consumers;
+  /** Lag of the consumer groups this instance runs, from the broker; read by /health. */
+  consumerLag: ConsumerLagMonitor;
+  /** Prunes processed-message ids, reminder claims, tombstones and dead letters. */
+  housekeeping: HousekeepingJob;
 }
 
 export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus'>;
@@ -141,20 +150,59 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
     instanceId: config.instanceId,
   });
   const users = new UserRepository(datasources.store);
-  const userCleanup = new UserCleanup(logger.child({ component: 'user-cleanup' }))
+  const processed = new ProcessedMessages(datasources.store);
+  const deadLetters = new DeadLetterStore(datasources.store);
+  await Promise.all([users.ensureIndexes(), processed.ensureIndexes(), deadLetters.ensureIndexes(), reminders.ensureIndexes()]);
+  const cleanupLogger = logger.child({ component: 'user-cleanup' });
+  const userCleanup = new UserCleanup(cleanupLogger)
+    .register(userReplicaCleanup(users, cleanupLogger))
     .register(coHostCleanup({ events, relay, eventSource: config.eventSource }))
     .register(rsvpsCleanup(rsvps, ledger))
     .register(invitationsCleanup(invitations))
     .register(postsCleanup(posts))
-    .register(socialGraphCleanup(datasources.graph))
-    .register(userReplicaCleanup(users));
+    .register(socialGraphCleanup(datasources.graph));
   const consumers = createConsumers({ config, logger, ...datasources, users, userCleanup, rsvps, invitations });
-  return { config, logger, ...datasources, events, categories, posts, rsvps, invitations, ledger, reconciler, reminders, live, relay, users, userCleanup, consumers };
+  const consumerLag = new ConsumerLagMonitor(datasources.bus, logger.child({ component: 'consumer-lag' }), config.consumers.lagIntervalMs);
+  const { retentionMs, intervalMs } = config.housekeeping;
+  const housekeeping = new HousekeepingJob({
+    // Outlives any pass by far; a holder that died frees it after this.
+    lease: new StoreLease(datasources.store, 'housekeeping', config.instanceId, Math.max(intervalMs, 10 * 60_000)),
+    logger: logger.child({ component: 'housekeeping' }),
+    tasks: [
+      { name: 'processed-messages', retentionMs: retentionMs.processedMessages, prune: (before) => processed.pruneBefore(before) },
+      { name: 'reminder-claims', retentionMs: retentionMs.reminderClaims, prune: (before) => reminders.pruneClaims(before) },
+      { name: 'user-tombstones', retentionMs: retentionMs.tombstones, prune: (before) => users.pruneTombstones(before) },
+      { name: 'ended-friendships', retentionMs: retentionMs.tombstones, prune: (before) => datasources.graph.pruneEndedFriendships(before) },
+      { name: 'dead-letters', retentionMs: retentionMs.deadLetters, prune: (before) => deadLetters.pruneBefore(before) },
+    ],
+  });
+  return {
+    config,
+    logger,
+    ...datasources,
+    events,
+    categories,
+    posts,
+    rsvps,
+    invitations,
+    ledger,
+    reconciler,
+    reminders,
+    live,
+    relay,
+    users,
+    userCleanup,
+    consumers,
+    consumerLag,
+    housekeeping,
+  };
 }
 
 /** Stops workers, flushes the outbox, then closes every connection. */
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.consumers.stop();
+  await deps.consumerLag.stop();
+  await deps.housekeeping.stop();
   await deps.reconciler.stop();
   await deps.reminders.stop();
   deps.live.close();

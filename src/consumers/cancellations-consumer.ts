@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { InvitationRepository } from '../datasources/invitation-repository.js';
 import type { MessageBus } from '../datasources/message-bus.js';
 import type { RsvpRepository } from '../datasources/rsvp-repository.js';
-import { TOPICS } from '../domain/messaging/cloud-event.js';
+import { EVENT_TOPIC_TYPES, TOPICS } from '../domain/messaging/cloud-event.js';
 import { personalNotification, publishNotifications } from '../domain/notifications/notifications.js';
-import { on, type ConsumerDefinition } from './consumer-runner.js';
+import type { ConsumerDefinition } from './consumer-runner.js';
+import { on } from './event-handler.js';
 
 const Cancelled = z.object({
   eventId: z.string().min(1),
@@ -31,6 +32,7 @@ export function cancellationsConsumer(groupId: string, deps: CancellationsDeps):
     name: 'cancellations',
     topic: TOPICS.events,
     groupId,
+    ignores: EVENT_TOPIC_TYPES,
     handlers: {
       'event.cancelled': on(Cancelled, async ({ data }) => {
         const [answers, invitees] = await Promise.all([

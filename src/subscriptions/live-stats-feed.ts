@@ -13,7 +13,8 @@ export interface RsvpEventData {
   countsVersion?: number;
 }
 
-function rsvpEventOf(value: string): CloudEvent<RsvpEventData> | null {
+function rsvpEventOf(value: string | null): CloudEvent<RsvpEventData> | null {
+  if (value === null) return null;
   try {
     const event = JSON.parse(value) as CloudEvent<RsvpEventData>;
     return event.type === 'event.rsvp' && typeof event.data?.eventId === 'string' ? event : null;
@@ -22,13 +23,18 @@ function rsvpEventOf(value: string): CloudEvent<RsvpEventData> | null {
   }
 }
 
+/** Each instance's own group on `events`: a stable id per instance, not a random one per start. */
+export function liveStatsGroupId(instanceId: string): string {
+  return `events-subgraph-live-${instanceId}`;
+}
+
 /**
  * Feeds live counts from Kafka. Each instance reads in a consumer group of its own
  * (a stable id per instance), so every instance sees every answer, wherever it was made.
  */
 export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId: string, logger: Logger): Promise<Subscription> {
   return bus.subscribe({
-    groupId: `events-subgraph-live-${instanceId}`,
+    groupId: liveStatsGroupId(instanceId),
     topics: [TOPICS.events],
     fromBeginning: false,
     handle: async (message) => {

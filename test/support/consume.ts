@@ -19,6 +19,7 @@ export async function collectEvents(bus: MessageBus, topic: string, subject: str
     topics: [topic],
     fromBeginning: true,
     handle: async (message) => {
+      if (message.value === null) return;
       const event = JSON.parse(message.value) as CloudEvent;
       if (event.subject !== subject) return;
       received.push({ key: message.key, event });

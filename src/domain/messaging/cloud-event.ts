@@ -20,6 +20,18 @@ export const TOPICS = {
   friendships: 'friendships',
 } as const;
 
+/** What this service publishes on `events`; its consumers of that topic skip the others' types quietly. */
+export const EVENT_TOPIC_TYPES = [
+  'event.created',
+  'event.updated',
+  'event.cancelled',
+  'event.deleted',
+  'event.rsvp',
+  'event.cohost.added',
+  'event.cohost.removed',
+  'event.post.created',
+] as const;
+
 /** `event.*` goes to `events`, `notification.*` to `notifications`. */
 export function topicOf(type: string): string {
   if (type.startsWith('notification.')) return TOPICS.notifications;

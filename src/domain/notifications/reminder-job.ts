@@ -50,6 +50,19 @@ export class ReminderJob {
     this.claims = deps.store.collection<ReminderClaim>('reminder_claims');
   }
 
+  ensureIndexes(): Promise<void> {
+    return this.claims.createIndexes([{ key: { claimedAt: 1 }, name: 'claimedAt' }]);
+  }
+
+  /**
+   * Removes claims made before `before`. A claim is made at most 24 h before its event
+   * starts and is never looked at once the event has started, so anything older than a
+   * day and an hour is safe to drop.
+   */
+  pruneClaims(before: Date): Promise<number> {
+    return this.claims.deleteMany({ claimedAt: { $lt: before } });
+  }
+
   start(intervalMs: number) {
     this.timer = setInterval(() => {
       this.running ??= this.runOnce()
