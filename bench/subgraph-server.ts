@@ -97,7 +97,7 @@ function traceLive(app: App): void {
   bus.publish = async (messages) => {
     const carried: number[] = [];
     for (const message of messages) {
-      if (!message.value.includes('"event.rsvp"')) continue;
+      if (message.value === null || !message.value.includes('"event.rsvp"')) continue;
       const version = (JSON.parse(message.value) as { data?: { countsVersion?: number } }).data?.countsVersion;
       if (typeof version === 'number') carried.push(version);
     }

@@ -1,11 +1,12 @@
 import type { Config } from './config.js';
 import { closeDatasources, connectDatasources, createDeps, prepareStores, type DatasourceHooks, type Deps } from './deps.js';
 import { seedDemoData } from './demo/seed.js';
+import { TOPICS } from './domain/messaging/cloud-event.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createServer, type RunningServer } from './server.js';
-import { startLiveStatsFeed } from './subscriptions/live-stats-feed.js';
+import { liveStatsGroupId, startLiveStatsFeed } from './subscriptions/live-stats-feed.js';
 
 export interface App {
   deps: Deps;
@@ -26,6 +27,16 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
   await life.start('store schema', () => prepareStores(deps));
   if (config.seedDemoData) await life.start('demo data', () => seedDemoData(deps));
   await life.start('outbox relay', () => deps.relay.start(), () => deps.relay.stop());
+  await life.start(
+    'consumer lag',
+    () => {
+      // Watched from the start: /health reports the groups' lag from the broker while they join.
+      if (config.consumers.enabled) for (const runner of deps.consumers.all) deps.consumerLag.watch(runner.lagQuery);
+      deps.consumerLag.watch({ groupId: liveStatsGroupId(config.instanceId), topics: [TOPICS.events] });
+      deps.consumerLag.start();
+    },
+    () => deps.consumerLag.stop(),
+  );
   if (config.consumers.enabled) await life.start('consumers', () => deps.consumers.start(), () => deps.consumers.stop());
   await life.start(
     'live counts feed',
@@ -37,6 +48,7 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
   );
   await life.start('reconciliation', () => deps.reconciler.start(), () => deps.reconciler.stop());
   await life.start('reminders', () => deps.reminders.start(config.reminderIntervalSeconds * 1000), () => deps.reminders.stop());
+  await life.start('housekeeping', () => deps.housekeeping.start(config.housekeeping.intervalMs), () => deps.housekeeping.stop());
   const server = await life.start('server', () => createServer(deps).start(), (running) => running.stop());
   return { deps, server, stop: () => life.stop() };
 }

@@ -86,6 +86,20 @@ const EnvSchema = z
     CONSUMERS_FROM_BEGINNING: flag.optional(),
     CONSUMER_MAX_ATTEMPTS: positiveInt.default(3),
     CONSUMER_RETRY_DELAY_MS: positiveInt.default(200),
+    /** How far a consumed event's `time` may lie in the future (producers' clocks drift). */
+    CONSUMER_MAX_CLOCK_SKEW_SECONDS: positiveInt.default(300),
+    /** Dead-letter publish attempts before the letter is kept in the `dead_letters` collection. */
+    CONSUMER_DLQ_PUBLISH_ATTEMPTS: positiveInt.default(3),
+    CONSUMER_LAG_INTERVAL_SECONDS: positiveInt.default(15),
+
+    HOUSEKEEPING_INTERVAL_SECONDS: positiveInt.default(3600),
+    /** Keep at least as long as the consumed topics retain messages (Kafka's default: 7 days). */
+    RETENTION_PROCESSED_MESSAGES_HOURS: positiveInt.default(168),
+    /** A claim is made at most 24 h before its event starts; 25 h is the least that is safe. */
+    RETENTION_REMINDER_CLAIMS_HOURS: positiveInt.min(25).default(48),
+    /** Deleted users' tombstones and ended friendships; older messages for them apply again once pruned. */
+    RETENTION_TOMBSTONES_HOURS: positiveInt.default(720),
+    RETENTION_DEAD_LETTERS_HOURS: positiveInt.default(720),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -152,6 +166,14 @@ export interface Config {
     maxAttempts: number;
     /** Pause before the second attempt; doubles per further attempt. */
     retryDelayMs: number;
+    maxClockSkewMs: number;
+    deadLetterPublishAttempts: number;
+    lagIntervalMs: number;
+  };
+  housekeeping: {
+    intervalMs: number;
+    /** How long each kind of bookkeeping record is kept. */
+    retentionMs: Record<'processedMessages' | 'reminderClaims' | 'tombstones' | 'deadLetters', number>;
   };
 }
 
@@ -173,6 +195,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
   const perHour = (points: number) => ({ points, windowSeconds: 3600 });
+  const hours = (count: number) => count * 3600_000;
   const useDevSecret = !production && !env.JWT_SECRET && !env.JWT_JWKS_URL;
   return {
     env: env.NODE_ENV,
@@ -221,6 +244,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       fromBeginning: env.CONSUMERS_FROM_BEGINNING ?? true,
       maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
       retryDelayMs: env.CONSUMER_RETRY_DELAY_MS,
+      maxClockSkewMs: env.CONSUMER_MAX_CLOCK_SKEW_SECONDS * 1000,
+      deadLetterPublishAttempts: env.CONSUMER_DLQ_PUBLISH_ATTEMPTS,
+      lagIntervalMs: env.CONSUMER_LAG_INTERVAL_SECONDS * 1000,
+    },
+    housekeeping: {
+      intervalMs: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000,
+      retentionMs: {
+        processedMessages: hours(env.RETENTION_PROCESSED_MESSAGES_HOURS),
+        reminderClaims: hours(env.RETENTION_REMINDER_CLAIMS_HOURS),
+        tombstones: hours(env.RETENTION_TOMBSTONES_HOURS),
+        deadLetters: hours(env.RETENTION_DEAD_LETTERS_HOURS),
+      },
     },
   };
 }

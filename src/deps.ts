@@ -17,6 +17,7 @@ import { invitationsCleanup } from './domain/invitations/user-cleanup.js';
 import { ReconcileJob } from './domain/rsvps/reconcile-job.js';
 import { LiveStats } from './subscriptions/live-stats.js';
 import { ReminderJob } from './domain/notifications/reminder-job.js';
+import { ReminderClaimRepository } from './datasources/reminder-claim-repository.js';
 import type { MessageBus } from './datasources/message-bus.js';
 import type { SocialGraph } from './datasources/social-graph.js';
 import { DEFAULT_CATEGORIES } from './domain/categories/defaults.js';
@@ -31,6 +32,11 @@ import { UserRepository } from './datasources/user-repository.js';
 import { coHostCleanup } from './domain/events/cohost-cleanup.js';
 import { postsCleanup } from './domain/posts/user-cleanup.js';
 import { socialGraphCleanup, UserCleanup, userReplicaCleanup } from './domain/users/user-cleanup.js';
+import { ConsumerLagMonitor } from './consumers/consumer-lag.js';
+import { DeadLetterStore } from './datasources/dead-letter-repository.js';
+import { ProcessedMessages } from './datasources/processed-message-repository.js';
+import { StoreLease } from './datasources/store-lease.js';
+import { HousekeepingJob } from './domain/housekeeping/housekeeping-job.js';
 import type { Logger } from './logger.js';
 
 /** The process-wide singletons: stores, bus and background workers. */
@@ -60,6 +66,13 @@ export interface Deps {
   userCleanup: UserCleanup;
   /** Started by the app when `config.consumers.enabled`. */
   consumers: Consumers;
+  /** Lag of the consumer groups this instance runs, from the broker; read by /health. */
+  consumerLag: ConsumerLagMonitor;
+  /** Prunes processed-message ids, reminder claims, tombstones and dead letters. */
+  housekeeping: HousekeepingJob;
+  processed: ProcessedMessages;
+  deadLetters: DeadLetterStore;
+  reminderClaims: ReminderClaimRepository;
 }
 
 export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus'>;
@@ -114,7 +127,6 @@ export async function connectDatasources(config: Config, logger: Logger, metrics
             clientId: config.kafka!.clientId,
             logger: logger.child({ component: 'kafka' }),
             latency,
-            consumerLag: metrics.consumerLag,
           }),
         )
       : step('kafka', 'embedded', () => new EmbeddedMessageBus()),
@@ -159,8 +171,9 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
   });
   const reconciler = new ReconcileJob(events, ledger, datasources.kv, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
   const live = new LiveStats(config.liveMaxUpdatesPerSecond);
+  const reminderClaims = new ReminderClaimRepository(datasources.store);
   const reminders = new ReminderJob({
-    store: datasources.store,
+    claims: reminderClaims,
     events,
     rsvps,
     bus: datasources.bus,
@@ -169,21 +182,76 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     instanceId: config.instanceId,
   });
   const users = new UserRepository(datasources.store);
-  const userCleanup = new UserCleanup(logger.child({ component: 'user-cleanup' }))
+  const processed = new ProcessedMessages(datasources.store);
+  const deadLetters = new DeadLetterStore(datasources.store);
+  const cleanupLogger = logger.child({ component: 'user-cleanup' });
+  const userCleanup = new UserCleanup(cleanupLogger)
+    .register(userReplicaCleanup(users, cleanupLogger))
     .register(coHostCleanup({ events, relay, eventSource: config.eventSource }))
     .register(rsvpsCleanup(rsvps, ledger))
     .register(invitationsCleanup(invitations))
     .register(postsCleanup(posts))
-    .register(socialGraphCleanup(datasources.graph))
-    .register(userReplicaCleanup(users));
+    .register(socialGraphCleanup(datasources.graph));
   const consumers = createConsumers({ config, logger, metrics, ...datasources, users, userCleanup, rsvps, invitations });
-  return { config, logger, metrics, ...datasources, events, categories, posts, rsvps, invitations, ledger, reconciler, reminders, live, relay, outbox, users, userCleanup, consumers };
+  const consumerLag = new ConsumerLagMonitor(datasources.bus, logger.child({ component: 'consumer-lag' }), config.consumers.lagIntervalMs, {
+    lag: metrics.consumerLag,
+    oldestUnprocessed: metrics.consumerOldestUnprocessed,
+  });
+  const { retentionMs, intervalMs } = config.housekeeping;
+  const housekeeping = new HousekeepingJob({
+    // Outlives any pass by far; a holder that died frees it after this.
+    lease: new StoreLease(datasources.store, 'housekeeping', config.instanceId, Math.max(intervalMs, 10 * 60_000)),
+    logger: logger.child({ component: 'housekeeping' }),
+    tasks: [
+      { name: 'processed-messages', retentionMs: retentionMs.processedMessages, prune: (before) => processed.pruneBefore(before) },
+      { name: 'reminder-claims', retentionMs: retentionMs.reminderClaims, prune: (before) => reminders.pruneClaims(before) },
+      { name: 'user-tombstones', retentionMs: retentionMs.tombstones, prune: (before) => users.pruneTombstones(before) },
+      { name: 'ended-friendships', retentionMs: retentionMs.tombstones, prune: (before) => datasources.graph.pruneEndedFriendships(before) },
+      { name: 'dead-letters', retentionMs: retentionMs.deadLetters, prune: (before) => deadLetters.pruneBefore(before) },
+    ],
+    onPruned: (task, removed) => metrics.housekeepingPruned.inc({ task }, removed),
+  });
+  return {
+    config,
+    logger,
+    metrics,
+    ...datasources,
+    events,
+    categories,
+    posts,
+    rsvps,
+    invitations,
+    ledger,
+    reconciler,
+    reminders,
+    live,
+    relay,
+    outbox,
+    users,
+    userCleanup,
+    consumers,
+    consumerLag,
+    housekeeping,
+    processed,
+    deadLetters,
+    reminderClaims,
+  };
 }
 
 /** Indexes, default categories and topics: idempotent, run at every start. */
 export async function prepareStores(deps: Deps): Promise<void> {
-  const { events, categories, posts, rsvps, invitations } = deps;
-  await Promise.all([events.ensureIndexes(), categories.ensureIndexes(), posts.ensureIndexes(), rsvps.ensureIndexes(), invitations.ensureIndexes()]);
+  const { events, categories, posts, rsvps, invitations, users, processed, deadLetters, reminderClaims } = deps;
+  await Promise.all([
+    events.ensureIndexes(),
+    categories.ensureIndexes(),
+    posts.ensureIndexes(),
+    rsvps.ensureIndexes(),
+    invitations.ensureIndexes(),
+    users.ensureIndexes(),
+    processed.ensureIndexes(),
+    deadLetters.ensureIndexes(),
+    reminderClaims.ensureIndexes(),
+  ]);
   await categories.ensureDefaults(DEFAULT_CATEGORIES);
   await deps.bus.ensureTopics([TOPICS.events, TOPICS.notifications]);
 }

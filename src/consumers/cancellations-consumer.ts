@@ -2,10 +2,11 @@ import type { InvitationRepository } from '../datasources/invitation-repository.
 import type { MessageBus } from '../datasources/message-bus.js';
 import type { RsvpRepository } from '../datasources/rsvp-repository.js';
 import { TOPICS } from '../domain/messaging/cloud-event.js';
-import { EventCancelled } from '../domain/messaging/event-messages.js';
+import { EVENT_TOPIC_TYPES, EventCancelled } from '../domain/messaging/event-messages.js';
 import { CancelledNotification, personalNotification } from '../domain/messaging/notification-messages.js';
 import { publishNotifications } from '../domain/notifications/notifications.js';
-import { on, type ConsumerDefinition } from './consumer-runner.js';
+import type { ConsumerDefinition } from './consumer-runner.js';
+import { on } from './event-handler.js';
 
 export interface CancellationsDeps {
   bus: MessageBus;
@@ -25,6 +26,7 @@ export function cancellationsConsumer(groupId: string, deps: CancellationsDeps):
     name: 'cancellations',
     topic: TOPICS.events,
     groupId,
+    ignores: EVENT_TOPIC_TYPES,
     handlers: {
       [EventCancelled.type]: on(EventCancelled.data, async ({ data }) => {
         const [answers, invitees] = await Promise.all([

@@ -1,56 +1,14 @@
-import { z } from 'zod';
-import { DuplicateKeyError, type DocumentCollection, type DocumentStore, type StoredDocument } from '../datasources/documents.js';
+import type { DocumentStore } from '../datasources/documents.js';
 import type { IncomingMessage, MessageBus, Subscription } from '../datasources/message-bus.js';
 import type { CloudEvent } from '../domain/messaging/cloud-event.js';
 import type { Logger } from '../logger.js';
-
-/** One record per handled event and consumer: `_id` is `<consumer>:<event id>`. */
-export const PROCESSED_MESSAGES = 'processed_messages';
-
-export interface ProcessedMessage extends StoredDocument {
-  consumer: string;
-  eventId: string;
-  type: string;
-  topic: string;
-  partition: number;
-  offset: string;
-  processedAt: Date;
-}
-
-/**
- * Thrown for a message that can never succeed (bad shape or data): it goes to the
- * dead-letter topic at once, without further attempts.
- */
-export class InvalidMessageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidMessageError';
-  }
-}
-
-/** A handler for one CloudEvent type, made with `on()`. */
-export interface EventHandler {
-  /** Validates the event's data and returns the work to run for it. @throws InvalidMessageError */
-  prepare(event: CloudEvent): (message: IncomingMessage) => Promise<void>;
-}
-
-/**
- * A handler whose `data` is checked by `schema` first. Handlers must be idempotent:
- * an event is marked processed only after its handler resolved (see ConsumerRunner).
- */
-export function on<S extends z.ZodType>(
-  schema: S,
-  handle: (event: CloudEvent<z.output<S>>, message: IncomingMessage) => Promise<void>,
-): EventHandler {
-  return {
-    prepare(event) {
-      const parsed = schema.safeParse(event.data);
-      if (!parsed.success) throw new InvalidMessageError(`invalid data for ${event.type}: ${describeIssues(parsed.error)}`);
-      const typed: CloudEvent<z.output<S>> = { ...event, data: parsed.data };
-      return (message) => handle(typed, message);
-    },
-  };
-}
+import { DeadLetterStore } from '../datasources/dead-letter-repository.js';
+import { DeadLetters, type DeadLetterReason } from './dead-letters.js';
+import { envelopeParser, InvalidMessageError } from './envelope.js';
+import type { EventHandler } from './event-handler.js';
+import { ProcessedMessages } from '../datasources/processed-message-repository.js';
+import { attempt } from './retry-policy.js';
+import { SettlementLog, type Outcome, type Settlement } from './settlements.js';
 
 export interface ConsumerDefinition {
   /** Names the consumer in logs, metrics, processed-message ids and dead letters. */
@@ -58,8 +16,14 @@ export interface ConsumerDefinition {
   topic: string;
   /** Shared by every instance, so each message is handled by one of them. */
   groupId: string;
-  /** By CloudEvent `type`; other types are skipped. */
+  /** By CloudEvent `type`. */
   handlers: Record<string, EventHandler>;
+  /**
+   * Types that travel on the topic but concern other consumers: skipped quietly. Any
+   * other type without a handler is skipped too, but counted as `unknown_type` and
+   * logged at warn with the type, so a misspelt producer type gets noticed.
+   */
+  ignores?: readonly string[];
 }
 
 export interface ConsumerRunnerOptions {
@@ -74,6 +38,10 @@ export interface ConsumerRunnerOptions {
    * attempt is then redelivered later instead of being dead-lettered for an outage.
    */
   checkDependencies?: () => Promise<unknown>;
+  /** How far an event's `time` may lie in the future; default 5 minutes. */
+  maxFutureSkewMs?: number;
+  /** Dead-letter publish attempts before the letter is kept in the store instead; default 3. */
+  deadLetterPublishAttempts?: number;
 }
 
 export interface ConsumerRunnerDeps {
@@ -81,93 +49,65 @@ export interface ConsumerRunnerDeps {
   store: DocumentStore;
   logger: Logger;
   /** Told how each delivery (and each failed attempt) ended, e.g. for metrics. */
-  onOutcome?: (consumer: string, topic: string, outcome: Outcome | 'failed') => void;
+  onOutcome?: (consumer: string, topic: string, outcome: Outcome | 'failed' | 'unknown_type') => void;
+  /** Told each dead letter kept in the store because the dead-letter topic did not take it. */
+  onDeadLetterStored?: (consumer: string, cause: string) => void;
 }
 
-export type Outcome = 'processed' | 'duplicate' | 'ignored' | 'dead_lettered';
-
-/** How one delivered message ended. */
-export interface Settlement {
-  outcome: Outcome;
-  eventId: string | null;
-  type: string | null;
-  topic: string;
-  partition: number;
-  offset: string;
-  error?: string;
-}
-
-export type DeadLetterReason = 'malformed' | 'invalid' | 'failed';
-
-/** Headers added to a dead letter, next to the original message's own headers. */
-export const DLQ_HEADERS = {
-  consumer: 'dlq-consumer',
-  group: 'dlq-group',
-  reason: 'dlq-reason',
-  error: 'dlq-error',
-  attempts: 'dlq-attempts',
-  topic: 'dlq-original-topic',
-  partition: 'dlq-original-partition',
-  offset: 'dlq-original-offset',
-  key: 'dlq-original-key',
-  eventId: 'dlq-event-id',
-  eventType: 'dlq-event-type',
-  failedAt: 'dlq-failed-at',
-} as const;
-
-export function deadLetterTopic(topic: string): string {
-  return `${topic}.dlq`;
-}
-
-const Envelope = z.object({
-  specversion: z.literal('1.0'),
-  id: z.string().min(1),
-  source: z.string().min(1),
-  type: z.string().min(1),
-  time: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a date-time'),
-  subject: z.string().optional(),
-  datacontenttype: z.string().optional(),
-  data: z.unknown(),
-});
-
-const MAX_ERROR_LENGTH = 2_000;
-const RECENT_SETTLEMENTS = 1_000;
+const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;
+const DEFAULT_DEAD_LETTER_PUBLISH_ATTEMPTS = 3;
+/** An unknown type is logged at most this often per type. */
+const UNKNOWN_TYPE_WARN_INTERVAL_MS = 60_000;
 
 /**
  * Consumes one topic in one consumer group, dispatching each CloudEvent to the handler
  * for its `type`.
  *
+ * Envelopes are checked strictly (see envelope.ts): `specversion` 1.0, printable `id`,
+ * `source` and `type`, an RFC 3339 `time` no further ahead than the allowed clock skew.
+ *
  * Idempotency: before handling, an event whose `<consumer>:<id>` record exists in
  * `processed_messages` is skipped; the record is written after the handler resolved.
  * The store has no multi-document transactions, so the effect and the record cannot
  * commit together: a crash between them re-runs the handler on redelivery, and handlers
- * are written to converge (upserts guarded by event time, conditional updates by `_id`,
- * MERGE/DELETE in the graph). The record turns a redelivery into a no-op and keeps
- * a replayed old event from undoing newer state.
+ * are written to converge (writes guarded by event time, conditional updates by `_id`).
+ * The record turns a redelivery into a no-op; the time guards keep a replayed old event
+ * (new id, old `time`) from undoing newer state.
  *
- * Failures: a message that is not JSON or not a CloudEvent, or whose data its handler
- * rejects, is dead-lettered at once; a handler that throws is retried with a short
- * backoff and dead-lettered after `maxAttempts` (unless `checkDependencies` says a store
- * is down: then it throws, and the bus redelivers the message later). A dead letter goes
- * to `<topic>.dlq` with the original key, value and headers plus `dlq-*` headers naming
- * the consumer, reason, error, attempts and original position; the offset then moves on.
- * Only a failed dead-letter publish throws, so the bus redelivers the message.
+ * Failures: a message that is not a CloudEvent, breaks the envelope rules, or whose data
+ * its handler rejects is dead-lettered at once; a handler that throws is retried with a
+ * short backoff and dead-lettered after `maxAttempts` (unless `checkDependencies` says a
+ * store is down: then it throws, and the bus redelivers the message later). Dead letters
+ * go to `<topic>.dlq` (see DeadLetters), or to the `dead_letters` collection when the
+ * topic does not take them, and the offset moves on. Only when neither takes a letter
+ * does the runner throw, so the bus redelivers the message.
  */
 export class ConsumerRunner {
-  private readonly processed: DocumentCollection<ProcessedMessage>;
+  private readonly processed: ProcessedMessages;
+  private readonly deadLetters: DeadLetters;
+  private readonly settlements: SettlementLog;
+  private readonly parseEnvelope: (value: string | null) => CloudEvent;
+  private readonly ignored: ReadonlySet<string>;
+  private readonly unknownTypeWarnedAt = new Map<string, number>();
   private readonly log: Logger;
   private subscription: Subscription | undefined;
   private starting: Promise<void> | undefined;
-  private readonly recent = new Map<string, Settlement>();
-  private readonly waiters = new Map<string, Set<(settlement: Settlement) => void>>();
 
   constructor(
     private readonly deps: ConsumerRunnerDeps,
     readonly definition: ConsumerDefinition,
     private readonly options: ConsumerRunnerOptions,
   ) {
-    this.processed = deps.store.collection<ProcessedMessage>(PROCESSED_MESSAGES);
     this.log = deps.logger.child({ component: 'consumer', consumer: definition.name, groupId: definition.groupId });
+    this.processed = new ProcessedMessages(deps.store);
+    this.deadLetters = new DeadLetters(
+      { bus: deps.bus, records: new DeadLetterStore(deps.store), logger: this.log, ...(deps.onDeadLetterStored ? { onStored: deps.onDeadLetterStored } : {}) },
+      { name: definition.name, groupId: definition.groupId, topic: definition.topic },
+      { maxAttempts: options.deadLetterPublishAttempts ?? DEFAULT_DEAD_LETTER_PUBLISH_ATTEMPTS, firstDelayMs: options.retryDelayMs },
+    );
+    this.settlements = new SettlementLog(definition.name);
+    this.parseEnvelope = envelopeParser({ maxFutureSkewMs: options.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS });
+    this.ignored = new Set(definition.ignores ?? []);
   }
 
   get name(): string {
@@ -175,7 +115,12 @@ export class ConsumerRunner {
   }
 
   get deadLetterTopic(): string {
-    return deadLetterTopic(this.definition.topic);
+    return this.deadLetters.topic;
+  }
+
+  /** What the lag monitor asks the bus about. */
+  get lagQuery() {
+    return { groupId: this.definition.groupId, topics: [this.definition.topic], fromBeginning: this.options.fromBeginning };
   }
 
   /** Creates the topic and its dead-letter topic if missing and joins the group. */
@@ -213,46 +158,30 @@ export class ConsumerRunner {
    * last settled messages; rejects after `timeoutMs`.
    */
   settled(eventId: string, timeoutMs = 15_000): Promise<Settlement> {
-    const known = this.recent.get(eventId);
-    return known ? Promise.resolve(known) : this.nextSettlement(eventId, timeoutMs);
+    return this.settlements.settled(eventId, timeoutMs);
   }
 
   /** Like `settled`, but only for a delivery that ends after this call (e.g. a duplicate). */
   nextSettlement(eventId: string, timeoutMs = 15_000): Promise<Settlement> {
-    return new Promise<Settlement>((resolve, reject) => {
-      let waiters = this.waiters.get(eventId);
-      if (!waiters) {
-        waiters = new Set();
-        this.waiters.set(eventId, waiters);
-      }
-      const done = (settlement: Settlement) => {
-        clearTimeout(timer);
-        resolve(settlement);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(done);
-        if (waiters.size === 0) this.waiters.delete(eventId);
-        reject(new Error(`${this.name}: event ${eventId} was not settled within ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiters.add(done);
-    });
+    return this.settlements.next(eventId, timeoutMs);
   }
 
   private async handle(message: IncomingMessage): Promise<void> {
     const position = { topic: message.topic, partition: message.partition, offset: message.offset };
     let event: CloudEvent;
     try {
-      event = parseEnvelope(message.value);
+      event = this.parseEnvelope(message.value);
     } catch (error) {
-      return this.deadLetter(message, null, 'malformed', error, 0);
+      if (!(error instanceof InvalidMessageError)) throw error;
+      return this.deadLetter(message, null, error.reason, error, 0);
     }
     const handler = this.definition.handlers[event.type];
     const details = { ...position, eventId: event.id, type: event.type };
     if (!handler) {
-      this.log.debug(details, 'event type not handled by this consumer; skipped');
+      this.skipType(message, event);
       return this.settle(message, event, 'ignored');
     }
-    if (await this.processed.findOne({ _id: this.recordId(event) })) {
+    if (await this.processed.has(this.name, event.id)) {
       this.log.debug(details, 'event already processed; skipped');
       return this.settle(message, event, 'duplicate');
     }
@@ -264,98 +193,71 @@ export class ConsumerRunner {
       return this.deadLetter(message, event, 'invalid', error, 0);
     }
 
-    const { maxAttempts, retryDelayMs } = this.options;
-    let lastError: unknown;
-    let attempts = 0;
-    while (attempts < maxAttempts) {
-      attempts += 1;
-      const started = Date.now();
-      try {
+    const started = Date.now();
+    const outcome = await attempt(
+      { maxAttempts: this.options.maxAttempts, firstDelayMs: this.options.retryDelayMs },
+      async () => {
         await run(message);
-        await this.markProcessed(message, event);
-        this.log.debug({ ...details, attempts, ms: Date.now() - started }, 'event processed');
-        return this.settle(message, event, 'processed');
-      } catch (error) {
-        lastError = error;
-        this.count(message, 'failed');
-        if (error instanceof InvalidMessageError) return this.deadLetter(message, event, 'invalid', error, attempts);
-        const last = attempts >= maxAttempts;
-        const delayMs = retryDelayMs * 2 ** (attempts - 1);
-        this.log.warn({ ...details, attempts, err: error, ...(last ? {} : { retryInMs: delayMs }) }, 'event handler failed');
-        if (!last) await sleep(delayMs);
-      }
+        await this.processed.mark({
+          consumer: this.name,
+          eventId: event.id,
+          type: event.type,
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          processedAt: new Date(),
+        });
+      },
+      {
+        isFinal: (error) => error instanceof InvalidMessageError,
+        onFailure: (error, attempts, retryInMs) => {
+          this.count(message, 'failed');
+          if (error instanceof InvalidMessageError) return;
+          this.log.warn({ ...details, attempts, err: error, ...(retryInMs === null ? {} : { retryInMs }) }, 'event handler failed');
+        },
+      },
+    );
+    if (outcome.ok) {
+      this.log.debug({ ...details, attempts: outcome.attempts, ms: Date.now() - started }, 'event processed');
+      return this.settle(message, event, 'processed');
     }
+    if (outcome.error instanceof InvalidMessageError) return this.deadLetter(message, event, 'invalid', outcome.error, outcome.attempts);
     if (this.options.checkDependencies) {
       try {
         await this.options.checkDependencies();
       } catch (outage) {
         this.log.warn({ ...details, err: outage }, 'a store is unreachable; the event will be redelivered instead of dead-lettered');
-        throw lastError;
+        throw outcome.error;
       }
     }
-    return this.deadLetter(message, event, 'failed', lastError, attempts);
+    return this.deadLetter(message, event, 'failed', outcome.error, outcome.attempts);
   }
 
-  private async markProcessed(message: IncomingMessage, event: CloudEvent) {
-    try {
-      await this.processed.insertOne({
-        _id: this.recordId(event),
-        consumer: this.name,
-        eventId: event.id,
-        type: event.type,
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset,
-        processedAt: new Date(),
-      });
-    } catch (error) {
-      // A concurrent delivery of the same event got there first; its effect is ours too.
-      if (!(error instanceof DuplicateKeyError)) throw error;
+  /** Known types of other consumers pass quietly; anything else is counted and reported. */
+  private skipType(message: IncomingMessage, event: CloudEvent) {
+    const details = { topic: message.topic, partition: message.partition, offset: message.offset, eventId: event.id, type: event.type };
+    if (this.ignored.has(event.type)) {
+      this.log.debug(details, 'event type handled by other consumers; skipped');
+      return;
     }
+    this.count(message, 'unknown_type');
+    const now = Date.now();
+    const last = this.unknownTypeWarnedAt.get(event.type);
+    if (last !== undefined && now - last < UNKNOWN_TYPE_WARN_INTERVAL_MS) return;
+    // Bounded: a producer inventing types must not grow this map without end.
+    if (this.unknownTypeWarnedAt.size >= 1_000) this.unknownTypeWarnedAt.clear();
+    this.unknownTypeWarnedAt.set(event.type, now);
+    this.log.warn({ ...details, source: event.source }, `unknown event type ${JSON.stringify(event.type)} on ${message.topic}; skipped`);
   }
 
   private async deadLetter(message: IncomingMessage, event: CloudEvent | null, reason: DeadLetterReason, error: unknown, attempts: number) {
-    const text = truncate(error instanceof Error ? error.message : String(error));
-    const headers: Record<string, string> = {
-      ...message.headers,
-      [DLQ_HEADERS.consumer]: this.name,
-      [DLQ_HEADERS.group]: this.definition.groupId,
-      [DLQ_HEADERS.reason]: reason,
-      [DLQ_HEADERS.error]: text,
-      [DLQ_HEADERS.attempts]: String(attempts),
-      [DLQ_HEADERS.topic]: message.topic,
-      [DLQ_HEADERS.partition]: String(message.partition),
-      [DLQ_HEADERS.offset]: message.offset,
-      [DLQ_HEADERS.failedAt]: new Date().toISOString(),
-    };
-    if (message.key !== null) headers[DLQ_HEADERS.key] = message.key;
-    if (event) {
-      headers[DLQ_HEADERS.eventId] = event.id;
-      headers[DLQ_HEADERS.eventType] = event.type;
-    }
-    const details = {
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-      eventId: event?.id,
-      type: event?.type,
-      reason,
-      attempts,
-      error: text,
-    };
-    try {
-      await this.deps.bus.publish([{ topic: this.deadLetterTopic, key: message.key ?? '', value: message.value, headers }]);
-    } catch (publishError) {
-      this.log.error({ ...details, err: publishError }, 'dead-letter publish failed; the message will be redelivered');
-      throw publishError;
-    }
-    this.log.error({ ...details, deadLetterTopic: this.deadLetterTopic }, 'message dead-lettered');
-    this.settle(message, event, 'dead_lettered', text);
+    const { placement, error: text } = await this.deadLetters.send({ message, event, reason, error, attempts });
+    this.settle(message, event, 'dead_lettered', text, placement);
   }
 
-  private settle(message: IncomingMessage, event: CloudEvent | null, outcome: Outcome, error?: string) {
+  private settle(message: IncomingMessage, event: CloudEvent | null, outcome: Outcome, error?: string, deadLetter?: Settlement['deadLetter']) {
     this.count(message, outcome);
-    const settlement: Settlement = {
+    this.settlements.record({
       outcome,
       eventId: event?.id ?? null,
       type: event?.type ?? null,
@@ -363,61 +265,11 @@ export class ConsumerRunner {
       partition: message.partition,
       offset: message.offset,
       ...(error === undefined ? {} : { error }),
-    };
-    if (!event) return;
-    this.recent.delete(event.id);
-    this.recent.set(event.id, settlement);
-    if (this.recent.size > RECENT_SETTLEMENTS) {
-      const oldest = this.recent.keys().next();
-      if (!oldest.done) this.recent.delete(oldest.value);
-    }
-    const waiters = this.waiters.get(event.id);
-    if (waiters) {
-      this.waiters.delete(event.id);
-      for (const resolve of waiters) resolve(settlement);
-    }
+      ...(deadLetter === undefined ? {} : { deadLetter }),
+    });
   }
 
-  private count(message: IncomingMessage, outcome: Outcome | 'failed') {
+  private count(message: IncomingMessage, outcome: Outcome | 'failed' | 'unknown_type') {
     this.deps.onOutcome?.(this.name, message.topic, outcome);
   }
-
-  private recordId(event: CloudEvent): string {
-    return `${this.name}:${event.id}`;
-  }
-}
-
-/** @throws InvalidMessageError unless `value` is a structured-mode CloudEvent. */
-export function parseEnvelope(value: string): CloudEvent {
-  let json: unknown;
-  try {
-    json = JSON.parse(value);
-  } catch (error) {
-    throw new InvalidMessageError(`not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const parsed = Envelope.safeParse(json);
-  if (!parsed.success) throw new InvalidMessageError(`not a CloudEvent: ${describeIssues(parsed.error)}`);
-  const envelope = parsed.data;
-  return {
-    specversion: '1.0',
-    id: envelope.id,
-    source: envelope.source,
-    type: envelope.type,
-    time: envelope.time,
-    subject: envelope.subject ?? '',
-    datacontenttype: 'application/json',
-    data: envelope.data,
-  };
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -41,11 +41,13 @@ export interface Consumers {
 
 export function createConsumers(deps: ConsumersDeps): Consumers {
   const { config, logger, bus, store, graph } = deps;
-  const { groupPrefix, maxAttempts, retryDelayMs, fromBeginning } = config.consumers;
+  const { groupPrefix, maxAttempts, retryDelayMs, fromBeginning, maxClockSkewMs, deadLetterPublishAttempts } = config.consumers;
   const options = {
     maxAttempts,
     retryDelayMs,
     fromBeginning,
+    maxFutureSkewMs: maxClockSkewMs,
+    deadLetterPublishAttempts,
     checkDependencies: () => Promise.all([store.ping(), graph.ping()]),
   };
   const runnerDeps = {
@@ -59,13 +61,13 @@ export function createConsumers(deps: ConsumersDeps): Consumers {
     usersConsumer(`${groupPrefix}-users`, { users: deps.users, userCleanup: deps.userCleanup, logger: logger.child({ component: 'users-consumer' }) }),
     options,
   );
-  const friendships = new ConsumerRunner(runnerDeps, friendshipsConsumer(`${groupPrefix}-friendships`, graph), options);
+  const friendships = new ConsumerRunner(runnerDeps, friendshipsConsumer(`${groupPrefix}-friendships`, { graph, users: deps.users }), options);
   const cancellations = new ConsumerRunner(
     runnerDeps,
     cancellationsConsumer(`${groupPrefix}-cancellations`, { bus, rsvps: deps.rsvps, invitations: deps.invitations, eventSource: config.eventSource }),
     options,
   );
-  const rsvpGraph = new ConsumerRunner(runnerDeps, rsvpGraphConsumer(`${groupPrefix}-rsvp-graph`, graph), options);
+  const rsvpGraph = new ConsumerRunner(runnerDeps, rsvpGraphConsumer(`${groupPrefix}-rsvp-graph`, { graph, users: deps.users }), options);
   const all = [users, friendships, cancellations, rsvpGraph] as const;
   return {
     users,

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { SocialGraph } from '../datasources/social-graph.js';
+import type { UserRepository } from '../datasources/user-repository.js';
 import { TOPICS } from '../domain/messaging/cloud-event.js';
-import { on, type ConsumerDefinition } from './consumer-runner.js';
+import type { ConsumerDefinition } from './consumer-runner.js';
+import { on } from './event-handler.js';
+import { forgetDeletedUsers } from './deleted-users.js';
 
 const Pair = z
   .object({ userId: z.string().min(1), friendId: z.string().min(1) })
@@ -16,20 +19,31 @@ const FriendshipCreated = z
   })
   .refine(({ userId, friendId }) => userId !== friendId, 'userId and friendId must differ');
 
+export interface FriendshipsConsumerDeps {
+  graph: SocialGraph;
+  users: UserRepository;
+}
+
 /**
- * The `friendships` topic mirrored into the graph's `FRIENDS_WITH` relations. Both
- * graph writes are idempotent (MERGE / DELETE), so a re-run converges.
+ * The `friendships` topic mirrored into the graph's `FRIENDS_WITH` relations. The
+ * friendships service keys messages by the user who acted, so a creation and a deletion
+ * of one pair may sit on different partitions and arrive in either order: each pair is
+ * decided by the newest message `time` (see SocialGraph.setFriendship), whatever the
+ * order, redeliveries and replays.
  */
-export function friendshipsConsumer(groupId: string, graph: SocialGraph): ConsumerDefinition {
+export function friendshipsConsumer(groupId: string, { graph, users }: FriendshipsConsumerDeps): ConsumerDefinition {
+  const decide = async (a: string, b: string, friends: boolean, time: string, since?: string) => {
+    await graph.setFriendship(a, b, { friends, at: new Date(time), ...(since ? { since: new Date(since) } : {}) });
+    // The write may have recreated the node of a user deleted meanwhile.
+    await forgetDeletedUsers(graph, users, [a, b]);
+  };
   return {
     name: 'friendships',
     topic: TOPICS.friendships,
     groupId,
     handlers: {
-      'friendship.created': on(FriendshipCreated, ({ data, time }) =>
-        graph.addFriendship(data.userId, data.friendId, new Date(data.since ?? time)),
-      ),
-      'friendship.deleted': on(Pair, ({ data }) => graph.removeFriendship(data.userId, data.friendId)),
+      'friendship.created': on(FriendshipCreated, ({ data, time }) => decide(data.userId, data.friendId, true, time, data.since)),
+      'friendship.deleted': on(Pair, ({ data, time }) => decide(data.userId, data.friendId, false, time)),
     },
   };
 }

@@ -3,7 +3,9 @@ import type { UserChanges, UserRepository } from '../datasources/user-repository
 import { TOPICS, type CloudEvent } from '../domain/messaging/cloud-event.js';
 import type { UserCleanup } from '../domain/users/user-cleanup.js';
 import type { Logger } from '../logger.js';
-import { InvalidMessageError, on, type ConsumerDefinition } from './consumer-runner.js';
+import type { ConsumerDefinition } from './consumer-runner.js';
+import { InvalidMessageError } from './envelope.js';
+import { on } from './event-handler.js';
 
 const calendarDate = z
   .string()
@@ -41,8 +43,9 @@ export interface UsersConsumerDeps {
 
 /**
  * The `users` topic: `user.created` / `user.updated` keep the local replica (an event
- * older than the stored replica, by envelope `time`, changes nothing), `user.deleted`
- * removes the user's data from every registered cleanup step.
+ * older than the stored replica or than the user's deletion, by envelope `time`, changes
+ * nothing), `user.deleted` leaves a tombstone and removes the user's data through every
+ * registered cleanup step.
  */
 export function usersConsumer(groupId: string, { users, userCleanup, logger }: UsersConsumerDeps): ConsumerDefinition {
   const upsert = on(UserData, async (event) => {
@@ -54,7 +57,7 @@ export function usersConsumer(groupId: string, { users, userCleanup, logger }: U
     if (fields.location !== undefined) changes.location = fields.location;
     if (fields.interests !== undefined) changes.interests = fields.interests;
     const applied = await users.applyIfNotOlder(userId, changes, new Date(event.time));
-    if (!applied) logger.debug({ userId, eventId: event.id, time: event.time }, 'user event older than the replica; ignored');
+    if (!applied) logger.debug({ userId, eventId: event.id, time: event.time }, 'user event older than the replica or its deletion; ignored');
   });
   return {
     name: 'users',
@@ -63,7 +66,7 @@ export function usersConsumer(groupId: string, { users, userCleanup, logger }: U
     handlers: {
       'user.created': upsert,
       'user.updated': upsert,
-      'user.deleted': on(UserDeletedData, (event) => userCleanup.removeUser(userIdOf(event, event.data.id))),
+      'user.deleted': on(UserDeletedData, (event) => userCleanup.removeUser(userIdOf(event, event.data.id), new Date(event.time))),
     },
   };
 }

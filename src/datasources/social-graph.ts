@@ -1,14 +1,35 @@
 /** The social-graph port: friendships and RSVP relations, kept in Neo4j or in-process. */
 export type GraphRsvpStatus = 'GOING' | 'INTERESTED' | 'MAYBE' | 'NOT_GOING';
 
+export interface FriendshipChange {
+  friends: boolean;
+  /** The deciding message's time. */
+  at: Date;
+  /** When the friendship began, if it is new; defaults to `at`. */
+  since?: Date;
+}
+
 export interface SocialGraph {
   readonly kind: 'neo4j' | 'embedded';
   /** Friends of each given user, in one round trip; users without friends map to []. */
   friendIdsOf(userIds: readonly string[]): Promise<Map<string, string[]>>;
   areFriends(a: string, b: string): Promise<boolean>;
-  /** Idempotent: a second call for the same pair changes nothing. */
+  /**
+   * Decides the pair (a, b) by message time: friends (`friends: true`, keeping `since` on
+   * a new friendship) or not, as of `at`, unless the pair holds a decision newer than
+   * `at`; at equal times an ending wins, so the outcome never depends on delivery order.
+   * An ended friendship is remembered with its time until `pruneEndedFriendships`.
+   * Returns whether the pair changed.
+   */
+  setFriendship(a: string, b: string, change: FriendshipChange): Promise<boolean>;
+  /**
+   * Direct writes that ignore and forget the pair's message time (demo data, tests,
+   * repairs). Idempotent: a second call for the same pair changes nothing.
+   */
   addFriendship(a: string, b: string, since: Date): Promise<void>;
   removeFriendship(a: string, b: string): Promise<void>;
+  /** Forgets ended friendships decided before `before`; returns how many. */
+  pruneEndedFriendships(before: Date): Promise<number>;
   /** Sets `(:User)-[:RSVP {status, at}]->(:Event)`; `null` removes it. Idempotent. */
   setRsvp(userId: string, eventId: string, status: GraphRsvpStatus | null, at: Date): Promise<void>;
   /** Which of the user's friends answered the event with the given status, in one round trip per call. */

@@ -31,5 +31,12 @@ export async function healthReport(deps: Deps) {
   ]);
   const dependencies = { mongodb, redis, neo4j, kafka };
   const status = Object.values(dependencies).every((state) => state.status === 'up') ? 'ok' : 'degraded';
-  return { status, instanceId: deps.config.instanceId, dependencies, counts: { documentsWithPendingOutbox: outboxPending } };
+  return {
+    status,
+    instanceId: deps.config.instanceId,
+    dependencies,
+    counts: { documentsWithPendingOutbox: outboxPending },
+    // From the broker, refreshed every CONSUMER_LAG_INTERVAL_SECONDS: lag and oldest unprocessed message per group.
+    consumers: await deps.consumerLag.current(2_000),
+  };
 }

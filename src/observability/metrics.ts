@@ -35,14 +35,32 @@ export function createMetrics() {
     }),
     consumerLag: new Gauge({
       name: 'kafka_consumer_lag',
-      help: 'Messages behind the high watermark, by group and topic',
-      labelNames: ['group', 'topic'] as const,
+      help: "Messages not yet processed by a consumer group: the partition's end offset minus the group's committed offset (checked periodically)",
+      labelNames: ['group', 'topic', 'partition'] as const,
+      registers,
+    }),
+    consumerOldestUnprocessed: new Gauge({
+      name: 'kafka_consumer_oldest_unprocessed_seconds',
+      help: 'Age of the oldest message a consumer group has not processed, for the partitions this instance consumes (0 when caught up)',
+      labelNames: ['group', 'topic', 'partition'] as const,
       registers,
     }),
     consumerMessages: new Counter({
       name: 'kafka_consumer_messages_total',
-      help: 'Consumed messages by consumer and outcome (processed, duplicate, ignored, failed attempt, dead_lettered)',
+      help: 'Consumed messages by consumer and outcome (processed, duplicate, ignored, unknown_type, failed attempt, dead_lettered)',
       labelNames: ['consumer', 'topic', 'outcome'] as const,
+      registers,
+    }),
+    deadLettersStored: new Counter({
+      name: 'kafka_dead_letters_stored_total',
+      help: 'Dead letters the dead-letter topic did not take as they were, kept in the dead_letters collection (cause: too_large, publish_failed)',
+      labelNames: ['consumer', 'cause'] as const,
+      registers,
+    }),
+    housekeepingPruned: new Counter({
+      name: 'housekeeping_pruned_total',
+      help: 'Bookkeeping records removed by the housekeeping job, by task',
+      labelNames: ['task'] as const,
       registers,
     }),
   };

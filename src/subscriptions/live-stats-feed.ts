@@ -5,7 +5,8 @@ import { EventRsvp } from '../domain/messaging/event-messages.js';
 import type { LiveStats } from './live-stats.js';
 
 /** The `event.rsvp` in a message, checked against its contract; null for anything else. */
-function rsvpEventOf(value: string, logger: Logger) {
+function rsvpEventOf(value: string | null, logger: Logger) {
+  if (value === null) return null;
   let event: CloudEvent;
   try {
     event = JSON.parse(value) as CloudEvent;
@@ -21,13 +22,18 @@ function rsvpEventOf(value: string, logger: Logger) {
   }
 }
 
+/** Each instance's own group on `events`: a stable id per instance, not a random one per start. */
+export function liveStatsGroupId(instanceId: string): string {
+  return `events-subgraph-live-${instanceId}`;
+}
+
 /**
  * Feeds live counts from Kafka. Each instance reads in a consumer group of its own
  * (a stable id per instance), so every instance sees every answer, wherever it was made.
  */
 export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId: string, logger: Logger): Promise<Subscription> {
   return bus.subscribe({
-    groupId: `events-subgraph-live-${instanceId}`,
+    groupId: liveStatsGroupId(instanceId),
     topics: [TOPICS.events],
     fromBeginning: false,
     handle: async (message) => {

@@ -68,4 +68,16 @@ describe('configuration from the environment', () => {
     const listed = example.split('\n').flatMap((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []);
     assert.deepEqual([...listed].sort(), [...ENVIRONMENT_VARIABLES].sort());
   });
+
+  it('reads consumer limits and housekeeping retentions, refusing a reminder-claim retention shorter than a claim is needed', () => {
+    const config = loadConfig({ CONSUMER_MAX_CLOCK_SKEW_SECONDS: '60', RETENTION_TOMBSTONES_HOURS: '24', HOUSEKEEPING_INTERVAL_SECONDS: '600' });
+    assert.equal(config.consumers.maxClockSkewMs, 60_000);
+    assert.equal(config.housekeeping.intervalMs, 600_000);
+    assert.equal(config.housekeeping.retentionMs.tombstones, 24 * 3600_000);
+    assert.equal(config.housekeeping.retentionMs.processedMessages, 7 * 24 * 3600_000);
+    assert.throws(
+      () => loadConfig({ RETENTION_REMINDER_CLAIMS_HOURS: '24' }),
+      (error: unknown) => error instanceof ConfigError && error.issues.some((issue) => issue.startsWith('RETENTION_REMINDER_CLAIMS_HOURS')),
+    );
+  });
 });

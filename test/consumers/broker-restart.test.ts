@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDedicatedServer, type DedicatedServer } from '../../scripts/servers/index.js';
-import { PROCESSED_MESSAGES } from '../../src/consumers/consumer-runner.js';
+import { PROCESSED_MESSAGES } from '../../src/datasources/processed-message-repository.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
 import { foreignEvent, publishEvents } from '../support/messages.js';

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { z } from 'zod';
-import {
-  ConsumerRunner,
-  DLQ_HEADERS,
-  PROCESSED_MESSAGES,
-  on,
-  type ConsumerRunnerOptions,
-} from '../../src/consumers/consumer-runner.js';
+import type { ConsumerRunner } from '../../src/consumers/consumer-runner.js';
+import { DLQ_HEADERS } from '../../src/consumers/dead-letters.js';
+import { PROCESSED_MESSAGES } from '../../src/datasources/processed-message-repository.js';
 import { startTestApp, type StoreMode, type TestApp } from '../support/app.js';
 import { collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
-
-const MAX_ATTEMPTS = 3;
+import { startTestRunner, TEST_MAX_ATTEMPTS as MAX_ATTEMPTS, type TestRunnerOptions } from '../support/runner.js';
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
   describe(`consumer runner: idempotency, retries and dead letters (${mode})`, () => {
@@ -27,38 +21,10 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
     });
     after(() => app.stop());
 
-    /** A runner on a topic of its own, counting handler calls per subject. */
-    async function startRunner(options: Partial<ConsumerRunnerOptions> = {}) {
-      const topic = `test-runner-${randomUUID()}`;
-      const calls = new Map<string, number>();
-      const seen: string[] = [];
-      const count = (subject: string) => calls.set(subject, (calls.get(subject) ?? 0) + 1);
-      const runner = new ConsumerRunner(
-        { bus: app.deps.bus, store: app.deps.store, logger: app.deps.logger },
-        {
-          name: `runner-${randomUUID().slice(0, 8)}`,
-          topic,
-          groupId: `test-group-${randomUUID()}`,
-          handlers: {
-            'test.noted': on(z.object({ note: z.string() }), async (event) => {
-              count(event.subject);
-              seen.push(event.data.note);
-            }),
-            'test.broken': on(z.object({}), async (event) => {
-              count(event.subject);
-              throw new Error(`broken handler for ${event.subject}`);
-            }),
-            'test.flaky': on(z.object({ failures: z.number() }), async (event) => {
-              const made = count(event.subject).get(event.subject) ?? 0;
-              if (made <= event.data.failures) throw new Error(`flaky failure ${made}`);
-            }),
-          },
-        },
-        { maxAttempts: MAX_ATTEMPTS, retryDelayMs: 20, fromBeginning: true, ...options },
-      );
-      runners.push(runner);
-      await runner.start();
-      return { runner, topic, calls, seen };
+    async function startRunner(options: TestRunnerOptions = {}) {
+      const started = await startTestRunner(app, options);
+      runners.push(started.runner);
+      return started;
     }
 
     it('handles an envelope id once: a second delivery with other data changes nothing', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DLQ_HEADERS } from '../../src/consumers/consumer-runner.js';
+import { DLQ_HEADERS } from '../../src/consumers/dead-letters.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { eventInput, startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { collectMessages, foreignEvent, publishEvents } from '../support/messages.js';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DLQ_HEADERS, PROCESSED_MESSAGES } from '../../src/consumers/consumer-runner.js';
+import { DLQ_HEADERS } from '../../src/consumers/dead-letters.js';
+import { PROCESSED_MESSAGES } from '../../src/datasources/processed-message-repository.js';
+import { USERS } from '../../src/datasources/user-repository.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { eventInput, startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { storedEvent } from '../support/events.js';
@@ -64,6 +66,77 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       assert.equal(replica?.birthday, null);
       assert.deepEqual(replica?.location, { latitude: 48.85, longitude: 2.35 });
       assert.deepEqual(replica?.updatedAt, new Date(updated.time));
+    });
+
+    it('writes every field of a new replica, defaults included, on every store', async () => {
+      const userId = uniqueUser('defaults');
+      const created = foreignEvent('user.created', userId, { name: 'Only a name' });
+      await publish(created);
+      assert.equal((await consumer().settled(created.id)).outcome, 'processed');
+      // The stored document itself, not a read that fills gaps.
+      assert.deepEqual(await app.deps.store.collection(USERS).findOne({ _id: userId }), {
+        _id: userId,
+        name: 'Only a name',
+        birthday: null,
+        location: null,
+        interests: [],
+        updatedAt: new Date(created.time),
+      });
+    });
+
+    it('keeps a deleted user deleted: older events processed after the deletion change nothing, a newer one brings the user back', async () => {
+      const userId = uniqueUser('tombstone');
+      const start = Date.now() - 60_000;
+      const at = (seconds: number) => new Date(start + seconds * 1000).toISOString();
+      const event = (type: string, seconds: number, data: Record<string, unknown>) => ({ ...foreignEvent(type, userId, data), time: at(seconds) });
+      const created = event('user.created', 0, { name: 'Ada', interests: ['chess'] });
+      const deleted = event('user.deleted', 20, { id: userId });
+      await publish(created, deleted);
+      assert.equal((await consumer().settled(deleted.id)).outcome, 'processed');
+      assert.equal(await app.deps.users.findById(userId), null);
+
+      // Replayed or late messages from before the deletion, as another partition or a replay delivers them.
+      const late = [event('user.updated', 10, { name: 'Late' }), event('user.created', 5, { name: 'Replayed' }), event('user.deleted', 15, { id: userId })];
+      await publish(...late);
+      for (const message of late) assert.equal((await consumer().settled(message.id)).outcome, 'processed');
+      assert.equal(await app.deps.users.findById(userId), null);
+      assert.deepEqual([...(await app.deps.users.deletedAmong([userId]))], [userId]);
+      const tombstone = await app.deps.store.collection(USERS).findOne({ _id: userId });
+      assert.deepEqual(tombstone, { _id: userId, updatedAt: new Date(deleted.time), deletedAt: new Date(deleted.time) });
+
+      const back = event('user.created', 30, { name: 'Ada again' });
+      await publish(back);
+      assert.equal((await consumer().settled(back.id)).outcome, 'processed');
+      assert.deepEqual(await app.deps.users.findById(userId), {
+        _id: userId,
+        name: 'Ada again',
+        birthday: null,
+        location: null,
+        interests: [],
+        updatedAt: new Date(back.time),
+      });
+      assert.equal((await app.deps.users.deletedAmong([userId])).size, 0);
+    });
+
+    it('dead-letters an event whose time is not an RFC 3339 timestamp instead of freezing the replica', async () => {
+      const userId = uniqueUser('time');
+      const group = consumer().definition.groupId;
+      const dlq = await collectMessages(app.deps.bus, `${TOPICS.users}.dlq`, (message) => message.key === userId && message.headers[DLQ_HEADERS.group] === group);
+      try {
+        const created = foreignEvent('user.created', userId, { name: 'Before' });
+        // Date.parse reads "99999" as the year 99999: taken as is, no later update would ever apply.
+        const farFuture = { ...foreignEvent('user.updated', userId, { name: 'Frozen' }), time: '99999' };
+        const later = foreignEvent('user.updated', userId, { name: 'After' }, 1_000);
+        await publish(created, farFuture, later);
+        assert.equal((await consumer().settled(later.id)).outcome, 'processed');
+        assert.equal((await app.deps.users.findById(userId))?.name, 'After');
+        const [letter] = await dlq.waitFor(1);
+        assert.equal(letter!.value, JSON.stringify(farFuture));
+        assert.equal(letter!.headers[DLQ_HEADERS.reason], 'invalid');
+        assert.match(letter!.headers[DLQ_HEADERS.error]!, /time: must be an RFC 3339 timestamp/);
+      } finally {
+        await dlq.stop();
+      }
     });
 
     it('applies a redelivered envelope id once, even with different data', async () => {

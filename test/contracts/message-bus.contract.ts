@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { IncomingMessage, MessageBus, OutgoingMessage, Subscription } from '../../src/datasources/message-bus.js';
+import { MessageTooLargeError, type IncomingMessage, type MessageBus, type OutgoingMessage, type Subscription } from '../../src/datasources/message-bus.js';
 
 /** Generous: a Kafka group join plus a rebalance takes a few seconds on a loaded machine. */
 const DELIVERY_TIMEOUT_MS = 30_000;
@@ -34,7 +34,7 @@ export function messageBusContract(name: string, create: () => Promise<MessageBu
       subscriptions.push(subscription);
       return subscription;
     };
-    const message = (topic: string, key: string, value: string, headers?: Record<string, string>): OutgoingMessage => ({
+    const message = (topic: string, key: string, value: string | null, headers?: Record<string, string>): OutgoingMessage => ({
       topic,
       key,
       value,
@@ -64,6 +64,102 @@ export function messageBusContract(name: string, create: () => Promise<MessageBu
       assert.deepEqual(received.headers, headers);
       assert.equal(typeof received.partition, 'number');
       assert.match(received.offset, /^\d+$/);
+    });
+
+    it('delivers a null value (a tombstone) as null and an empty value as empty', async () => {
+      const topic = await newTopic();
+      const inbox = new Inbox();
+      await subscribe(newGroup(), [topic], inbox);
+
+      await bus.publish([message(topic, 'user-1', null), message(topic, 'user-1', '')]);
+
+      assert.deepEqual(valuesOf(await inbox.until(2)), [null, '']);
+    });
+
+    it('stamps each delivered message with the time it was appended', async () => {
+      const topic = await newTopic();
+      const inbox = new Inbox();
+      await subscribe(newGroup(), [topic], inbox);
+      const before = Date.now();
+      await bus.publish([message(topic, 'k', 'v')]);
+      const after = Date.now();
+
+      const [received] = await inbox.until(1);
+      // Kafka stamps with the producer's clock, in whole milliseconds.
+      assert.ok(received!.timestamp >= before - 1 && received!.timestamp <= after + 1, `${received!.timestamp} not in [${before}, ${after}]`);
+    });
+
+    it('refuses a message above the size limit with MessageTooLargeError, and keeps publishing', async () => {
+      const topic = await newTopic();
+      const inbox = new Inbox();
+      await subscribe(newGroup(), [topic], inbox);
+      // Above Kafka's default max.message.bytes (1 MiB), which the embedded bus applies too.
+      const tooLarge = 'x'.repeat(2 * 1024 * 1024);
+
+      await assert.rejects(bus.publish([message(topic, 'k', tooLarge)]), MessageTooLargeError);
+      await bus.publish([message(topic, 'k', 'small')]);
+
+      assert.deepEqual(valuesOf(await inbox.until(1)), ['small']);
+    });
+
+    it("reports a group's lag per partition from its committed offsets, also while it is not consuming", async () => {
+      const topic = await newTopic();
+      const groupId = newGroup();
+      const inbox = new Inbox();
+      const subscription = await subscribe(groupId, [topic], inbox);
+      await bus.publish(['a', 'b', 'c'].map((value, i) => message(topic, `key-${i}`, value)));
+      await inbox.until(3);
+      await subscription.stop();
+
+      const caughtUp = await bus.lag({ groupId, topics: [topic] });
+      assert.ok(caughtUp.length >= 1);
+      assert.deepEqual(caughtUp.map((p) => p.lag), caughtUp.map(() => 0));
+      assert.equal(sum(caughtUp.map((p) => p.endOffset)), 3);
+
+      await bus.publish(['d', 'e'].map((value, i) => message(topic, `key-${i}`, value)));
+      const behind = await bus.lag({ groupId, topics: [topic] });
+      assert.equal(sum(behind.map((p) => p.lag)), 2);
+      for (const partition of behind) {
+        assert.equal(partition.topic, topic);
+        assert.equal(partition.lag, partition.endOffset - (partition.committedOffset ?? 0));
+      }
+
+      // A group that never committed: everything is pending if it starts from the beginning.
+      const fresh = newGroup();
+      assert.equal(sum((await bus.lag({ groupId: fresh, topics: [topic], fromBeginning: true })).map((p) => p.lag)), 5);
+      assert.equal(sum((await bus.lag({ groupId: fresh, topics: [topic], fromBeginning: false })).map((p) => p.lag)), 0);
+    });
+
+    it('shows a stuck partition: its lag and the age of the message it is stuck on', async () => {
+      const topic = await newTopic();
+      const groupId = newGroup();
+      let stuckAttempts = 0;
+      let resolveRetried!: () => void;
+      const retried = new Promise<void>((resolve) => (resolveRetried = resolve));
+      subscriptions.push(
+        await bus.subscribe({
+          groupId,
+          topics: [topic],
+          fromBeginning: true,
+          handle: async (received) => {
+            if (received.value !== 'stuck') return;
+            if (++stuckAttempts === 2) resolveRetried();
+            throw new Error('this message never succeeds');
+          },
+        }),
+      );
+      const publishedAt = Date.now();
+      await bus.publish(['fine', 'stuck', 'behind'].map((value) => message(topic, 'one-key', value)));
+      await retried;
+
+      const partitions = await bus.lag({ groupId, topics: [topic] });
+      const stuck = partitions.find((p) => p.lag > 0);
+      assert.ok(stuck, JSON.stringify(partitions));
+      assert.equal(stuck.lag, 2);
+      assert.equal(sum(partitions.map((p) => p.lag)), 2);
+      assert.ok(stuck.oldestUnprocessedAt, 'the consuming bus knows when the stuck message was appended');
+      assert.ok(Math.abs(stuck.oldestUnprocessedAt.getTime() - publishedAt) < 5_000);
+      assert.ok(stuck.oldestUnprocessedAt.getTime() <= Date.now());
     });
 
     it('accepts an empty publish', async () => {
@@ -112,7 +208,7 @@ export function messageBusContract(name: string, create: () => Promise<MessageBu
 
       const received = await inbox.until(30);
       for (const key of keys) {
-        const sequence = received.filter((m) => m.key === key).map((m) => Number(m.value.split(':')[1]));
+        const sequence = received.filter((m) => m.key === key).map((m) => Number(m.value?.split(':')[1]));
         assert.deepEqual(sequence, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], `order of ${key}`);
       }
     });
@@ -128,7 +224,7 @@ export function messageBusContract(name: string, create: () => Promise<MessageBu
           topics: [topic],
           fromBeginning: true,
           handle: async (received) => {
-            attempts.push(received.value);
+            attempts.push(received.value ?? '');
             if (received.value === 'second' && failuresLeft-- > 0) throw new Error('transient failure');
             await handled.handle(received);
           },
@@ -227,6 +323,10 @@ export class Inbox {
   }
 }
 
-function valuesOf(messages: IncomingMessage[]): string[] {
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function valuesOf(messages: IncomingMessage[]): (string | null)[] {
   return messages.map((m) => m.value);
 }

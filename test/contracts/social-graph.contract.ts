@@ -75,6 +75,81 @@ export function socialGraphContract(name: string, create: () => Promise<SocialGr
       assert.equal(await graph.areFriends(ann, bob), true);
     });
 
+    it('decides a pair by the newest message time, whatever order the messages arrive in', async () => {
+      const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 12, minute));
+      const cases = [
+        { label: 'newer deletion processed first', steps: [[false, 2], [true, 1]], friends: false },
+        { label: 'newer creation processed first', steps: [[true, 2], [false, 1]], friends: true },
+        { label: 'in order, ending last', steps: [[true, 1], [false, 2]], friends: false },
+        { label: 'in order, renewed last', steps: [[true, 1], [false, 2], [true, 3]], friends: true },
+        { label: 'same time, creation first', steps: [[true, 1], [false, 1]], friends: false },
+        { label: 'same time, deletion first', steps: [[false, 1], [true, 1]], friends: false },
+      ] as const;
+      for (const { label, steps, friends } of cases) {
+        const [ann, bob] = ids('user', 2) as [string, string];
+        for (const [index, [befriend, minute]] of steps.entries()) {
+          // Alternate sides: either user may create or end the friendship.
+          const [from, to] = index % 2 === 0 ? [ann, bob] : [bob, ann];
+          await graph.setFriendship(from, to, { friends: befriend, at: at(minute) });
+        }
+        assert.equal(await graph.areFriends(ann, bob), friends, label);
+        assert.deepEqual((await graph.friendIdsOf([bob])).get(bob), friends ? [ann] : [], label);
+      }
+    });
+
+    it('reports whether a decision changed the pair, so a redelivery changes nothing', async () => {
+      const [ann, bob] = ids('user', 2) as [string, string];
+      const at = new Date('2025-01-01T12:00:00Z');
+      assert.equal(await graph.setFriendship(ann, bob, { friends: true, at }), true);
+      assert.equal(await graph.setFriendship(bob, ann, { friends: true, at }), false);
+      assert.equal(await graph.setFriendship(ann, bob, { friends: false, at: new Date(at.getTime() - 1) }), false);
+      assert.equal(await graph.areFriends(ann, bob), true);
+      assert.equal(await graph.setFriendship(bob, ann, { friends: false, at: new Date(at.getTime() + 1) }), true);
+      assert.equal(await graph.areFriends(ann, bob), false);
+      await assert.rejects(graph.setFriendship(ann, ann, { friends: true, at }));
+    });
+
+    it('ends with the newest decision when decisions for one pair arrive concurrently', async () => {
+      for (const newestBefriends of [true, false]) {
+        const [ann, bob] = ids('user', 2) as [string, string];
+        const base = Date.UTC(2025, 0, 1);
+        // 20 decisions alternating friends / not, the newest one last in time but not in issue order.
+        const decisions = Array.from({ length: 20 }, (_, i) => ({ friends: (i % 2 === 0) === newestBefriends, at: new Date(base + (19 - i) * 1000) }));
+        await Promise.all(decisions.map((decision, i) => (i % 2 === 0 ? graph.setFriendship(ann, bob, decision) : graph.setFriendship(bob, ann, decision))));
+        assert.equal(await graph.areFriends(ann, bob), newestBefriends);
+        assert.deepEqual((await graph.friendIdsOf([ann])).get(ann), newestBefriends ? [bob] : []);
+      }
+    });
+
+    it('forgets ended friendships decided before the cut-off, and only those', async () => {
+      const [ann, bob, cat, dan] = ids('user', 4) as [string, string, string, string];
+      const old = new Date('1999-06-01T00:00:00Z');
+      const recent = new Date('2000-06-01T00:00:00Z');
+      await graph.setFriendship(ann, bob, { friends: false, at: old });
+      await graph.setFriendship(cat, dan, { friends: false, at: recent });
+      await graph.setFriendship(ann, cat, { friends: true, at: old });
+
+      // Other suites share the graph and prune too: what counts is what is left.
+      await graph.pruneEndedFriendships(new Date('2000-01-01T00:00:00Z'));
+
+      // The pruned pair no longer remembers its ending; the kept one still does.
+      const older = new Date('1999-01-01T00:00:00Z');
+      assert.equal(await graph.setFriendship(ann, bob, { friends: true, at: older }), true);
+      assert.equal(await graph.setFriendship(cat, dan, { friends: true, at: older }), false);
+      assert.equal(await graph.areFriends(cat, dan), false);
+      assert.equal(await graph.areFriends(ann, cat), true);
+    });
+
+    it('a direct add or removal forgets the time that decided the pair', async () => {
+      const [ann, bob] = ids('user', 2) as [string, string];
+      await graph.setFriendship(ann, bob, { friends: false, at: new Date('2025-01-02T00:00:00Z') });
+      await graph.addFriendship(bob, ann, since);
+      assert.equal(await graph.areFriends(ann, bob), true);
+      await graph.removeFriendship(ann, bob);
+      assert.equal(await graph.setFriendship(ann, bob, { friends: true, at: new Date('2025-01-01T00:00:00Z') }), true);
+      assert.equal(await graph.areFriends(bob, ann), true);
+    });
+
     it("finds which friends answered each event, ignoring strangers and other answers", async () => {
       const [me, friendA, friendB, stranger] = ids('user', 4) as [string, string, string, string];
       const [party, talk, empty] = ids('event', 3) as [string, string, string];

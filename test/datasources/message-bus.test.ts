@@ -28,6 +28,26 @@ describe('KafkaMessageBus', () => {
     }
   });
 
+  it('logs nothing at error level when the topics it ensures exist already', async () => {
+    const errors: string[] = [];
+    const collect = (level: string) => (details: object, message: string) => {
+      if (level === 'error') errors.push(`${message} ${JSON.stringify(details)}`);
+    };
+    const logger = { error: collect('error'), warn: collect('warn'), info: collect('info'), debug: collect('debug') };
+    const topics = [`test-${randomUUID()}`, `test-${randomUUID()}`];
+    const first = await KafkaMessageBus.connect({ brokers: requireEnv('KAFKA_BROKERS').split(','), clientId: `test-${randomUUID()}`, logger });
+    try {
+      await first.ensureTopics(topics);
+      // A second instance starting, and a restart: the topics are there.
+      await first.ensureTopics(topics);
+      const second = await KafkaMessageBus.connect({ brokers: requireEnv('KAFKA_BROKERS').split(','), clientId: `test-${randomUUID()}`, logger });
+      await second.ensureTopics([...topics, topics[0]!]).finally(() => second.close());
+    } finally {
+      await first.close();
+    }
+    assert.deepEqual(errors, []);
+  });
+
   it('fails fast with a clear error when no broker listens', async () => {
     const started = Date.now();
     await assert.rejects(

@@ -62,6 +62,7 @@ export function collectEvents(bus: MessageBus, topic: string, subject: string) {
     bus,
     topic,
     (message) => {
+      if (message.value === null) return null;
       const event = JSON.parse(message.value) as CloudEvent;
       return event.subject === subject ? { key: message.key, event } : null;
     },

@@ -1,16 +1,33 @@
-import type { IncomingMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription } from '../message-bus.js';
+import {
+  MessageTooLargeError,
+  type IncomingMessage,
+  type LagQuery,
+  type MessageBus,
+  type OutgoingMessage,
+  type PartitionLag,
+  type SubscribeOptions,
+  type Subscription,
+} from '../message-bus.js';
+
+/** Kafka's default `max.message.bytes` (1 MiB plus the 12-byte log overhead). */
+export const EMBEDDED_MAX_MESSAGE_BYTES = 1_048_588;
+/** Bytes Kafka adds around one record in a batch of one (batch header and record framing). */
+const RECORD_OVERHEAD_BYTES = 80;
 
 export interface EmbeddedMessageBusOptions {
   /** Oldest messages beyond this many per topic are dropped, like Kafka retention. */
   maxMessagesPerTopic?: number;
   /** First redelivery delay after a handler throws; doubles per failure up to 5 s. */
   retryDelayMs?: number;
+  /** A message (key, value, headers and framing) above this is refused, as Kafka does. */
+  maxMessageBytes?: number;
 }
 
 interface StoredMessage {
   key: string;
-  value: string;
+  value: string | null;
   headers: Record<string, string>;
+  timestamp: number;
 }
 
 /** One topic is one partition: a log whose offsets start at `base` once old entries are trimmed. */
@@ -89,19 +106,29 @@ export class EmbeddedMessageBus implements MessageBus {
   private readonly groups = new Map<string, Group>();
   private readonly maxMessagesPerTopic: number;
   private readonly retryDelayMs: number;
+  private readonly maxMessageBytes: number;
   private closed = false;
 
   constructor(options: EmbeddedMessageBusOptions = {}) {
     this.maxMessagesPerTopic = options.maxMessagesPerTopic ?? 10_000;
     this.retryDelayMs = options.retryDelayMs ?? 100;
+    this.maxMessageBytes = options.maxMessageBytes ?? EMBEDDED_MAX_MESSAGE_BYTES;
   }
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
     this.assertOpen();
+    // All or nothing, checked before anything is appended.
+    for (const message of messages) {
+      const size = sizeOf(message);
+      if (size > this.maxMessageBytes) {
+        throw new MessageTooLargeError(message.topic, `${size} bytes, the limit is ${this.maxMessageBytes}`);
+      }
+    }
     const touched = new Set<string>();
+    const timestamp = Date.now();
     for (const message of messages) {
       const log = this.log(message.topic);
-      log.messages.push({ key: message.key, value: message.value, headers: { ...message.headers } });
+      log.messages.push({ key: message.key, value: message.value, headers: { ...message.headers }, timestamp });
       log.trim(this.maxMessagesPerTopic);
       touched.add(message.topic);
     }
@@ -134,6 +161,26 @@ export class EmbeddedMessageBus implements MessageBus {
   async ensureTopics(topics: string[]): Promise<void> {
     this.assertOpen();
     for (const topic of topics) this.log(topic);
+  }
+
+  async lag({ groupId, topics, fromBeginning = false }: LagQuery): Promise<PartitionLag[]> {
+    this.assertOpen();
+    const cursors = this.groups.get(groupId)?.cursors;
+    return topics.map((topic) => {
+      const log = this.log(topic);
+      const committed = cursors?.get(topic);
+      const start = Math.max(committed ?? (fromBeginning ? log.base : log.end), log.base);
+      const lag = Math.max(0, log.end - start);
+      const oldest = lag > 0 ? log.at(start) : undefined;
+      return {
+        topic,
+        partition: 0,
+        endOffset: log.end,
+        committedOffset: committed ?? null,
+        lag,
+        oldestUnprocessedAt: oldest ? new Date(oldest.timestamp) : null,
+      };
+    });
   }
 
   async ping(): Promise<void> {
@@ -234,5 +281,19 @@ export class EmbeddedMessageBus implements MessageBus {
 
 function toIncoming(topic: string, offset: number, stored: StoredMessage): IncomingMessage {
   // Fresh objects per delivery, so one handler cannot change what another sees.
-  return { topic, partition: 0, offset: String(offset), key: stored.key, value: stored.value, headers: { ...stored.headers } };
+  return {
+    topic,
+    partition: 0,
+    offset: String(offset),
+    key: stored.key,
+    value: stored.value,
+    headers: { ...stored.headers },
+    timestamp: stored.timestamp,
+  };
+}
+
+function sizeOf(message: OutgoingMessage): number {
+  let size = RECORD_OVERHEAD_BYTES + Buffer.byteLength(message.key) + (message.value === null ? 0 : Buffer.byteLength(message.value));
+  for (const [name, value] of Object.entries(message.headers ?? {})) size += Buffer.byteLength(name) + Buffer.byteLength(value) + 2;
+  return size;
 }

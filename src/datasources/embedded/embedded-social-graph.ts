@@ -1,13 +1,22 @@
-import type { GraphRsvpStatus, SocialGraph } from '../social-graph.js';
+import type { FriendshipChange, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
+
+/** The message time that decided a pair; null after a direct write. */
+interface PairDecision {
+  friends: boolean;
+  at: number | null;
+}
 
 /**
  * The social graph in process memory, with the Neo4j adapter's semantics: friendships are
  * undirected and stored once per pair, every write is idempotent, unknown users simply
- * have no relations. `since` and `at` are not kept: nothing in the port reads them back.
+ * have no relations. `since` and RSVP times are not kept: nothing in the port reads them
+ * back; the time that decided each pair is, as the Neo4j adapter keeps it.
  */
 export class EmbeddedSocialGraph implements SocialGraph {
   readonly kind = 'embedded' as const;
   private readonly friends = new Map<string, Set<string>>();
+  /** user → other user → decision, stored both ways round. */
+  private readonly decisions = new Map<string, Map<string, PairDecision>>();
   /** userId → eventIds they answered, so `removeUser` finds their RSVPs. */
   private readonly rsvpsByUser = new Map<string, Set<string>>();
   /** eventId → userId → status: the reverse index `friendsWithRsvp` reads. */
@@ -24,17 +33,41 @@ export class EmbeddedSocialGraph implements SocialGraph {
     return this.friends.get(a)?.has(b) ?? false;
   }
 
+  async setFriendship(a: string, b: string, { friends, at }: FriendshipChange): Promise<boolean> {
+    this.assertOpen();
+    assertDistinct(a, b);
+    const latest = this.decisions.get(a)?.get(b)?.at ?? null;
+    const time = at.getTime();
+    if (latest !== null && (time < latest || (time === latest && friends))) return false;
+    this.decide(a, b, { friends, at: time });
+    return true;
+  }
+
   async addFriendship(a: string, b: string, _since: Date): Promise<void> {
     this.assertOpen();
     assertDistinct(a, b);
-    link(this.friends, a, b);
-    link(this.friends, b, a);
+    this.decide(a, b, { friends: true, at: null });
   }
 
   async removeFriendship(a: string, b: string): Promise<void> {
     this.assertOpen();
     unlink(this.friends, a, b);
     unlink(this.friends, b, a);
+    this.forgetDecision(a, b);
+  }
+
+  async pruneEndedFriendships(before: Date): Promise<number> {
+    this.assertOpen();
+    let removed = 0;
+    for (const [user, others] of this.decisions) {
+      for (const [other, decision] of others) {
+        if (user < other && !decision.friends && decision.at !== null && decision.at < before.getTime()) {
+          this.forgetDecision(user, other);
+          removed += 1;
+        }
+      }
+    }
+    return removed;
   }
 
   async setRsvp(userId: string, eventId: string, status: GraphRsvpStatus | null, _at: Date): Promise<void> {
@@ -78,6 +111,7 @@ export class EmbeddedSocialGraph implements SocialGraph {
       unlink(this.friends, friend, userId);
     }
     this.friends.delete(userId);
+    for (const other of [...(this.decisions.get(userId)?.keys() ?? [])]) this.forgetDecision(userId, other);
     for (const eventId of this.rsvpsByUser.get(userId) ?? []) {
       this.forgetAnswer(eventId, userId);
     }
@@ -90,6 +124,27 @@ export class EmbeddedSocialGraph implements SocialGraph {
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  private decide(a: string, b: string, decision: PairDecision) {
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      if (decision.friends) link(this.friends, from, to);
+      else unlink(this.friends, from, to);
+      let others = this.decisions.get(from);
+      if (!others) {
+        others = new Map();
+        this.decisions.set(from, others);
+      }
+      others.set(to, decision);
+    }
+  }
+
+  private forgetDecision(a: string, b: string) {
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      const others = this.decisions.get(from);
+      others?.delete(to);
+      if (others?.size === 0) this.decisions.delete(from);
+    }
   }
 
   private forgetAnswer(eventId: string, userId: string) {

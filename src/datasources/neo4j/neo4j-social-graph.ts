@@ -1,5 +1,5 @@
 import neo4j, { Neo4jError, type Driver, type RoutingControl } from 'neo4j-driver';
-import type { GraphRsvpStatus, SocialGraph } from '../social-graph.js';
+import type { FriendshipChange, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
 import type { DatastoreLatency } from '../../observability/metrics.js';
 import { callDatastore, DatastoreError, messageOf as plainMessageOf, redactUrl as redact } from '../driver-errors.js';
 
@@ -23,12 +23,47 @@ const SCHEMA_ALREADY_EXISTS = new Set([
 const SCHEMA = [
   'CREATE CONSTRAINT user_id_unique IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE',
   'CREATE CONSTRAINT event_id_unique IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE',
+  'CREATE INDEX unfriended_at IF NOT EXISTS FOR ()-[e:UNFRIENDED]-() ON (e.at)',
 ];
 
+/** Ended friendships removed per statement while pruning. */
+const PRUNE_BATCH = 5_000;
+
 /**
- * `(:User)-[:FRIENDS_WITH {since}]-(:User)` and `(:User)-[:RSVP {status, at}]->(:Event)`.
+ * One transaction per message: the pair's newest decision (`at` on FRIENDS_WITH or on
+ * UNFRIENDED) is read under a write lock on the lower node, so two messages for the pair
+ * processed at once by different consumers cannot both act on the same old state.
+ */
+const SET_FRIENDSHIP = `
+MERGE (low:User {id: $low})
+MERGE (high:User {id: $high})
+SET low._pairLock = true
+WITH low, high
+OPTIONAL MATCH (low)-[f:FRIENDS_WITH]-(high)
+WITH low, high, collect(f) AS friendships
+OPTIONAL MATCH (low)-[e:UNFRIENDED]-(high)
+WITH low, high, friendships, collect(e) AS endings, datetime($at) AS at
+WITH low, high, friendships, endings, at,
+     reduce(latest = null, r IN friendships + endings |
+       CASE WHEN r.at IS NOT NULL AND (latest IS NULL OR r.at > latest) THEN r.at ELSE latest END) AS latest
+REMOVE low._pairLock
+WITH low, high, friendships, endings, at, latest
+WHERE latest IS NULL OR at > latest OR (at = latest AND NOT $friends)
+FOREACH (r IN CASE WHEN $friends THEN endings ELSE friendships END | DELETE r)
+FOREACH (r IN CASE WHEN $friends THEN friendships ELSE endings END | SET r.at = at)
+FOREACH (_ IN CASE WHEN $friends AND size(friendships) = 0 THEN [1] ELSE [] END |
+  CREATE (low)-[:FRIENDS_WITH {since: datetime($since), at: at}]->(high))
+FOREACH (_ IN CASE WHEN NOT $friends AND size(endings) = 0 THEN [1] ELSE [] END |
+  CREATE (low)-[:UNFRIENDED {at: at}]->(high))
+RETURN true AS applied`;
+
+/**
+ * `(:User)-[:FRIENDS_WITH {since, at}]-(:User)` and `(:User)-[:RSVP {status, at}]->(:Event)`.
  * A friendship is one relationship per pair, written from the smaller id to the larger so
- * concurrent adds of (a, b) and (b, a) converge; every read matches it undirected.
+ * concurrent adds of (a, b) and (b, a) converge; every read matches it undirected. An
+ * ended friendship leaves `(:User)-[:UNFRIENDED {at}]->(:User)` instead, so an older
+ * `friendship.created` processed later cannot bring it back; `at` is the time of the
+ * message that decided the pair.
  */
 export class Neo4jSocialGraph implements SocialGraph {
   readonly kind = 'neo4j' as const;
@@ -100,9 +135,20 @@ export class Neo4jSocialGraph implements SocialGraph {
     return records[0]?.get('friends') === true;
   }
 
+  async setFriendship(a: string, b: string, { friends, at, since }: FriendshipChange): Promise<boolean> {
+    const [low, high] = orderedPair(a, b);
+    const records = await this.run('setFriendship', 'WRITE', SET_FRIENDSHIP, {
+      low,
+      high,
+      friends,
+      at: at.toISOString(),
+      since: (since ?? at).toISOString(),
+    });
+    return records.length > 0;
+  }
+
   async addFriendship(a: string, b: string, since: Date): Promise<void> {
-    if (a === b) throw new Error(`a user cannot be their own friend (${a})`);
-    const [low, high] = a < b ? [a, b] : [b, a];
+    const [low, high] = orderedPair(a, b);
     // Undirected MERGE also finds a pair written the other way round (e.g. by an older
     // writer), so the pair never gets a second relationship.
     await this.run(
@@ -110,8 +156,13 @@ export class Neo4jSocialGraph implements SocialGraph {
       'WRITE',
       `MERGE (low:User {id: $low})
        MERGE (high:User {id: $high})
+       WITH low, high
+       OPTIONAL MATCH (low)-[e:UNFRIENDED]-(high)
+       DELETE e
+       WITH DISTINCT low, high
        MERGE (low)-[f:FRIENDS_WITH]-(high)
-         ON CREATE SET f.since = datetime($since)`,
+         ON CREATE SET f.since = datetime($since)
+       REMOVE f.at`,
       { low, high, since: since.toISOString() },
     );
   }
@@ -120,9 +171,27 @@ export class Neo4jSocialGraph implements SocialGraph {
     await this.run(
       'removeFriendship',
       'WRITE',
-      'MATCH (:User {id: $a})-[f:FRIENDS_WITH]-(:User {id: $b}) DELETE f',
+      'MATCH (:User {id: $a})-[f:FRIENDS_WITH|UNFRIENDED]-(:User {id: $b}) DELETE f',
       { a, b },
     );
+  }
+
+  async pruneEndedFriendships(before: Date): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const records = await this.run(
+        'pruneEndedFriendships',
+        'WRITE',
+        `MATCH ()-[e:UNFRIENDED]->() WHERE e.at < datetime($before)
+         WITH e LIMIT ${PRUNE_BATCH}
+         DELETE e
+         RETURN count(*) AS removed`,
+        { before: before.toISOString() },
+      );
+      const batch = Number(records[0]?.get('removed') ?? 0);
+      removed += batch;
+      if (batch < PRUNE_BATCH) return removed;
+    }
   }
 
   async setRsvp(userId: string, eventId: string, status: GraphRsvpStatus | null, at: Date): Promise<void> {
@@ -215,6 +284,12 @@ function stringList(record: RecordLike, key: string): string[] {
   const value = record.get(key);
   if (!Array.isArray(value)) throw new Error(`Neo4j returned a non-list ${key}`);
   return value.filter((item): item is string => typeof item === 'string');
+}
+
+/** Lower id first, the direction every pair relationship is written in. */
+function orderedPair(a: string, b: string): [string, string] {
+  if (a === b) throw new Error(`a user cannot be their own friend (${a})`);
+  return a < b ? [a, b] : [b, a];
 }
 
 function isSchemaAlreadyExists(error: unknown): boolean {

@@ -81,3 +81,8 @@ export const EventRsvp = defineMessage(
     countsVersion: z.number().int().nonnegative().optional(),
   }),
 );
+
+/** What this service publishes on `events`; its consumers of that topic skip the others' types quietly. */
+export const EVENT_TOPIC_TYPES: readonly string[] = [EventCreated, EventUpdated, EventCancelled, EventDeleted, EventRsvp, CoHostAdded, CoHostRemoved, PostCreated].map(
+  (contract) => contract.type,
+);

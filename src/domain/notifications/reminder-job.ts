@@ -1,7 +1,6 @@
-import type { DocumentCollection, DocumentStore, StoredDocument } from '../../datasources/documents.js';
-import { DuplicateKeyError } from '../../datasources/documents.js';
 import type { EventRepository } from '../../datasources/event-repository.js';
 import type { MessageBus } from '../../datasources/message-bus.js';
+import type { ReminderClaimRepository } from '../../datasources/reminder-claim-repository.js';
 import type { RsvpRepository } from '../../datasources/rsvp-repository.js';
 import type { Logger } from '../../logger.js';
 import { personalNotification, ReminderNotification } from '../messaging/notification-messages.js';
@@ -17,16 +16,8 @@ export const WINDOWS = [
 const STALE_CLAIM_MS = 10 * 60_000;
 const BATCH = 200;
 
-interface ReminderClaim extends StoredDocument {
-  eventId: string;
-  window: string;
-  state: 'sending' | 'sent';
-  claimedAt: Date;
-  claimedBy: string;
-}
-
 export interface ReminderDeps {
-  store: DocumentStore;
+  claims: ReminderClaimRepository;
   events: EventRepository;
   rsvps: RsvpRepository;
   bus: MessageBus;
@@ -43,12 +34,18 @@ export interface ReminderDeps {
  * re-sent stale claim produces duplicates consumers drop.
  */
 export class ReminderJob {
-  private readonly claims: DocumentCollection<ReminderClaim>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
 
-  constructor(private readonly deps: ReminderDeps) {
-    this.claims = deps.store.collection<ReminderClaim>('reminder_claims');
+  constructor(private readonly deps: ReminderDeps) {}
+
+  /**
+   * Removes claims made before `before`. A claim is made at most 24 h before its event
+   * starts and is never looked at once the event has started, so anything older than a
+   * day and an hour is safe to drop.
+   */
+  pruneClaims(before: Date): Promise<number> {
+    return this.deps.claims.pruneBefore(before);
   }
 
   start(intervalMs: number) {
@@ -85,7 +82,7 @@ export class ReminderJob {
             }),
           ),
         );
-        await this.claims.updateOne({ _id: `${event._id}:${window.name}` }, { $set: { state: 'sent' } });
+        await this.deps.claims.markSent(event._id, window.name);
         sent += going.length;
       }
     }
@@ -93,18 +90,7 @@ export class ReminderJob {
     return sent;
   }
 
-  private async claim(eventId: string, window: string, now: Date): Promise<boolean> {
-    const _id = `${eventId}:${window}`;
-    try {
-      await this.claims.insertOne({ _id, eventId, window, state: 'sending', claimedAt: now, claimedBy: this.deps.instanceId });
-      return true;
-    } catch (error) {
-      if (!(error instanceof DuplicateKeyError)) throw error;
-    }
-    const stale = await this.claims.updateOne(
-      { _id, state: 'sending', claimedAt: { $lt: new Date(now.getTime() - STALE_CLAIM_MS) } },
-      { $set: { claimedAt: now, claimedBy: this.deps.instanceId } },
-    );
-    return stale.matched === 1;
+  private claim(eventId: string, window: string, now: Date): Promise<boolean> {
+    return this.deps.claims.claim(eventId, window, this.deps.instanceId, now, new Date(now.getTime() - STALE_CLAIM_MS));
   }
 }

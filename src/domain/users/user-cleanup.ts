@@ -9,7 +9,8 @@ import type { Logger } from '../../logger.js';
 export interface UserDataCleanup {
   /** Unique among the registered steps; shows in logs and errors. */
   name: string;
-  removeUser(userId: string): Promise<void>;
+  /** `deletedAt`: the deletion's time (the `user.deleted` event's). */
+  removeUser(userId: string, deletedAt: Date): Promise<void>;
 }
 
 /**
@@ -37,12 +38,12 @@ export class UserCleanup {
    * Runs every step in registration order; one failing does not stop the others. Throws
    * an AggregateError naming the failed steps, so the caller can run it all again.
    */
-  async removeUser(userId: string): Promise<void> {
+  async removeUser(userId: string, deletedAt = new Date()): Promise<void> {
     const failures: { step: string; error: unknown }[] = [];
     for (const step of this.steps) {
       const started = Date.now();
       try {
-        await step.removeUser(userId);
+        await step.removeUser(userId, deletedAt);
         this.logger.debug({ userId, step: step.name, ms: Date.now() - started }, 'user cleanup step done');
       } catch (error) {
         failures.push({ step: step.name, error });
@@ -60,9 +61,21 @@ export class UserCleanup {
   }
 }
 
-/** The local replica fed by the `users` topic. */
-export function userReplicaCleanup(users: UserRepository): UserDataCleanup {
-  return { name: 'user-replica', removeUser: async (userId) => void (await users.remove(userId)) };
+/**
+ * The local replica becomes a tombstone. Register it first: consumers that may recreate
+ * the user's graph node (RSVPs, friendships) write the node, then look for the tombstone
+ * and undo their write if they find it; with the tombstone written before the graph step
+ * removes the node, one of the two always sees the other.
+ */
+export function userReplicaCleanup(users: UserRepository, logger: Logger): UserDataCleanup {
+  return {
+    name: 'user-replica',
+    async removeUser(userId, deletedAt) {
+      if (!(await users.applyDeletion(userId, deletedAt))) {
+        logger.warn({ userId, deletedAt }, 'user.deleted is older than the replica; the replica stays, the rest of the user data is removed');
+      }
+    },
+  };
 }
 
 /** The user's node with their friendships and RSVP relations. */

@@ -1,0 +1,56 @@
+import { DuplicateKeyError, type DocumentCollection, type DocumentStore } from './documents.js';
+
+export const REMINDER_CLAIMS = 'reminder_claims';
+
+interface ReminderClaim {
+  _id: string;
+  eventId: string;
+  window: string;
+  state: 'sending' | 'sent';
+  claimedAt: Date;
+  claimedBy: string;
+}
+
+/**
+ * Claims to send one reminder window of one event. A claim is a document inserted with a
+ * unique `_id` (atomic on every MongoDB-compatible store), so exactly one instance wins it.
+ */
+export class ReminderClaimRepository {
+  private readonly claims: DocumentCollection<ReminderClaim>;
+
+  constructor(store: DocumentStore) {
+    this.claims = store.collection<ReminderClaim>(REMINDER_CLAIMS);
+  }
+
+  ensureIndexes(): Promise<void> {
+    return this.claims.createIndexes([{ key: { claimedAt: 1 }, name: 'claimedAt' }]);
+  }
+
+  /**
+   * True when this caller now holds the (event, window) claim: it made it, or took over
+   * one left `sending` since before `staleBefore` by a sender that died.
+   */
+  async claim(eventId: string, window: string, holder: string, now: Date, staleBefore: Date): Promise<boolean> {
+    const _id = `${eventId}:${window}`;
+    try {
+      await this.claims.insertOne({ _id, eventId, window, state: 'sending', claimedAt: now, claimedBy: holder });
+      return true;
+    } catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+    }
+    const stale = await this.claims.updateOne(
+      { _id, state: 'sending', claimedAt: { $lt: staleBefore } },
+      { $set: { claimedAt: now, claimedBy: holder } },
+    );
+    return stale.matched === 1;
+  }
+
+  async markSent(eventId: string, window: string): Promise<void> {
+    await this.claims.updateOne({ _id: `${eventId}:${window}` }, { $set: { state: 'sent' } });
+  }
+
+  /** Removes claims made before `before`. */
+  pruneBefore(before: Date): Promise<number> {
+    return this.claims.deleteMany({ claimedAt: { $lt: before } });
+  }
+}
