@@ -27,16 +27,6 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
   await life.start('store schema', () => prepareStores(deps));
   if (config.seedDemoData) await life.start('demo data', () => seedDemoData(deps));
   await life.start('outbox relay', () => deps.relay.start(), () => deps.relay.stop());
-  await life.start(
-    'consumer lag',
-    () => {
-      // Watched from the start: /health reports the groups' lag from the broker while they join.
-      if (config.consumers.enabled) for (const runner of deps.consumers.all) deps.consumerLag.watch(runner.lagQuery);
-      deps.consumerLag.watch({ groupId: liveStatsGroupId(config.instanceId), topics: [TOPICS.events] });
-      deps.consumerLag.start();
-    },
-    () => deps.consumerLag.stop(),
-  );
   if (config.consumers.enabled) await life.start('consumers', () => deps.consumers.start(), () => deps.consumers.stop());
   await life.start(
     'live counts feed',
@@ -45,6 +35,16 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
       await feed.stop();
       deps.live.close();
     },
+  );
+  await life.start(
+    'consumer lag',
+    () => {
+      // Once the groups' topics exist; the server (last) answers /health with their lag from the first request.
+      if (config.consumers.enabled) for (const runner of deps.consumers.all) deps.consumerLag.watch(runner.lagQuery);
+      deps.consumerLag.watch({ groupId: liveStatsGroupId(config.instanceId), topics: [TOPICS.events] });
+      deps.consumerLag.start();
+    },
+    () => deps.consumerLag.stop(),
   );
   await life.start('reconciliation', () => deps.reconciler.start(), () => deps.reconciler.stop());
   await life.start('reminders', () => deps.reminders.start(config.reminderIntervalSeconds * 1000), () => deps.reminders.stop());
