@@ -6,6 +6,6 @@ import type { Viewer } from './domain/users/model.js';
 export type RequestContext = RequestScope;
 
 /** Used by HTTP requests and WebSocket operations alike. */
-export function createContext(deps: Deps, viewer: Viewer, clientKey: string): RequestContext {
-  return new RequestScope(deps, viewer, clientKey);
+export function createContext(deps: Deps, viewer: Viewer, clientKey: string, authority?: AbortSignal): RequestContext {
+  return new RequestScope(deps, viewer, clientKey, authority);
 }

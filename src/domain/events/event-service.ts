@@ -52,7 +52,6 @@ export class EventService {
   }
 
   async list(filter: EventListFilter | null | undefined, first: number | null | undefined, after: string | null | undefined) {
-    await this.scope.consumeRateLimit('browse');
     const criteria: EventCriteria = {};
     if (filter?.categoryId) criteria.categoryId = filter.categoryId;
     if (filter?.tags?.length) criteria.tagsAll = filter.tags.map((tag) => tag.trim().toLowerCase());
@@ -78,7 +77,9 @@ export class EventService {
     return this.page({ coHostId: userId }, first, after);
   }
 
+  /** Every listing of events (`events`, `myEvents`, a user's hosted and co-hosted events) passes here. */
   private async page(criteria: EventCriteria, first: number | null | undefined, after: string | null | undefined): Promise<EventPage> {
+    await this.scope.chargeBrowsing();
     const size = pageSize(first);
     const position = decodeCursor(after);
     const relations = await this.scope.relations();

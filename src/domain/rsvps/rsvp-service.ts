@@ -54,13 +54,31 @@ export class RsvpService {
   async ofUser(userId: string, status: RsvpStatus | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<RsvpRecord>> {
     const viewerId = this.scope.requireUser();
     if (viewerId !== userId) throw new ForbiddenError("only the user themself can list their answers");
+    await this.scope.chargeBrowsing();
     return this.scope.deps.rsvps.pageForUser(userId, status ?? null, pageSize(first), decodeCursor(after));
   }
 
-  /** Live counts of an event the viewer may see; NOT_FOUND otherwise (no existence leak). */
+  /**
+   * Live counts of an event the viewer may see; NOT_FOUND otherwise (no existence leak).
+   * The stream ends with NOT_FOUND once they may no longer see it (each change that could
+   * take it away is checked again with fresh reads), and with the connection's reason
+   * once their authority ends.
+   */
   async liveStats(eventId: string): Promise<AsyncIterableIterator<EventStatsChange>> {
-    await this.visibleEvent(eventId);
-    return this.scope.deps.live.subscribe(eventId);
+    const scope = this.scope;
+    const stream = scope.deps.live.subscribe(eventId, {
+      viewerId: scope.viewerId,
+      mayView: async (event) => event !== null && (await scope.fresh().canView(event)),
+      authority: scope.authority,
+    });
+    // Watched before the first check, so a change landing meanwhile is not missed.
+    try {
+      await this.visibleEvent(eventId);
+    } catch (error) {
+      await stream.return?.();
+      throw error;
+    }
+    return stream;
   }
 
   waitlistPosition(rsvp: RsvpRecord): Promise<number | null> {
