@@ -64,14 +64,16 @@ export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId:
       const message = eventsMessageOf(value.value);
       if (!message) return;
       const eventId = message.data.eventId ?? message.subject;
+      // Access first: whoever lost it does not get this message's counts.
+      const affected = accessLostBy(message);
+      if (affected !== null) {
+        await live.revalidate(eventId, affected === 'all' ? null : affected);
+        logger.debug({ eventId, type: message.type }, 'live: access checked again');
+      }
       if (message.type === 'event.rsvp' && message.data.counts) {
         live.publish({ eventId, counts: message.data.counts, version: message.data.countsVersion ?? 0, at: new Date(message.time) });
         logger.trace({ eventId }, 'live: counts received');
       }
-      const affected = accessLostBy(message);
-      if (affected === null) return;
-      await live.revalidate(eventId, affected === 'all' ? null : affected);
-      logger.debug({ eventId, type: message.type }, 'live: access checked again');
     },
   });
 }

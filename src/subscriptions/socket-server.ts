@@ -91,7 +91,7 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
     return null;
   };
 
-  return useServer<Record<string, unknown>, { state: SocketState }>(
+  const server = useServer<Record<string, unknown>, { state: SocketState }>(
     {
       schema,
       isProd: config.env === 'production',
@@ -165,4 +165,11 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
     },
     ws,
   );
+  // ws closes a socket that breaks the protocol (a message over maxPayload: 1009) and
+  // then reports it; graphql-ws would print that report, so it is logged here instead.
+  ws.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error) => log.info({ err: error }, 'websocket: closed a socket that broke the protocol'));
+  });
+  return server;
 }

@@ -18,6 +18,8 @@ export function subscribe<T>(httpUrl: string, token: string | null, query: strin
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: false,
+    // Failures reach the test through the sink; the default prints them.
+    onNonLazyError: () => undefined,
   });
   const received: T[] = [];
   const waiters: (() => void)[] = [];
