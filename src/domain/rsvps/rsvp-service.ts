@@ -1,6 +1,7 @@
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { EventRecord } from '../events/model.js';
 import { isOrganizer } from '../events/privacy.js';
+import { requireId } from '../ids.js';
 import { decodeCursor, pageSize, type Page } from '../pagination.js';
 import type { RequestScope } from '../request-scope.js';
 import { rsvpId, type AttendeePage, type CheckInState, type EventStatsChange, type RsvpRecord, type RsvpStatus } from './model.js';
@@ -29,6 +30,7 @@ export class RsvpService {
 
   async checkIn(eventId: string, userId: string, state: CheckInState): Promise<RsvpRecord> {
     const organizer = this.scope.requireUser();
+    requireId(userId, 'userId');
     const event = await this.visibleEvent(eventId);
     if (!isOrganizer(event, this.scope.viewer)) throw new ForbiddenError('only the host or a co-host can check people in');
     const updated = await this.scope.deps.rsvps.setCheckIn(rsvpId(eventId, userId), state, organizer, new Date());
