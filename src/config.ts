@@ -56,6 +56,8 @@ const EnvSchema = z
     GRAPHQL_MAX_COST: positiveInt.default(5000),
     GRAPHQL_MAX_TOKENS: positiveInt.default(2000),
     GRAPHQL_MAX_DIRECTIVES: positiveInt.default(50),
+    /** `_entities` representations per request (the router's batch for one fetch). */
+    GRAPHQL_MAX_REPRESENTATIONS: positiveInt.default(1000),
     HTTP_BODY_LIMIT_BYTES: positiveInt.default(1_000_000),
     INTROSPECTION: flag.optional(),
 
@@ -131,6 +133,7 @@ export interface Config {
     maxCost: number;
     maxTokens: number;
     maxDirectives: number;
+    maxRepresentations: number;
     bodyLimitBytes: number;
     introspection: boolean;
     /** graphql-js's "Did you mean …?" guesses name parts of the schema. */
@@ -221,6 +224,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxCost: env.GRAPHQL_MAX_COST,
       maxTokens: env.GRAPHQL_MAX_TOKENS,
       maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+      maxRepresentations: env.GRAPHQL_MAX_REPRESENTATIONS,
       bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
       introspection: env.INTROSPECTION ?? !production,
       hideSuggestions: production,

@@ -13,8 +13,8 @@ export function loadTypeDefs(): DocumentNode {
   return parse(files.map((name) => readFileSync(new URL(name, schemaDir), 'utf8')).join('\n'));
 }
 
-export function buildSchema(): GraphQLSchema {
+export function buildSchema(options: { maxRepresentations: number }): GraphQLSchema {
   const schema = buildSubgraphSchema([{ typeDefs: loadTypeDefs(), resolvers: resolvers as GraphQLResolverMap<unknown> }]);
-  guardEntityRepresentations(schema);
+  guardEntityRepresentations(schema, options.maxRepresentations);
   return schema;
 }

@@ -78,7 +78,7 @@ export class SubgraphServer {
 
   constructor(private readonly deps: Deps) {
     const { config, logger } = deps;
-    this.schema = buildSchema();
+    this.schema = buildSchema({ maxRepresentations: config.graphql.maxRepresentations });
     this.auth = createAuthenticator(config.auth);
     this.pipeline = new OperationPipeline(config.graphql, logger.child({ component: 'graphql' }));
     const timing: ApolloServerPlugin<RequestContext> = {

@@ -20,9 +20,10 @@ function representationProblem(representation: unknown, index: number, entityTyp
  * Checks each `_entities` representation before federation's resolver sees it: an
  * unknown `__typename` or a missing or malformed key is the caller's mistake
  * (BAD_USER_INPUT for that list item), not a failure of ours. Every entity here is
- * keyed by `id`.
+ * keyed by `id`. The cost limit cannot see how many representations the variables
+ * hold, so their number is capped here.
  */
-export function guardEntityRepresentations(schema: GraphQLSchema): void {
+export function guardEntityRepresentations(schema: GraphQLSchema, maxRepresentations: number): void {
   const field = schema.getQueryType()?.getFields()._entities;
   const union = schema.getType('_Entity');
   const resolve = field?.resolve;
@@ -30,6 +31,9 @@ export function guardEntityRepresentations(schema: GraphQLSchema): void {
   const entityTypes = new Set(union.getTypes().map((type) => type.name));
   field.resolve = (source, args: { representations?: unknown[] }, context, info) => {
     const representations = args.representations ?? [];
+    if (representations.length > maxRepresentations) {
+      throw new BadUserInputError(`representations: at most ${maxRepresentations} per request, got ${representations.length}`, 'representations');
+    }
     const problems = representations.map((representation, index) => representationProblem(representation, index, entityTypes));
     if (problems.every((problem) => problem === null)) return resolve(source, args, context, info);
     const resolved = resolve(source, { ...args, representations: representations.filter((_, index) => problems[index] === null) }, context, info) as unknown[];

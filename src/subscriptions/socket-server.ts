@@ -151,7 +151,8 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
           contextValue: createContext(deps, state.viewer, state.clientKey, state.authority.signal),
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => pipeline.formatResult(result),
+      // Most results carry no error: graphql-ws then sends them as they are.
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.length ? pipeline.formatResult(result) : undefined),
       onError: (_ctx, _id, _payload, errors) => pipeline.formatErrors(errors),
       onComplete: (ctx, id) => release(ctx.extra, id),
       onClose: (ctx) => {

@@ -70,7 +70,7 @@ describe('client mistakes are answered with 4xx', () => {
   let app: TestApp;
   const logs: Record<string, unknown>[] = [];
   before(async () => {
-    app = await startTestApp({ mode: 'embedded', logs, env: { HTTP_BODY_LIMIT_BYTES: '2000', LOG_LEVEL: 'info' } });
+    app = await startTestApp({ mode: 'embedded', logs, env: { HTTP_BODY_LIMIT_BYTES: '2000', GRAPHQL_MAX_REPRESENTATIONS: '6', LOG_LEVEL: 'info' } });
   });
   after(() => app?.stop());
 
@@ -135,5 +135,13 @@ describe('client mistakes are answered with 4xx', () => {
     assert.match(result.errors![2]!.message, /representations\[2\]\.__typename must be one of Event, Post, User/);
     // Client mistakes: nothing logged as an error, no stack trace anywhere.
     assert.deepEqual(logs.slice(before).filter((line) => line.level === 'error' || JSON.stringify(line).includes('stack')), []);
+  });
+
+  it('refuses more _entities representations than configured in one request', async () => {
+    const result = await app.gql('query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', {
+      r: Array.from({ length: 7 }, (_, i) => ({ __typename: 'Event', id: `e${i}` })),
+    });
+    assert.deepEqual(result.errors?.map((error) => [error.extensions?.code, error.extensions?.field]), [['BAD_USER_INPUT', 'representations']]);
+    assert.equal(result.data?._entities, undefined);
   });
 });

@@ -80,9 +80,9 @@ export class EventService {
 
   /** Every listing of events (`events`, `myEvents`, a user's hosted and co-hosted events) passes here. */
   private async page(criteria: EventCriteria, first: number | null | undefined, after: string | null | undefined): Promise<EventPage> {
-    await this.scope.chargeBrowsing();
     const size = pageSize(first);
     const position = decodeCursor(after);
+    await this.scope.chargeBrowsing();
     const relations = await this.scope.relations();
     const page = await this.deps.events.page(
       criteria,
