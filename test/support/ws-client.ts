@@ -5,7 +5,7 @@ export interface LiveSubscription<T> {
   received: T[];
   /** Resolves with everything received once `predicate` holds for the latest message. */
   until(predicate: (latest: T, all: T[]) => boolean, timeoutMs?: number): Promise<T[]>;
-  /** Resolves with the first error the server sent, or rejects when data arrives instead. */
+  /** Resolves with the first error the server sent; rejects when data arrives instead, or after 30 s. */
   error: Promise<unknown>;
   dispose(): Promise<void>;
 }
@@ -30,6 +30,8 @@ export function subscribe<T>(httpUrl: string, token: string | null, query: strin
     rejectError = reject;
   });
   error.catch(() => undefined);
+  // A stream that never fails must fail the test, not hang it.
+  setTimeout(() => rejectError(new Error('no error within 30 s')), 30_000).unref();
   client.subscribe<T>(
     { query, variables },
     {
