@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import type { Authority } from './authority.js';
 import { createLoaders, type Loaders } from '../datasources/loaders.js';
 import { RateLimitedError, UnauthenticatedError } from '../errors.js';
 import { CategoryService } from './categories/category-service.js';
@@ -37,10 +38,10 @@ export class RequestScope {
     /** Identifies an anonymous caller for rate limits (e.g. the client address). */
     private readonly clientKey: string,
     /**
-     * Aborted when the viewer's authority ends (a socket's token expired); its reason is
-     * the error live streams end with. HTTP requests end before that matters.
+     * Ends when the viewer's proof of identity does (a socket's token expired); its reason
+     * is the error live streams end with. HTTP requests end before that matters.
      */
-    readonly authority?: AbortSignal,
+    readonly authority?: Authority,
   ) {
   }
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Authority } from '../domain/authority.js';
 import type { EventRecord } from '../domain/events/model.js';
 import type { EventStatsChange } from '../domain/rsvps/model.js';
 import { NotFoundError } from '../errors.js';
@@ -17,8 +18,8 @@ export interface LiveAccess {
   viewerId: string | null;
   /** A decision made now, from `event` as just read (null: gone), never a remembered one. */
   mayView(event: EventRecord | null): Promise<boolean>;
-  /** Aborted when the subscriber's authority ends (token expired): the stream fails with its reason. */
-  authority?: AbortSignal | undefined;
+  /** When it ends (the token expired), the stream fails with its reason. */
+  authority?: Authority | undefined;
 }
 
 const REVALIDATION_SLICE = 200;
@@ -133,11 +134,12 @@ export class LiveStats {
       } else pending = change;
     };
     this.emitter.on(eventId, listener);
+    let stopListening: (() => void) | null = null;
     const detach = () => {
       done = true;
       this.emitter.off(eventId, listener);
       if (watcher) this.unwatch(eventId, watcher);
-      access?.authority?.removeEventListener('abort', onAbort);
+      stopListening?.();
     };
     const fail = (error: unknown) => {
       if (done) return;
@@ -148,11 +150,9 @@ export class LiveStats {
         waiting = null;
       } else failure = { error };
     };
-    const onAbort = () => fail(access?.authority?.reason);
     const watcher: Watcher | null = access ? { viewerId: access.viewerId, mayView: access.mayView, fail } : null;
     if (watcher) this.watch(eventId, watcher);
-    if (access?.authority?.aborted) onAbort();
-    else access?.authority?.addEventListener('abort', onAbort, { once: true });
+    stopListening = access?.authority?.onEnd(fail) ?? null;
     const finish = (): Promise<IteratorResult<EventStatsChange>> => {
       detach();
       waiting?.resolve({ done: true, value: undefined });

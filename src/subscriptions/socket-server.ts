@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { CloseCode, type Disposable } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
@@ -6,6 +5,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { WebSocketServer } from 'ws';
 import type { Authenticator } from '../auth.js';
 import { createContext } from '../context.js';
+import { Authority } from '../domain/authority.js';
 import type { Deps } from '../deps.js';
 import { callerKey } from '../domain/request-scope.js';
 import type { Viewer } from '../domain/users/model.js';
@@ -22,8 +22,8 @@ interface SocketState {
   viewer: Viewer;
   clientKey: string;
   caller: string;
-  /** Aborted when the token expires or the socket closes; live streams end with its reason. */
-  authority: AbortController;
+  /** Ends when the token expires or the socket closes; live streams end with its reason. */
+  authority: Authority;
   expiry: NodeJS.Timeout | null;
   /** Ids of its active subscription operations. */
   subscriptions: Set<string>;
@@ -72,7 +72,7 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
 
   const expire = (extra: SocketExtra, state: SocketState) => {
     state.closeWhenIdle = true;
-    state.authority.abort(new UnauthenticatedError('the token has expired'));
+    state.authority.end(new UnauthenticatedError('the token has expired'));
     log.debug({ socket: state.id }, 'websocket: token expired');
     if (state.subscriptions.size === 0) extra.socket.close(CloseCode.Unauthorized, 'token expired');
   };
@@ -102,15 +102,12 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
         try {
           const identity = await auth.identify(typeof authorization === 'string' ? authorization : undefined);
           const clientKey = clientKeyOf(request, config.routerSecret !== null);
-          const authority = new AbortController();
-          // One listener per live subscription of the socket.
-          setMaxListeners(limits.maxSubscriptionsPerSocket + 10, authority.signal);
           const state: SocketState = {
             id: String(++sockets),
             viewer: identity.viewer,
             clientKey,
             caller: callerKey(identity.viewer, clientKey),
-            authority,
+            authority: new Authority(),
             expiry: null,
             subscriptions: new Set(),
             closeWhenIdle: false,
@@ -148,7 +145,7 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
           operationName: prepared.operationName,
           variableValues: prepared.variableValues,
           // Fresh loaders per operation, so a long-lived socket never serves stale rows.
-          contextValue: createContext(deps, state.viewer, state.clientKey, state.authority.signal),
+          contextValue: createContext(deps, state.viewer, state.clientKey, state.authority),
         };
       },
       // Most results carry no error: graphql-ws then sends them as they are.
@@ -161,7 +158,7 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
         if (state.expiry) clearTimeout(state.expiry);
         state.closeWhenIdle = false;
         for (const id of [...state.subscriptions]) release(ctx.extra, id);
-        state.authority.abort(new UnauthenticatedError('the connection closed'));
+        state.authority.end(new UnauthenticatedError('the connection closed'));
       },
     },
     ws,
