@@ -33,6 +33,13 @@ interface SocketState {
 
 type SocketExtra = Extra & { state?: SocketState };
 
+/**
+ * Closes a socket whose token expired. graphql-ws's client retries 4403 ("might grant
+ * access after retry"), asking `connectionParams` again, and sends the subscriptions
+ * still pending on the new socket; 4401 would be final for it.
+ */
+const closeExpired = (extra: SocketExtra) => extra.socket.close(CloseCode.Forbidden, 'token expired');
+
 export interface SocketServerOptions {
   deps: Deps;
   schema: GraphQLSchema;
@@ -48,8 +55,8 @@ export interface SocketServerOptions {
  * minute; message size is capped by the WebSocketServer's `maxPayload`).
  *
  * A socket's authority ends with its token: at `exp` its live subscriptions end with
- * UNAUTHENTICATED, then the socket closes with 4401, and the client reconnects with a
- * fresh token.
+ * UNAUTHENTICATED, then the socket closes with 4403 `token expired`, and the client
+ * reconnects with a fresh token.
  */
 export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketServerOptions): Disposable {
   const { deps, schema, pipeline, auth } = options;
@@ -67,14 +74,14 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
     const left = (perCaller.get(state.caller) ?? 1) - 1;
     if (left > 0) perCaller.set(state.caller, left);
     else perCaller.delete(state.caller);
-    if (state.closeWhenIdle && state.subscriptions.size === 0) extra.socket.close(CloseCode.Unauthorized, 'token expired');
+    if (state.closeWhenIdle && state.subscriptions.size === 0) closeExpired(extra);
   };
 
   const expire = (extra: SocketExtra, state: SocketState) => {
     state.closeWhenIdle = true;
     state.authority.end(new UnauthenticatedError('the token has expired'));
     log.debug({ socket: state.id }, 'websocket: token expired');
-    if (state.subscriptions.size === 0) extra.socket.close(CloseCode.Unauthorized, 'token expired');
+    if (state.subscriptions.size === 0) closeExpired(extra);
   };
 
   const armExpiry = (extra: SocketExtra, state: SocketState, expiresAt: Date) => {
@@ -124,7 +131,12 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
       },
       onSubscribe: async (ctx, id, payload) => {
         const state = ctx.extra.state;
-        if (!state || state.closeWhenIdle) return [new UnauthenticatedError('the token has expired')];
+        if (!state) return [new UnauthenticatedError()];
+        if (state.closeWhenIdle) {
+          // Closed before the answer goes out: the client sends it again on its new socket.
+          closeExpired(ctx.extra);
+          return [new UnauthenticatedError('the token has expired')];
+        }
         try {
           await operationRate.consume(state.id);
         } catch (rejection) {

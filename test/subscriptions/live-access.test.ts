@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { answer, createEvent } from '../support/events.js';
 import { ProtocolSocket, subscribe } from '../support/ws-client.js';
@@ -86,7 +88,7 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       await live.dispose();
     });
 
-    it('ends streams with UNAUTHENTICATED when the token expires, then closes the socket with 4401', async () => {
+    it('ends streams with UNAUTHENTICATED when the token expires, then closes the socket with 4403', async () => {
       const host = uniqueUser('host');
       const eventId = await createEvent(app, host);
       // JWT expiry has a resolution of one second.
@@ -96,8 +98,41 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       await waitFor(() => app.deps.live.subscriberCount(eventId) === 1);
       const outcome = await socket.outcome(id);
       assert.deepEqual(outcome.errors?.map((error) => [error.extensions?.code, error.message]), [['UNAUTHENTICATED', 'the token has expired']]);
-      assert.deepEqual(await socket.closed, { code: 4401, reason: 'token expired' });
+      assert.deepEqual(await socket.closed, { code: 4403, reason: 'token expired' });
       assert.equal(app.deps.live.subscriberCount(eventId), 0);
+    });
+
+    it('lets a stock graphql-ws client subscribe again at once: it reconnects with a fresh token', async () => {
+      const host = uniqueUser('host');
+      const eventId = await createEvent(app, host);
+      const expiries: number[] = [];
+      const client = createClient({
+        url: app.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 3,
+        // The first token expires within seconds; the next ones are fresh.
+        connectionParams: async () => {
+          const exp = Math.floor(Date.now() / 1000) + (expiries.length === 0 ? 3 : 600);
+          expiries.push(exp);
+          return { authorization: `Bearer ${await app.token(host, exp)}` };
+        },
+      });
+      try {
+        const next = () =>
+          new Promise<{ data?: unknown; errors?: unknown }>((resolve) => {
+            client.subscribe({ query: LIVE, variables: { id: eventId } }, { next: (value) => resolve(value), error: (errors) => resolve({ errors }), complete: () => undefined });
+          });
+        const ended = (await next()) as { errors?: Errors };
+        assert.deepEqual(ended.errors?.map((error) => error.extensions?.code), ['UNAUTHENTICATED']);
+        // Subscribing again right away: sent on the closing socket, then again on a new one.
+        const resumed = next();
+        await waitFor(() => app.deps.live.subscriberCount(eventId) === 1);
+        assert.equal((await answer(app, eventId, uniqueUser('guest'), 'GOING')).errors, undefined);
+        assert.deepEqual(await resumed, { data: { eventStatsChanged: { eventId, counts: { going: 1 } } } });
+        assert.equal(expiries.length, 2);
+      } finally {
+        await client.dispose();
+      }
     });
   });
 }
