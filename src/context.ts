@@ -1,4 +1,5 @@
 import type { Deps } from './deps.js';
+import type { Authority } from './domain/authority.js';
 import { RequestScope } from './domain/request-scope.js';
 import type { Viewer } from './domain/users/model.js';
 
@@ -6,6 +7,6 @@ import type { Viewer } from './domain/users/model.js';
 export type RequestContext = RequestScope;
 
 /** Used by HTTP requests and WebSocket operations alike. */
-export function createContext(deps: Deps, viewer: Viewer, clientKey: string): RequestContext {
-  return new RequestScope(deps, viewer, clientKey);
+export function createContext(deps: Deps, viewer: Viewer, clientKey: string, authority?: Authority): RequestContext {
+  return new RequestScope(deps, viewer, clientKey, authority);
 }

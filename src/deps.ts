@@ -139,7 +139,7 @@ export async function createDeps(config: Config, logger: Logger, datasources: Da
     settleMs: config.reconcileSettleMs,
   });
   const reconciler = new ReconcileJob(events, ledger, datasources.kv, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
-  const live = new LiveStats(config.liveMaxUpdatesPerSecond);
+  const live = new LiveStats(config.liveMaxUpdatesPerSecond, (id) => events.findById(id), logger.child({ component: 'live' }));
   const reminders = new ReminderJob({
     store: datasources.store,
     events,

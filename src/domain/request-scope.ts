@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import type { Authority } from './authority.js';
 import { createLoaders, type Loaders } from '../datasources/loaders.js';
 import { RateLimitedError, UnauthenticatedError } from '../errors.js';
 import { CategoryService } from './categories/category-service.js';
@@ -12,6 +13,11 @@ import type { Viewer } from './users/model.js';
 
 export type RateLimitBucket = keyof Deps['config']['rateLimits'];
 
+/** Whom rate limits and socket caps count: the user, or an anonymous caller's address. */
+export function callerKey(viewer: Viewer, clientKey: string): string {
+  return viewer.kind === 'user' ? `user:${viewer.id}` : `anon:${clientKey}`;
+}
+
 /**
  * Everything one request works with: the viewer, fresh loaders, and the domain
  * services bound to both. HTTP and WebSocket operations build it the same way.
@@ -24,13 +30,24 @@ export class RequestScope {
   private postService: PostService | undefined;
   private rsvpService: RsvpService | undefined;
   private invitationService: InvitationService | undefined;
+  private browsing: Promise<void> | undefined;
 
   constructor(
     readonly deps: Deps,
     readonly viewer: Viewer,
     /** Identifies an anonymous caller for rate limits (e.g. the client address). */
     private readonly clientKey: string,
+    /**
+     * Ends when the viewer's proof of identity does (a socket's token expired); its reason
+     * is the error live streams end with. HTTP requests end before that matters.
+     */
+    readonly authority?: Authority,
   ) {
+  }
+
+  /** The same viewer with nothing loaded yet: for decisions that must not rest on earlier reads. */
+  fresh(): RequestScope {
+    return new RequestScope(this.deps, this.viewer, this.clientKey, this.authority);
   }
 
   /** Built on first use: many operations (and every live subscription) need few or none. */
@@ -87,8 +104,16 @@ export class RequestScope {
   }
 
   async consumeRateLimit(bucket: RateLimitBucket): Promise<void> {
-    const caller = this.viewerId ? `user:${this.viewerId}` : `anon:${this.clientKey}`;
-    const decision = await this.deps.limiter.consume(bucket, caller);
+    const decision = await this.deps.limiter.consume(bucket, callerKey(this.viewer, this.clientKey));
     if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, bucket);
+  }
+
+  /**
+   * Every list of a request draws on the browse bucket, once per request however many
+   * lists it reads (a router asks for the events of twenty users in one `_entities`
+   * call); the cost limit bounds how much one request may read.
+   */
+  chargeBrowsing(): Promise<void> {
+    return (this.browsing ??= this.consumeRateLimit('browse'));
   }
 }

@@ -13,11 +13,18 @@ export interface RsvpEventData {
   countsVersion?: number;
 }
 
-function rsvpEventOf(value: string | null): CloudEvent<RsvpEventData> | null {
+/** The fields of the `events` topic's messages that live subscribers care about. */
+interface EventsTopicData extends Partial<RsvpEventData> {
+  eventId?: string;
+  userId?: string | null;
+  changed?: string[];
+}
+
+function eventsMessageOf(value: string | null): CloudEvent<EventsTopicData> | null {
   if (value === null) return null;
   try {
-    const event = JSON.parse(value) as CloudEvent<RsvpEventData>;
-    return event.type === 'event.rsvp' && typeof event.data?.eventId === 'string' ? event : null;
+    const event = JSON.parse(value) as CloudEvent<EventsTopicData>;
+    return typeof event.type === 'string' && typeof event.subject === 'string' && typeof event.data === 'object' && event.data !== null ? event : null;
   } catch {
     return null;
   }
@@ -29,19 +36,50 @@ export function liveStatsGroupId(instanceId: string): string {
 }
 
 /**
- * Feeds live counts from Kafka. Each instance reads in a consumer group of its own
- * (a stable id per instance), so every instance sees every answer, wherever it was made.
+ * Who may have lost sight of the event through this message: everyone watching it
+ * (`'all'`), one user, or nobody (null).
+ */
+function accessLostBy(message: CloudEvent<EventsTopicData>): 'all' | string | null {
+  switch (message.type) {
+    case 'event.updated':
+      return message.data.changed?.includes('privacy') ? 'all' : null;
+    case 'event.deleted':
+    case 'event.cancelled':
+      return 'all';
+    case 'event.cohost.removed':
+      return message.data.userId ?? 'all';
+    case 'event.rsvp':
+      // A withdrawn answer can end the membership that made a FRIENDS or PRIVATE event visible.
+      return message.data.status === null && message.data.userId ? message.data.userId : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Feeds live counts from Kafka, and ends live streams that lost access. Each instance
+ * reads in a consumer group of its own (a stable id per instance), so every instance
+ * sees every answer and every change, wherever it was made.
  */
 export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId: string, logger: Logger): Promise<Subscription> {
   return bus.subscribe({
     groupId: liveStatsGroupId(instanceId),
     topics: [TOPICS.events],
     fromBeginning: false,
-    handle: async (message) => {
-      const event = rsvpEventOf(message.value);
-      if (!event?.data.counts) return;
-      live.publish({ eventId: event.data.eventId, counts: event.data.counts, version: event.data.countsVersion ?? 0, at: new Date(event.time) });
-      logger.trace({ eventId: event.data.eventId }, 'live: counts received');
+    handle: async (value) => {
+      const message = eventsMessageOf(value.value);
+      if (!message) return;
+      const eventId = message.data.eventId ?? message.subject;
+      // Access first: whoever lost it does not get this message's counts.
+      const affected = accessLostBy(message);
+      if (affected !== null) {
+        await live.revalidate(eventId, affected === 'all' ? null : affected);
+        logger.debug({ eventId, type: message.type }, 'live: access checked again');
+      }
+      if (message.type === 'event.rsvp' && message.data.counts) {
+        live.publish({ eventId, counts: message.data.counts, version: message.data.countsVersion ?? 0, at: new Date(message.time) });
+        logger.trace({ eventId }, 'live: counts received');
+      }
     },
   });
 }

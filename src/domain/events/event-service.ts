@@ -9,6 +9,7 @@ import { outboxOnInsert, withOutbox } from '../messaging/outbox.js';
 import { decodeCursor, pageSize } from '../pagination.js';
 import { emptyStats, type EventPage, type EventRecord, type EventStatus } from './model.js';
 import { canSeeVirtualLink, isHost, isOrganizer } from './privacy.js';
+import { requireId } from '../ids.js';
 import { eventSnapshot } from './snapshot.js';
 import {
   cancelReasonSchema,
@@ -52,7 +53,6 @@ export class EventService {
   }
 
   async list(filter: EventListFilter | null | undefined, first: number | null | undefined, after: string | null | undefined) {
-    await this.scope.consumeRateLimit('browse');
     const criteria: EventCriteria = {};
     if (filter?.categoryId) criteria.categoryId = filter.categoryId;
     if (filter?.tags?.length) criteria.tagsAll = filter.tags.map((tag) => tag.trim().toLowerCase());
@@ -78,9 +78,11 @@ export class EventService {
     return this.page({ coHostId: userId }, first, after);
   }
 
+  /** Every listing of events (`events`, `myEvents`, a user's hosted and co-hosted events) passes here. */
   private async page(criteria: EventCriteria, first: number | null | undefined, after: string | null | undefined): Promise<EventPage> {
     const size = pageSize(first);
     const position = decodeCursor(after);
+    await this.scope.chargeBrowsing();
     const relations = await this.scope.relations();
     const page = await this.deps.events.page(
       criteria,
@@ -132,9 +134,7 @@ export class EventService {
     const fields = parseInput(updateEventSchema, input, 'input');
     const set = this.changedFields(event, fields);
     const merged = { ...event, ...set } as EventRecord;
-    if (merged.endsAt.getTime() <= merged.startsAt.getTime()) {
-      throw new BadUserInputError('input.endsAt must be after startsAt', fields.endsAt ? 'input.endsAt' : 'input.startsAt');
-    }
+    this.assertSchedule(set, merged);
     if (!merged.location && !merged.virtualLink) {
       throw new BadUserInputError('input.location: an event needs a location or a virtualLink', 'input.location');
     }
@@ -143,14 +143,21 @@ export class EventService {
     if (changed.length === 0) return event;
     const now = new Date();
     const update: Update = { $set: { ...set, updatedAt: now } };
+    const conditions: Record<string, unknown> = { updatedAt: event.updatedAt };
     if ('capacity' in set) {
       // Seats already taken stay taken; the free count moves by the capacity change.
       const taken = event.capacity === null ? event.stats.going : event.capacity - (event.seatsLeft ?? 0);
+      if (merged.capacity !== null && merged.capacity < taken) {
+        throw new BadUserInputError(`input.capacity must be at least ${taken}: that many people hold a seat`, 'input.capacity');
+      }
       update.$set = { ...update.$set, seatsLeft: merged.capacity === null ? null : merged.capacity - taken };
+      // Written only if no seat was taken or freed since the read, or `taken` would be stale.
+      if (event.capacity === null) conditions['stats.going'] = event.stats.going;
+      else conditions.seatsLeft = event.seatsLeft;
     }
     const updated = { ...merged, updatedAt: now };
     const message = this.publish('event.updated', id, { event: eventSnapshot(updated), changed }, now);
-    const committed = await this.commit(id, withOutbox(update, [message]), { updatedAt: event.updatedAt });
+    const committed = await this.commit(id, withOutbox(update, [message]), conditions);
     if (!('capacity' in set)) return committed;
     // More seats (or none to count) may let people in from the waitlist.
     if ((await this.deps.ledger.promoteWaitlist(id)) === 0) return committed;
@@ -182,6 +189,7 @@ export class EventService {
   }
 
   async addCoHost(eventId: string, userId: string): Promise<EventRecord> {
+    requireId(userId, 'userId');
     const event = await this.hostedEvent(eventId, 'eventId');
     if (userId === event.hostId) throw new BadUserInputError('userId is the host already', 'userId');
     if (event.coHostIds.includes(userId)) throw new ConflictError(`${userId} is a co-host already`, 'userId');
@@ -193,6 +201,7 @@ export class EventService {
   }
 
   async removeCoHost(eventId: string, userId: string): Promise<EventRecord> {
+    requireId(userId, 'userId');
     const event = await this.hostedEvent(eventId, 'eventId');
     if (!event.coHostIds.includes(userId)) throw new BadUserInputError(`${userId} is not a co-host`, 'userId');
     const now = new Date();
@@ -250,6 +259,19 @@ export class EventService {
     const event = await this.visibleFresh(id, field);
     if (!isHost(event, this.scope.viewer)) throw new ForbiddenError('only the host can do this');
     return event;
+  }
+
+  /**
+   * createEvent's rules for the schedule: end after start, and a changed start or end
+   * may not lie in the past (an event under way keeps its past start).
+   */
+  private assertSchedule(set: Partial<EventRecord>, merged: EventRecord) {
+    const now = Date.now();
+    if (set.startsAt && set.startsAt.getTime() <= now) throw new BadUserInputError('input.startsAt must be in the future', 'input.startsAt');
+    if (set.endsAt && set.endsAt.getTime() <= now) throw new BadUserInputError('input.endsAt must be in the future', 'input.endsAt');
+    if (merged.endsAt.getTime() <= merged.startsAt.getTime()) {
+      throw new BadUserInputError('input.endsAt must be after startsAt', set.endsAt ? 'input.endsAt' : 'input.startsAt');
+    }
   }
 
   private assertActive(event: EventRecord) {

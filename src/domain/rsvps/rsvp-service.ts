@@ -1,6 +1,7 @@
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { EventRecord } from '../events/model.js';
 import { isOrganizer } from '../events/privacy.js';
+import { requireId } from '../ids.js';
 import { decodeCursor, pageSize, type Page } from '../pagination.js';
 import type { RequestScope } from '../request-scope.js';
 import { rsvpId, type AttendeePage, type CheckInState, type EventStatsChange, type RsvpRecord, type RsvpStatus } from './model.js';
@@ -29,6 +30,7 @@ export class RsvpService {
 
   async checkIn(eventId: string, userId: string, state: CheckInState): Promise<RsvpRecord> {
     const organizer = this.scope.requireUser();
+    requireId(userId, 'userId');
     const event = await this.visibleEvent(eventId);
     if (!isOrganizer(event, this.scope.viewer)) throw new ForbiddenError('only the host or a co-host can check people in');
     const updated = await this.scope.deps.rsvps.setCheckIn(rsvpId(eventId, userId), state, organizer, new Date());
@@ -54,13 +56,31 @@ export class RsvpService {
   async ofUser(userId: string, status: RsvpStatus | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<RsvpRecord>> {
     const viewerId = this.scope.requireUser();
     if (viewerId !== userId) throw new ForbiddenError("only the user themself can list their answers");
+    await this.scope.chargeBrowsing();
     return this.scope.deps.rsvps.pageForUser(userId, status ?? null, pageSize(first), decodeCursor(after));
   }
 
-  /** Live counts of an event the viewer may see; NOT_FOUND otherwise (no existence leak). */
+  /**
+   * Live counts of an event the viewer may see; NOT_FOUND otherwise (no existence leak).
+   * The stream ends with NOT_FOUND once they may no longer see it (each change that could
+   * take it away is checked again with fresh reads), and with the connection's reason
+   * once their authority ends.
+   */
   async liveStats(eventId: string): Promise<AsyncIterableIterator<EventStatsChange>> {
-    await this.visibleEvent(eventId);
-    return this.scope.deps.live.subscribe(eventId);
+    const scope = this.scope;
+    const stream = scope.deps.live.subscribe(eventId, {
+      viewerId: scope.viewerId,
+      mayView: async (event) => event !== null && (await scope.fresh().canView(event)),
+      authority: scope.authority,
+    });
+    // Watched before the first check, so a change landing meanwhile is not missed.
+    try {
+      await this.visibleEvent(eventId);
+    } catch (error) {
+      await stream.return?.();
+      throw error;
+    }
+    return stream;
   }
 
   waitlistPosition(rsvp: RsvpRecord): Promise<number | null> {
