@@ -50,7 +50,11 @@ const EnvSchema = z
     JWT_JWKS_URL: z.string().url().optional(),
     JWT_ISSUER: z.string().optional(),
     JWT_AUDIENCE: z.string().optional(),
+    /** Tokens must carry `exp` (so a socket's authority ends); true accepts tokens without it. */
+    AUTH_ALLOW_TOKENS_WITHOUT_EXP: flag.optional(),
     ROUTER_SECRET: z.string().min(16).optional(),
+    /** Bearer token for /metrics and the details of /health. */
+    METRICS_TOKEN: z.string().min(16).optional(),
 
     RATE_LIMIT_CREATE_PER_HOUR: positiveInt.default(10),
     RATE_LIMIT_RSVP_PER_HOUR: positiveInt.default(50),
@@ -65,8 +69,17 @@ const EnvSchema = z
     GRAPHQL_MAX_ALIASES: positiveInt.default(15),
     GRAPHQL_MAX_COST: positiveInt.default(5000),
     GRAPHQL_MAX_TOKENS: positiveInt.default(2000),
+    GRAPHQL_MAX_DIRECTIVES: positiveInt.default(50),
+    /** `_entities` representations per request (the router's batch for one fetch). */
+    GRAPHQL_MAX_REPRESENTATIONS: positiveInt.default(1000),
     HTTP_BODY_LIMIT_BYTES: positiveInt.default(1_000_000),
     INTROSPECTION: flag.optional(),
+
+    WS_MAX_MESSAGE_BYTES: positiveInt.default(65_536),
+    WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.default(20),
+    /** Per signed-in user, or per client address for anonymous sockets, over all their sockets. */
+    WS_MAX_SUBSCRIPTIONS_PER_CLIENT: positiveInt.default(100),
+    WS_MAX_OPERATIONS_PER_MINUTE: positiveInt.default(300),
 
     OUTBOX_POLL_MS: positiveInt.default(250),
     EVENT_SOURCE: z.string().default('/events-subgraph'),
@@ -139,16 +152,31 @@ export interface Config {
     audience: string | null;
     /** True when the development secret is in use and a demo token may be printed. */
     demo: boolean;
+    allowTokensWithoutExp: boolean;
   };
   routerSecret: string | null;
+  /** /metrics and /health details: open to all, or only with `token` (null: to nobody). */
+  monitoring: { open: boolean; token: string | null };
   rateLimits: Record<'create' | 'rsvp' | 'search' | 'browse' | 'post' | 'invite', { points: number; windowSeconds: number }>;
   graphql: {
     maxDepth: number;
     maxAliases: number;
     maxCost: number;
     maxTokens: number;
+    maxDirectives: number;
+    maxRepresentations: number;
     bodyLimitBytes: number;
     introspection: boolean;
+    /** graphql-js's "Did you mean …?" guesses name parts of the schema. */
+    hideSuggestions: boolean;
+    /** `_service { sdl }` and inline traces (ftv1): off in production unless only the router can call. */
+    federationInternals: boolean;
+  };
+  websocket: {
+    maxMessageBytes: number;
+    maxSubscriptionsPerSocket: number;
+    maxSubscriptionsPerClient: number;
+    maxOperationsPerMinute: number;
   };
   outboxPollMs: number;
   eventSource: string;
@@ -214,8 +242,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       issuer: env.JWT_ISSUER ?? null,
       audience: env.JWT_AUDIENCE ?? null,
       demo: useDevSecret,
+      allowTokensWithoutExp: env.AUTH_ALLOW_TOKENS_WITHOUT_EXP ?? false,
     },
     routerSecret: env.ROUTER_SECRET ?? null,
+    // Locked down with a token, or — in production behind a router secret — closed until one is set.
+    monitoring: {
+      open: !env.METRICS_TOKEN && !(production && env.ROUTER_SECRET),
+      token: env.METRICS_TOKEN ?? null,
+    },
     rateLimits: {
       create: perHour(env.RATE_LIMIT_CREATE_PER_HOUR),
       rsvp: perHour(env.RATE_LIMIT_RSVP_PER_HOUR),
@@ -229,8 +263,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: env.GRAPHQL_MAX_ALIASES,
       maxCost: env.GRAPHQL_MAX_COST,
       maxTokens: env.GRAPHQL_MAX_TOKENS,
+      maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+      maxRepresentations: env.GRAPHQL_MAX_REPRESENTATIONS,
       bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
       introspection: env.INTROSPECTION ?? !production,
+      hideSuggestions: production,
+      federationInternals: !production || env.ROUTER_SECRET !== undefined,
+    },
+    websocket: {
+      maxMessageBytes: env.WS_MAX_MESSAGE_BYTES,
+      maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSubscriptionsPerClient: env.WS_MAX_SUBSCRIPTIONS_PER_CLIENT,
+      maxOperationsPerMinute: env.WS_MAX_OPERATIONS_PER_MINUTE,
     },
     outboxPollMs: env.OUTBOX_POLL_MS,
     eventSource: env.EVENT_SOURCE,

@@ -1,4 +1,5 @@
 import type { Deps } from './deps.js';
+import type { Authority } from './domain/authority.js';
 import { createLoaders, type Loaders } from './datasources/loaders.js';
 import { CategoryService } from './domain/categories/category-service.js';
 import { EventService } from './domain/events/event-service.js';
@@ -28,6 +29,8 @@ export class RequestContext {
     readonly viewer: Viewer,
     /** Identifies an anonymous caller for rate limits (e.g. the client address). */
     private readonly clientKey: string,
+    /** Ends with the socket's token; live streams end with it (see ViewerAccess). */
+    private readonly authority?: Authority,
   ) {}
 
   get loaders(): Loaders {
@@ -40,8 +43,9 @@ export class RequestContext {
       clientKey: this.clientKey,
       limiter: this.deps.limiter,
       findEvent: (id) => this.deps.events.findById(id),
-      friendIds: (userId) => this.loaders.friendIds.load(userId),
-      memberEventIds: (userId) => this.loaders.memberEventIds.load(userId),
+      relationsOf: (userId) => relationsOf(this.loaders, userId),
+      freshRelationsOf: (userId) => relationsOf(createLoaders(this.deps), userId),
+      authority: this.authority,
     }));
   }
 
@@ -56,7 +60,7 @@ export class RequestContext {
 
   get rsvps(): RsvpService {
     const { events, rsvps, ledger, live } = this.deps;
-    return (this.rsvpService ??= new RsvpService({ events, rsvps, ledger, liveCounts: (eventId) => live.subscribe(eventId) }, this.access, this.loaders));
+    return (this.rsvpService ??= new RsvpService({ events, rsvps, ledger, liveCounts: (eventId, access) => live.subscribe(eventId, access) }, this.access, this.loaders));
   }
 
   get invitations(): InvitationService {
@@ -91,7 +95,12 @@ export class RequestContext {
   }
 }
 
+async function relationsOf(loaders: Loaders, userId: string) {
+  const [friendIds, memberEventIds] = await Promise.all([loaders.friendIds.load(userId), loaders.memberEventIds.load(userId)]);
+  return { friendIds, memberEventIds };
+}
+
 /** Used by HTTP requests and WebSocket operations alike. */
-export function createContext(deps: Deps, viewer: Viewer, clientKey: string): RequestContext {
-  return new RequestContext(deps, viewer, clientKey);
+export function createContext(deps: Deps, viewer: Viewer, clientKey: string, authority?: Authority): RequestContext {
+  return new RequestContext(deps, viewer, clientKey, authority);
 }

@@ -170,7 +170,7 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     onAnswer: (status) => metrics.rsvps.inc({ status }),
   });
   const reconciler = new ReconcileJob(events, ledger, datasources.kv, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
-  const live = new LiveStats(config.liveMaxUpdatesPerSecond);
+  const live = new LiveStats(config.liveMaxUpdatesPerSecond, (id) => events.findById(id), logger.child({ component: 'live' }));
   const reminderClaims = new ReminderClaimRepository(datasources.store);
   const reminders = new ReminderJob({
     claims: reminderClaims,

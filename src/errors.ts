@@ -1,19 +1,36 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * Every error a client can cause, in one place. Each carries `extensions.code`;
- * anything else reaching the client is masked as INTERNAL_SERVER_ERROR.
+ * Every code a client may see, in one place: the ones our rules raise and the ones
+ * the GraphQL pipeline raises for a request it cannot run (Apollo's names). Anything
+ * else reaching a client is masked as INTERNAL_SERVER_ERROR by the error formatter.
  */
-export type ClientErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'RATE_LIMITED';
+export const CLIENT_CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'TOO_MANY_SUBSCRIPTIONS',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+] as const;
+
+export type ClientCode = (typeof CLIENT_CODES)[number];
+
+const clientCodes: ReadonlySet<string> = new Set(CLIENT_CODES);
+
+export function isClientCode(code: unknown): code is ClientCode {
+  return typeof code === 'string' && clientCodes.has(code);
+}
 
 abstract class ClientError extends GraphQLError {
-  constructor(message: string, code: ClientErrorCode, extensions: Record<string, unknown> = {}) {
+  constructor(message: string, code: ClientCode, extensions: Record<string, unknown> = {}) {
     super(message, { extensions: { code, ...extensions } });
   }
 }
@@ -52,6 +69,20 @@ export class ConflictError extends ClientError {
 export class RateLimitedError extends ClientError {
   constructor(readonly retryAfter: number, bucket: string) {
     super(`Too many ${bucket} requests; retry in ${retryAfter}s`, 'RATE_LIMITED', { retryAfter, bucket });
+  }
+}
+
+/** A socket, or a user's sockets together, hold as many live subscriptions as allowed. */
+export class TooManySubscriptionsError extends ClientError {
+  constructor(readonly limit: number, scope: 'socket' | 'client') {
+    super(`at most ${limit} active subscriptions per ${scope}; complete one first`, 'TOO_MANY_SUBSCRIPTIONS', { limit, scope });
+  }
+}
+
+/** A request the GraphQL pipeline refuses before running it (syntax, validation, operation). */
+export class RequestRejectedError extends GraphQLError {
+  constructor(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED' | 'OPERATION_RESOLUTION_FAILURE' | 'BAD_USER_INPUT') {
+    super(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
   }
 }
 

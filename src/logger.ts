@@ -2,12 +2,13 @@ import { pino, type Logger as PinoLogger } from 'pino';
 
 export type Logger = PinoLogger;
 
-/** JSON logs to stdout; `component` tells which part of the service spoke. */
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({
+/** JSON logs to stdout (or `destination`); `component` tells which part of the service spoke. */
+export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: { write(line: string): void }): Logger {
+  const options = {
     level,
     base: { service: 'events-subgraph', ...base },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

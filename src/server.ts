@@ -1,21 +1,24 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Disposable } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { createContext, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
-import { anonymous, type Viewer } from './domain/users/model.js';
 import { isClientError } from './errors.js';
-import { createErrorFormatter } from './http/errors.js';
+import { OperationPipeline } from './graphql/operation-pipeline.js';
+import { bearerMatches, clientKeyOf, routerSecretMatches } from './http/caller.js';
 import { healthReport } from './http/health.js';
 import { buildSchema } from './schema.js';
+import { serveGraphqlOverWebSocket } from './subscriptions/socket-server.js';
 
 const GRAPHQL_PATH = '/graphql';
 
@@ -31,42 +34,31 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-function graphqlError(res: ServerResponse, status: number, message: string, code: string) {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+function graphqlError(res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}) {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
 class BodyTooLargeError extends Error {}
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function routerSecretMatches(expected: string | null, given: string | string[] | undefined): boolean {
-  if (expected === null) return true;
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
- * Who an anonymous caller is, for rate limits. Behind the router every request comes
- * from the router's address, so the client address it forwards is used — but only
- * when the router proved itself with the shared secret.
- */
-function clientKeyOf(req: IncomingMessage, trustForwarded: boolean): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
-  return (trustForwarded && first) || req.socket.remoteAddress || 'unknown';
+/** The body as text; BodyTooLargeError as soon as it is declared or read past `limit`. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > limit) return reject(new BodyTooLargeError());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (outcome: () => void) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      outcome();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) settle(() => reject(new BodyTooLargeError()));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => settle(() => resolve(Buffer.concat(chunks).toString('utf8')));
+    const onError = (error: Error) => settle(() => reject(error));
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
 }
 
 /**
@@ -76,23 +68,18 @@ function clientKeyOf(req: IncomingMessage, trustForwarded: boolean): string {
 export class SubgraphServer {
   readonly schema: GraphQLSchema;
   readonly apollo: ApolloServer<RequestContext>;
+  readonly pipeline: OperationPipeline;
   private readonly auth: Authenticator;
   private http: Server | undefined;
   private ws: WebSocketServer | undefined;
+  private sockets: Disposable | undefined;
   private draining = false;
 
   constructor(private readonly deps: Deps) {
     const { config, logger } = deps;
-    this.schema = buildSchema();
+    this.schema = buildSchema({ maxRepresentations: config.graphql.maxRepresentations });
     this.auth = createAuthenticator(config.auth);
-    const armor = new ApolloArmor({
-      maxDepth: { n: config.graphql.maxDepth },
-      maxAliases: { n: config.graphql.maxAliases },
-      costLimit: { maxCost: config.graphql.maxCost },
-      maxTokens: { n: config.graphql.maxTokens },
-      maxDirectives: { n: 50 },
-      blockFieldSuggestion: { enabled: config.env === 'production' },
-    }).protect();
+    this.pipeline = new OperationPipeline(config.graphql, logger.child({ component: 'graphql' }));
     const { requestLatency } = deps.metrics;
     const timing: ApolloServerPlugin<RequestContext> = {
       async requestDidStart() {
@@ -104,31 +91,35 @@ export class SubgraphServer {
         };
       },
     };
+    const plugins = [
+      timing,
+      // No cache hints are used; the plugin would wrap every resolver for nothing.
+      ApolloServerPluginCacheControlDisabled(),
+      config.env === 'production'
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Traces (ftv1) are for the router; without its secret nobody can be told from it.
+      ...(config.graphql.federationInternals ? [] : [ApolloServerPluginInlineTraceDisabled()]),
+    ] as ApolloServerPlugin<RequestContext>[];
     this.apollo = new ApolloServer<RequestContext>({
       schema: this.schema,
-      ...armor,
-      plugins: [
-        ...(armor.plugins as ApolloServerPlugin<RequestContext>[]),
-        timing,
-        // No cache hints are used; the plugin would wrap every resolver for nothing.
-        ApolloServerPluginCacheControlDisabled() as ApolloServerPlugin<RequestContext>,
-        (config.env === 'production'
-          ? ApolloServerPluginLandingPageDisabled()
-          : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })) as ApolloServerPlugin<RequestContext>,
-      ],
-      introspection: config.graphql.introspection,
+      // Parse options, validation rules (the introspection ban among them) and the
+      // error formatter: the same pipeline graphql-ws runs.
+      ...this.pipeline.apolloOptions,
+      introspection: true,
+      allowBatchedHttpRequests: false,
+      plugins,
       // Shutdown is ours (src/index.ts): Apollo's own signal handlers would end the
       // process before the outbox is flushed.
       stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: false,
-      formatError: createErrorFormatter(logger.child({ component: 'graphql' })),
       logger: logger.child({ component: 'apollo' }),
     });
   }
 
   /** Builds the context for an HTTP request (the viewer comes from its bearer token). */
   async contextFor(authorization: string | undefined, clientKey: string): Promise<RequestContext> {
-    const viewer = await this.auth.viewerFrom(authorization);
+    const { viewer } = await this.auth.identify(authorization);
     return createContext(this.deps, viewer, clientKey);
   }
 
@@ -137,30 +128,8 @@ export class SubgraphServer {
     const http = createHttpServer((req, res) => void this.route(req, res));
     http.keepAliveTimeout = 65_000;
     this.http = http;
-    this.ws = new WebSocketServer({ server: http, path: GRAPHQL_PATH, maxPayload: this.deps.config.graphql.bodyLimitBytes });
-    // A socket keeps only who its user is; each operation gets a fresh scope.
-    useServer<Record<string, unknown>, { viewer?: Viewer }>(
-      {
-        schema: this.schema,
-        onConnect: async (ctx) => {
-          if (!routerSecretMatches(this.deps.config.routerSecret, ctx.extra.request.headers['router-authorization'])) return false;
-          const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-          try {
-            const viewer = await this.auth.viewerFrom(typeof authorization === 'string' ? authorization : undefined);
-            ctx.extra.viewer = viewer;
-            return true;
-          } catch (error) {
-            if (isClientError(error)) return false;
-            throw error;
-          }
-        },
-        // Fresh loaders per operation, so a long-lived socket never serves stale rows.
-        context: (ctx) => {
-          return createContext(this.deps, ctx.extra.viewer ?? anonymous, clientKeyOf(ctx.extra.request, this.deps.config.routerSecret !== null));
-        },
-      },
-      this.ws,
-    );
+    this.ws = new WebSocketServer({ server: http, path: GRAPHQL_PATH, maxPayload: this.deps.config.websocket.maxMessageBytes });
+    this.sockets = serveGraphqlOverWebSocket(this.ws, { deps: this.deps, schema: this.schema, pipeline: this.pipeline, auth: this.auth });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(port, host, () => resolve());
@@ -178,6 +147,7 @@ export class SubgraphServer {
   async stop(): Promise<void> {
     this.draining = true;
     for (const client of this.ws?.clients ?? []) client.close(1001, 'server shutting down');
+    await (this.sockets?.dispose() ?? Promise.resolve()).catch(() => undefined);
     await new Promise<void>((resolve) => (this.ws ? this.ws.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => {
       if (!this.http) return resolve();
@@ -202,9 +172,15 @@ export class SubgraphServer {
         }
         case '/health': {
           const report = await healthReport(this.deps);
-          return sendJson(res, report.status === 'ok' ? 200 : 503, report);
+          // Dependencies, their errors and counts are for operators; everyone else gets the verdict.
+          return sendJson(res, report.status === 'ok' ? 200 : 503, this.monitoringAllowed(req) ? report : { status: report.status });
         }
         case '/metrics': {
+          if (!this.monitoringAllowed(req)) {
+            return this.deps.config.monitoring.token
+              ? sendJson(res, 401, { error: 'metrics need Authorization: Bearer <METRICS_TOKEN>' }, { 'www-authenticate': 'Bearer' })
+              : sendJson(res, 403, { error: 'metrics are closed; set METRICS_TOKEN to read them' });
+          }
           const { registry } = this.deps.metrics;
           const body = await registry.metrics();
           res.writeHead(200, { 'content-type': registry.contentType });
@@ -220,6 +196,11 @@ export class SubgraphServer {
     }
   }
 
+  private monitoringAllowed(req: IncomingMessage): boolean {
+    const { open, token } = this.deps.config.monitoring;
+    return open || bearerMatches(token, req.headers.authorization);
+  }
+
   private async graphql(req: IncomingMessage, res: ServerResponse, url: URL) {
     // Checked before reading the body, so only the router can make us parse anything.
     if (!routerSecretMatches(this.deps.config.routerSecret, req.headers['router-authorization'])) {
@@ -230,8 +211,11 @@ export class SubgraphServer {
       try {
         text = await readBody(req, this.deps.config.graphql.bodyLimitBytes);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return graphqlError(res, 413, 'request body is too large', 'BAD_REQUEST');
-        throw error;
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        // The rest of the body is discarded, and the connection closes after the answer:
+        // on a keep-alive connection the unread bytes would be taken for the next request.
+        req.resume();
+        return graphqlError(res, 413, `the request body is larger than ${this.deps.config.graphql.bodyLimitBytes} bytes`, 'BAD_REQUEST', { connection: 'close' });
       }
     }
     let context: RequestContext;

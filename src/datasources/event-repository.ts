@@ -46,6 +46,13 @@ export interface CountsGuard {
   requireFreeSeat?: boolean;
 }
 
+/** What must still hold for `changeDetails`: nobody changed the event, and (for a capacity change) no seat moved. */
+export interface DetailsGuard {
+  updatedAt: Date;
+  going?: number;
+  seatsLeft?: number | null;
+}
+
 /** The fields of an event that `changeDetails` may set. */
 export type EventDetails = Partial<Omit<EventRecord, '_id' | 'hostId' | 'coHostIds' | 'status' | 'stats' | 'deleted' | 'createdAt'>>;
 
@@ -158,9 +165,12 @@ export class EventRepository {
     return stored;
   }
 
-  /** Sets changed details, if nobody changed the event since it was read at `readAt` (its updatedAt). */
-  changeDetails(id: string, details: EventDetails, readAt: Date, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
-    return this.change(id, { $set: { ...details } }, messages, { updatedAt: readAt });
+  /** Sets changed details while `expected` still holds. */
+  changeDetails(id: string, details: EventDetails, expected: DetailsGuard, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+    const conditions: Filter = { updatedAt: expected.updatedAt };
+    if (expected.going !== undefined) conditions['stats.going'] = expected.going;
+    if (expected.seatsLeft !== undefined) conditions.seatsLeft = expected.seatsLeft;
+    return this.change(id, { $set: { ...details } }, messages, conditions);
   }
 
   /** ACTIVE → CANCELLED with the reason. */

@@ -1,11 +1,19 @@
 import type { Config } from '../config.js';
 import type { RateLimiter } from '../datasources/cache.js';
 import { ConflictError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../errors.js';
+import type { Authority } from './authority.js';
 import type { EventRecord } from './events/model.js';
 import { canView, isOrganizer, noRelations, type ViewerRelations } from './events/privacy.js';
 import type { Viewer } from './users/model.js';
 
 export type RateLimitBucket = keyof Config['rateLimits'];
+
+/** Whom rate limits and socket caps count: the user, or an anonymous caller's address. */
+export function callerKey(viewer: Viewer, clientKey: string): string {
+  return viewer.kind === 'user' ? `user:${viewer.id}` : `anon:${clientKey}`;
+}
+
+type RelationsOf = (userId: string) => Promise<{ friendIds: readonly string[]; memberEventIds: readonly string[] }>;
 
 export interface ViewerAccessDeps {
   viewer: Viewer;
@@ -15,8 +23,14 @@ export interface ViewerAccessDeps {
   /** A fresh read of one live event (not a loader: permission checks never rest on a stale copy). */
   findEvent: (id: string) => Promise<EventRecord | null>;
   /** The user's friends and the events they answered or were invited to (per-request loaders). */
-  friendIds: (userId: string) => Promise<string[]>;
-  memberEventIds: (userId: string) => Promise<string[]>;
+  relationsOf: RelationsOf;
+  /** The same, read afresh at every call: for long-lived streams that decide again later. */
+  freshRelationsOf: RelationsOf;
+  /**
+   * Ends when the viewer's proof of identity does (a socket's token expired); its reason
+   * is the error live streams end with. HTTP requests end before that matters.
+   */
+  authority?: Authority | undefined;
 }
 
 /**
@@ -26,11 +40,16 @@ export interface ViewerAccessDeps {
  */
 export class ViewerAccess {
   private relationsPromise: Promise<ViewerRelations> | undefined;
+  private browsing: Promise<void> | undefined;
 
   constructor(private readonly deps: ViewerAccessDeps) {}
 
   get viewer(): Viewer {
     return this.deps.viewer;
+  }
+
+  get authority(): Authority | undefined {
+    return this.deps.authority;
   }
 
   get viewerId(): string | null {
@@ -47,15 +66,20 @@ export class ViewerAccess {
   relations(): Promise<ViewerRelations> {
     const viewerId = this.viewerId;
     if (!viewerId) return Promise.resolve(noRelations);
-    return (this.relationsPromise ??= Promise.all([this.deps.friendIds(viewerId), this.deps.memberEventIds(viewerId)]).then(
-      ([friendIds, memberEventIds]) => ({ friendIds: new Set(friendIds), memberEventIds: new Set(memberEventIds) }),
-    ));
+    return (this.relationsPromise ??= this.deps.relationsOf(viewerId).then(asSets));
   }
 
   /** Privacy for one event; the viewer's relations are loaded only when the event needs them. */
   async canView(event: EventRecord): Promise<boolean> {
     if (event.privacy === 'PUBLIC' || isOrganizer(event, this.deps.viewer)) return true;
     return canView(event, this.deps.viewer, await this.relations());
+  }
+
+  /** Like `canView`, with the viewer's relations read now rather than earlier in the request (live streams). */
+  async canViewNow(event: EventRecord): Promise<boolean> {
+    if (event.privacy === 'PUBLIC' || isOrganizer(event, this.deps.viewer)) return true;
+    const viewerId = this.viewerId;
+    return canView(event, this.deps.viewer, viewerId ? asSets(await this.deps.freshRelationsOf(viewerId)) : noRelations);
   }
 
   /** The live event, freshly read, if the viewer may see it; null otherwise (no existence leak). */
@@ -72,10 +96,22 @@ export class ViewerAccess {
   }
 
   async consumeRateLimit(bucket: RateLimitBucket): Promise<void> {
-    const caller = this.viewerId ? `user:${this.viewerId}` : `anon:${this.deps.clientKey}`;
-    const decision = await this.deps.limiter.consume(bucket, caller);
+    const decision = await this.deps.limiter.consume(bucket, callerKey(this.deps.viewer, this.deps.clientKey));
     if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, bucket);
   }
+
+  /**
+   * Every list of a request draws on the browse bucket, once per request however many
+   * lists it reads (a router asks for the events of twenty users in one `_entities`
+   * call); the cost limit bounds how much one request may read.
+   */
+  chargeBrowsing(): Promise<void> {
+    return (this.browsing ??= this.consumeRateLimit('browse'));
+  }
+}
+
+function asSets(relations: { friendIds: readonly string[]; memberEventIds: readonly string[] }): ViewerRelations {
+  return { friendIds: new Set(relations.friendIds), memberEventIds: new Set(relations.memberEventIds) };
 }
 
 /** Changes need an ACTIVE event: CONFLICT (naming `field`) for a cancelled or completed one. */

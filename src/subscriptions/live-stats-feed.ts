@@ -1,25 +1,39 @@
 import type { MessageBus, Subscription } from '../datasources/message-bus.js';
 import type { Logger } from '../logger.js';
 import { TOPICS, type CloudEvent } from '../domain/messaging/cloud-event.js';
-import { EventRsvp } from '../domain/messaging/event-messages.js';
+import { CoHostRemoved, EventCancelled, EventDeleted, EventRsvp, EventUpdated } from '../domain/messaging/event-messages.js';
 import type { LiveStats } from './live-stats.js';
 
-/** The `event.rsvp` in a message, checked against its contract; null for anything else. */
-function rsvpEventOf(value: string | null, logger: Logger) {
-  if (value === null) return null;
-  let event: CloudEvent;
-  try {
-    event = JSON.parse(value) as CloudEvent;
-  } catch {
-    return null;
+/** What one message of the `events` topic means to live subscribers. */
+interface LiveChange {
+  eventId: string;
+  /** Who may have lost sight of the event: everyone watching it, one user, or nobody. */
+  accessLostBy: 'all' | string | null;
+  counts?: { counts: NonNullable<ReturnType<typeof EventRsvp.parse>['counts']>; version: number; at: Date };
+}
+
+/** The message read through its type's contract; null for what live subscribers do not care about. */
+function liveChangeOf(event: CloudEvent): LiveChange | null {
+  if (EventRsvp.is(event)) {
+    const data = EventRsvp.parse(event);
+    return {
+      eventId: data.eventId,
+      // A withdrawn answer can end the membership that made a FRIENDS or PRIVATE event visible.
+      accessLostBy: data.status === null && data.userId ? data.userId : null,
+      ...(data.counts ? { counts: { counts: data.counts, version: data.countsVersion ?? 0, at: new Date(event.time) } } : {}),
+    };
   }
-  if (!EventRsvp.is(event)) return null;
-  try {
-    return { time: event.time, data: EventRsvp.parse(event) };
-  } catch (error) {
-    logger.warn({ err: error, eventId: event.id }, 'live: event.rsvp does not match its contract; ignored');
-    return null;
+  if (EventUpdated.is(event)) {
+    const data = EventUpdated.parse(event);
+    return { eventId: data.event.id, accessLostBy: data.changed.includes('privacy') ? 'all' : null };
   }
+  if (EventDeleted.is(event)) return { eventId: EventDeleted.parse(event).eventId, accessLostBy: 'all' };
+  if (EventCancelled.is(event)) return { eventId: EventCancelled.parse(event).eventId, accessLostBy: 'all' };
+  if (CoHostRemoved.is(event)) {
+    const data = CoHostRemoved.parse(event);
+    return { eventId: data.eventId, accessLostBy: data.userId };
+  }
+  return null;
 }
 
 /** Each instance's own group on `events`: a stable id per instance, not a random one per start. */
@@ -28,8 +42,9 @@ export function liveStatsGroupId(instanceId: string): string {
 }
 
 /**
- * Feeds live counts from Kafka. Each instance reads in a consumer group of its own
- * (a stable id per instance), so every instance sees every answer, wherever it was made.
+ * Feeds live counts from Kafka, and ends live streams that lost access. Each instance
+ * reads in a consumer group of its own (a stable id per instance), so every instance
+ * sees every answer and every change, wherever it was made.
  */
 export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId: string, logger: Logger): Promise<Subscription> {
   return bus.subscribe({
@@ -37,10 +52,24 @@ export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId:
     topics: [TOPICS.events],
     fromBeginning: false,
     handle: async (message) => {
-      const event = rsvpEventOf(message.value, logger);
-      if (!event?.data.counts) return;
-      live.publish({ eventId: event.data.eventId, counts: event.data.counts, version: event.data.countsVersion ?? 0, at: new Date(event.time) });
-      logger.trace({ eventId: event.data.eventId }, 'live: counts received');
+      if (message.value === null) return;
+      let change: LiveChange | null;
+      try {
+        change = liveChangeOf(JSON.parse(message.value) as CloudEvent);
+      } catch (error) {
+        logger.warn({ err: error, topic: message.topic, offset: message.offset }, 'live: a message does not match its contract; ignored');
+        return;
+      }
+      if (!change) return;
+      // Access first: whoever lost it does not get this message's counts.
+      if (change.accessLostBy !== null) {
+        await live.revalidate(change.eventId, change.accessLostBy === 'all' ? null : change.accessLostBy);
+        logger.debug({ eventId: change.eventId }, 'live: access checked again');
+      }
+      if (change.counts) {
+        live.publish({ eventId: change.eventId, ...change.counts });
+        logger.trace({ eventId: change.eventId }, 'live: counts received');
+      }
     },
   });
 }

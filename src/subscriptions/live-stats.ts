@@ -1,5 +1,9 @@
 import { EventEmitter } from 'node:events';
+import type { Authority } from '../domain/authority.js';
+import type { EventRecord } from '../domain/events/model.js';
 import type { EventStatsChange } from '../domain/rsvps/model.js';
+import { NotFoundError } from '../errors.js';
+import type { Logger } from '../logger.js';
 
 interface Throttle {
   lastSentAt: number;
@@ -7,6 +11,23 @@ interface Throttle {
   version: number;
   latest: EventStatsChange | null;
   timer: NodeJS.Timeout | null;
+}
+
+/** Who a live stream is for, so that it ends when they may no longer see the event. */
+export interface LiveAccess {
+  viewerId: string | null;
+  /** A decision made now, from `event` as just read (null: gone), never a remembered one. */
+  mayView(event: EventRecord | null): Promise<boolean>;
+  /** When it ends (the token expired), the stream fails with its reason. */
+  authority?: Authority | undefined;
+}
+
+const REVALIDATION_SLICE = 200;
+
+interface Watcher {
+  viewerId: string | null;
+  mayView: LiveAccess['mayView'];
+  fail(error: unknown): void;
 }
 
 /**
@@ -19,11 +40,43 @@ interface Throttle {
 export class LiveStats {
   private readonly emitter = new EventEmitter();
   private readonly throttles = new Map<string, Throttle>();
+  private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly intervalMs: number;
 
-  constructor(maxPerSecond: number) {
+  constructor(
+    maxPerSecond: number,
+    /** A fresh read of one event (null when it is gone). */
+    private readonly readEvent: (eventId: string) => Promise<EventRecord | null>,
+    private readonly logger: Logger,
+  ) {
     this.intervalMs = 1000 / maxPerSecond;
     this.emitter.setMaxListeners(0);
+  }
+
+  /**
+   * Something that may take the event away from its subscribers happened (privacy
+   * changed, a co-host removed, an answer withdrawn, the event deleted): every affected
+   * subscriber — only `userId`'s when given — is checked again against one fresh read,
+   * and those who may no longer see it get NOT_FOUND, which ends their stream.
+   */
+  async revalidate(eventId: string, userId?: string | null): Promise<void> {
+    const watchers = [...(this.watchers.get(eventId) ?? [])].filter((watcher) => !userId || watcher.viewerId === userId);
+    if (watchers.length === 0) return;
+    const event = await this.readEvent(eventId);
+    // In slices, so thousands of subscribers of a FRIENDS event do not query the graph all at once.
+    for (let from = 0; from < watchers.length; from += REVALIDATION_SLICE) {
+      await Promise.all(watchers.slice(from, from + REVALIDATION_SLICE).map((watcher) => this.check(watcher, event, eventId)));
+    }
+  }
+
+  private async check(watcher: Watcher, event: EventRecord | null, eventId: string) {
+    try {
+      if (!(await watcher.mayView(event))) watcher.fail(new NotFoundError('Event', eventId, 'eventId'));
+    } catch (error) {
+      // Unsure is not allowed: the stream ends rather than keep sending.
+      this.logger.warn({ err: error, eventId }, 'live: could not check access again; ending the stream');
+      watcher.fail(error);
+    }
   }
 
   publish(change: EventStatsChange) {
@@ -65,35 +118,61 @@ export class LiveStats {
    * Changes of one event from now on; `return()` (the client unsubscribing) detaches at
    * once. A small queue per subscriber rather than `events.on()`, whose buffers cost
    * about 32 KB per subscriber; only the latest reading matters, so it keeps one.
+   * With `access`, the stream fails (ending the subscription with that error) once the
+   * subscriber may no longer see the event or their authority ends.
    */
-  subscribe(eventId: string): AsyncIterableIterator<EventStatsChange> {
+  subscribe(eventId: string, access?: LiveAccess): AsyncIterableIterator<EventStatsChange> {
     let pending: EventStatsChange | null = null;
-    let waiting: ((result: IteratorResult<EventStatsChange>) => void) | null = null;
+    let waiting: { resolve: (result: IteratorResult<EventStatsChange>) => void; reject: (error: unknown) => void } | null = null;
     let done = false;
+    let failure: { error: unknown } | null = null;
     const listener = (change: EventStatsChange) => {
       if (waiting) {
         const wake = waiting;
         waiting = null;
-        wake({ done: false, value: change });
+        wake.resolve({ done: false, value: change });
       } else pending = change;
     };
     this.emitter.on(eventId, listener);
-    const finish = (): Promise<IteratorResult<EventStatsChange>> => {
+    let stopListening: (() => void) | null = null;
+    const detach = () => {
       done = true;
       this.emitter.off(eventId, listener);
-      waiting?.({ done: true, value: undefined });
+      if (watcher) this.unwatch(eventId, watcher);
+      stopListening?.();
+    };
+    const fail = (error: unknown) => {
+      if (done) return;
+      detach();
+      pending = null;
+      if (waiting) {
+        waiting.reject(error);
+        waiting = null;
+      } else failure = { error };
+    };
+    const watcher: Watcher | null = access ? { viewerId: access.viewerId, mayView: access.mayView, fail } : null;
+    if (watcher) this.watch(eventId, watcher);
+    stopListening = access?.authority?.onEnd(fail) ?? null;
+    const finish = (): Promise<IteratorResult<EventStatsChange>> => {
+      detach();
+      waiting?.resolve({ done: true, value: undefined });
       waiting = null;
       return Promise.resolve({ done: true, value: undefined });
     };
     const iterator: AsyncIterableIterator<EventStatsChange> = {
       next: () => {
+        if (failure) {
+          const { error } = failure;
+          failure = null;
+          return Promise.reject(error);
+        }
         if (done) return Promise.resolve({ done: true, value: undefined });
         if (pending) {
           const value = pending;
           pending = null;
           return Promise.resolve({ done: false, value });
         }
-        return new Promise((resolve) => (waiting = resolve));
+        return new Promise((resolve, reject) => (waiting = { resolve, reject }));
       },
       return: finish,
       throw: (error?: unknown) => finish().then(() => Promise.reject(error)),
@@ -102,9 +181,22 @@ export class LiveStats {
     return iterator;
   }
 
+  private watch(eventId: string, watcher: Watcher) {
+    let watchers = this.watchers.get(eventId);
+    if (!watchers) this.watchers.set(eventId, (watchers = new Set()));
+    watchers.add(watcher);
+  }
+
+  private unwatch(eventId: string, watcher: Watcher) {
+    const watchers = this.watchers.get(eventId);
+    watchers?.delete(watcher);
+    if (watchers?.size === 0) this.watchers.delete(eventId);
+  }
+
   close() {
     for (const throttle of this.throttles.values()) if (throttle.timer) clearTimeout(throttle.timer);
     this.throttles.clear();
+    this.watchers.clear();
     this.emitter.removeAllListeners();
   }
 }

@@ -32,6 +32,31 @@ describe('configuration from the environment', () => {
     assert.equal(allowed.seedDemoData, false);
   });
 
+  it('bounds sockets and requires token expiry by default, and locks monitoring and federation internals down in production', () => {
+    const development = loadConfig({});
+    assert.deepEqual(development.websocket, { maxMessageBytes: 65_536, maxSubscriptionsPerSocket: 20, maxSubscriptionsPerClient: 100, maxOperationsPerMinute: 300 });
+    assert.equal(development.auth.allowTokensWithoutExp, false);
+    assert.deepEqual(development.monitoring, { open: true, token: null });
+    assert.equal(development.graphql.federationInternals, true);
+    assert.equal(development.graphql.hideSuggestions, false);
+
+    const base = { NODE_ENV: 'production', ALLOW_EMBEDDED: 'true', JWT_SECRET: 'x'.repeat(32) };
+    const open = loadConfig(base);
+    assert.equal(open.graphql.federationInternals, false);
+    assert.equal(open.graphql.hideSuggestions, true);
+    assert.deepEqual(open.monitoring, { open: true, token: null });
+    const routed = loadConfig({ ...base, ROUTER_SECRET: 'r'.repeat(16) });
+    assert.equal(routed.graphql.federationInternals, true);
+    assert.deepEqual(routed.monitoring, { open: false, token: null });
+    const scraped = loadConfig({ ...base, ROUTER_SECRET: 'r'.repeat(16), METRICS_TOKEN: 'm'.repeat(16), WS_MAX_SUBSCRIPTIONS_PER_CLIENT: '5', AUTH_ALLOW_TOKENS_WITHOUT_EXP: 'true' });
+    assert.deepEqual(scraped.monitoring, { open: false, token: 'm'.repeat(16) });
+    assert.equal(scraped.websocket.maxSubscriptionsPerClient, 5);
+    assert.equal(scraped.auth.allowTokensWithoutExp, true);
+    assert.throws(() => loadConfig({ METRICS_TOKEN: 'short', WS_MAX_MESSAGE_BYTES: '0' }), (error: unknown) =>
+      error instanceof ConfigError && error.issues.some((issue) => issue.startsWith('METRICS_TOKEN')) && error.issues.some((issue) => issue.startsWith('WS_MAX_MESSAGE_BYTES')),
+    );
+  });
+
   it('splits Kafka brokers and reads store URLs', () => {
     const config = loadConfig({ KAFKA_BROKERS: 'a:9092, b:9092', MONGODB_URL: 'mongodb://db:27017', REDIS_URL: 'redis://cache:6379' });
     assert.deepEqual(config.kafka?.brokers, ['a:9092', 'b:9092']);

@@ -14,6 +14,8 @@ export interface TestAppOptions {
   /** Counts MongoDB commands (real mode only). */
   onCommand?: (commandName: string) => void;
   env?: Record<string, string>;
+  /** Collects the app's log lines (parsed) at `LOG_LEVEL` instead of printing them. */
+  logs?: Record<string, unknown>[];
 }
 
 /** Environment for one isolated app: its own database, key prefix and client id. */
@@ -57,7 +59,7 @@ export interface TestApp extends App {
   url: string;
   /** Runs an operation over HTTP as `userId` (anonymous when omitted). */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, userId?: string): Promise<GqlResult<T>>;
-  token(userId: string): Promise<string>;
+  token(userId: string, expiresIn?: string | number): Promise<string>;
 }
 
 export interface GqlError {
@@ -74,9 +76,10 @@ export interface GqlResult<T> {
 
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig(testEnv(options.mode, options.env));
-  const logger = createLogger(config.logLevel);
+  const logs = options.logs;
+  const logger = logs ? createLogger(config.logLevel, {}, { write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) }) : createLogger(config.logLevel);
   const app = await startApp(config, logger, options.onCommand ? { onMongoCommand: options.onCommand } : {});
-  const token = (userId: string) => signToken(TEST_JWT_SECRET, userId);
+  const token = (userId: string, expiresIn?: string | number) => signToken(TEST_JWT_SECRET, userId, expiresIn);
   return {
     ...app,
     config,
@@ -89,6 +92,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     async gql<T>(query: string, variables: Record<string, unknown> = {}, userId?: string) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (userId) headers.authorization = `Bearer ${await token(userId)}`;
+      if (config.routerSecret) headers['router-authorization'] = config.routerSecret;
       const response = await fetch(app.server.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       const body = (await response.json()) as { data?: T | null; errors?: GqlError[] };
       return { status: response.status, ...body };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { EventCriteria, EventDetails, EventRepository } from '../../datasources/event-repository.js';
+import type { DetailsGuard, EventCriteria, EventDetails, EventRepository } from '../../datasources/event-repository.js';
 import type { Loaders } from '../../datasources/loaders.js';
 import { timeCursor } from '../../datasources/paging.js';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../../errors.js';
+import { requireId } from '../ids.js';
 import { parseInput } from '../input.js';
 import { CoHostAdded, CoHostRemoved, EventCancelled, EventCreated, EventDeleted, EventUpdated } from '../messaging/event-messages.js';
 import { pageSize } from '../pagination.js';
@@ -57,7 +58,6 @@ export class EventService {
   }
 
   async list(filter: EventListFilter | null | undefined, first: number | null | undefined, after: string | null | undefined) {
-    await this.access.consumeRateLimit('browse');
     const criteria: EventCriteria = {};
     if (filter?.categoryId) criteria.categoryId = filter.categoryId;
     if (filter?.tags?.length) criteria.tagsAll = filter.tags.map((tag) => tag.trim().toLowerCase());
@@ -83,9 +83,11 @@ export class EventService {
     return this.page({ coHostId: userId }, first, after);
   }
 
+  /** Every listing of events (`events`, `myEvents`, a user's hosted and co-hosted events) passes here. */
   private async page(criteria: EventCriteria, first: number | null | undefined, after: string | null | undefined): Promise<EventPage> {
     const size = pageSize(first);
     const position = timeCursor.decode(after);
+    await this.access.chargeBrowsing();
     const relations = await this.access.relations();
     const page = await this.deps.events.page(
       criteria,
@@ -133,9 +135,7 @@ export class EventService {
     const fields = parseInput(updateEventSchema, input, 'input');
     const set = this.changedFields(event, fields);
     const merged = { ...event, ...set } as EventRecord;
-    if (merged.endsAt.getTime() <= merged.startsAt.getTime()) {
-      throw new BadUserInputError('input.endsAt must be after startsAt', fields.endsAt ? 'input.endsAt' : 'input.startsAt');
-    }
+    assertSchedule(set, merged);
     if (!merged.location && !merged.virtualLink) {
       throw new BadUserInputError('input.location: an event needs a location or a virtualLink', 'input.location');
     }
@@ -144,14 +144,21 @@ export class EventService {
     if (changed.length === 0) return event;
     const now = new Date();
     const details: EventDetails = { ...set, updatedAt: now };
+    const expected: DetailsGuard = { updatedAt: event.updatedAt };
     if ('capacity' in set) {
       // Seats already taken stay taken; the free count moves by the capacity change.
       const taken = event.capacity === null ? event.stats.going : event.capacity - (event.seatsLeft ?? 0);
+      if (merged.capacity !== null && merged.capacity < taken) {
+        throw new BadUserInputError(`input.capacity must be at least ${taken}: that many people hold a seat`, 'input.capacity');
+      }
       details.seatsLeft = merged.capacity === null ? null : merged.capacity - taken;
+      // Written only if no seat was taken or freed since the read, or `taken` would be stale.
+      if (event.capacity === null) expected.going = event.stats.going;
+      else expected.seatsLeft = event.seatsLeft;
     }
     const updated = { ...merged, updatedAt: now };
     const message = EventUpdated.create(this.deps.eventSource, id, { event: eventSnapshot(updated), changed }, now);
-    const committed = this.committedOrConflict(await this.deps.events.changeDetails(id, details, event.updatedAt, [message]), 'id');
+    const committed = this.committedOrConflict(await this.deps.events.changeDetails(id, details, expected, [message]), 'id');
     if (!('capacity' in set)) return committed;
     if ((await this.deps.ledger.promoteWaitlist(id)) === 0) return committed;
     return (await this.deps.events.findById(id)) ?? committed;
@@ -181,6 +188,7 @@ export class EventService {
   }
 
   async addCoHost(eventId: string, userId: string): Promise<EventRecord> {
+    requireId(userId, 'userId');
     const event = await this.hostedEvent(eventId, 'eventId');
     if (userId === event.hostId) throw new BadUserInputError('userId is the host already', 'userId');
     if (event.coHostIds.includes(userId)) throw new ConflictError(`${userId} is a co-host already`, 'userId');
@@ -192,6 +200,7 @@ export class EventService {
   }
 
   async removeCoHost(eventId: string, userId: string): Promise<EventRecord> {
+    requireId(userId, 'userId');
     const event = await this.hostedEvent(eventId, 'eventId');
     if (!event.coHostIds.includes(userId)) throw new BadUserInputError(`${userId} is not a co-host`, 'userId');
     const now = new Date();
@@ -242,5 +251,18 @@ export class EventService {
     if (categoryId === null) return;
     const category = await this.loaders.categoryById.load(categoryId);
     if (!category) throw new BadUserInputError(`input.categoryId ${categoryId} is not a category`, 'input.categoryId');
+  }
+}
+
+/**
+ * createEvent's rules for the schedule: end after start, and a changed start or end
+ * may not lie in the past (an event under way keeps its past start).
+ */
+function assertSchedule(set: Partial<EventRecord>, merged: EventRecord) {
+  const now = Date.now();
+  if (set.startsAt && set.startsAt.getTime() <= now) throw new BadUserInputError('input.startsAt must be in the future', 'input.startsAt');
+  if (set.endsAt && set.endsAt.getTime() <= now) throw new BadUserInputError('input.endsAt must be in the future', 'input.endsAt');
+  if (merged.endsAt.getTime() <= merged.startsAt.getTime()) {
+    throw new BadUserInputError('input.endsAt must be after startsAt', set.endsAt ? 'input.endsAt' : 'input.startsAt');
   }
 }

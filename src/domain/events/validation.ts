@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 const webUrl = z
@@ -16,7 +15,23 @@ const tags = z
   .array(z.string().trim().toLowerCase().min(1, 'must not be empty').max(50, 'must be at most 50 characters'))
   .max(10, 'at most 10 tags')
   .transform((values) => [...new Set(values)]);
-const timeZone = z.string().refine((value) => timeZones.has(value), 'must be an IANA time zone such as Europe/Paris');
+/**
+ * Any name the platform's time-zone database knows, links included (`UTC`, `Etc/UTC`,
+ * `Asia/Kolkata`, `Europe/Kyiv`): `Intl.supportedValuesOf` lists canonical names only,
+ * and which of a pair is canonical varies between ICU versions. Offsets such as `+05:30`
+ * are not IANA names, whatever the runtime accepts.
+ */
+function isKnownTimeZone(value: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z.string().max(64).refine(isKnownTimeZone, 'must be an IANA time zone such as Europe/Paris');
 const location = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(255),

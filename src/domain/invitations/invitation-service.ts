@@ -131,6 +131,7 @@ export class InvitationService {
   /** Invitations the viewer received, newest first. */
   async mine(status: InvitationStatus | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<InvitationPage> {
     const viewerId = this.access.requireUser();
+    await this.access.chargeBrowsing();
     return this.deps.invitations.pageForInvitee(viewerId, status ?? null, pageSize(first), timeCursor.decode(after));
   }
 

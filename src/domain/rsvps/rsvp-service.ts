@@ -3,6 +3,8 @@ import type { Loaders } from '../../datasources/loaders.js';
 import { timeCursor, type Page } from '../../datasources/paging.js';
 import type { RsvpRepository } from '../../datasources/rsvp-repository.js';
 import { BadUserInputError, ForbiddenError } from '../../errors.js';
+import type { LiveAccess } from '../../subscriptions/live-stats.js';
+import { requireId } from '../ids.js';
 import type { EventRecord } from '../events/model.js';
 import { isOrganizer } from '../events/privacy.js';
 import { pageSize } from '../pagination.js';
@@ -14,8 +16,8 @@ export interface RsvpServiceDeps {
   events: Pick<EventRepository, 'findById'>;
   rsvps: RsvpRepository;
   ledger: Pick<RsvpLedger, 'answer' | 'withdraw'>;
-  /** Live counts of one event from now on. */
-  liveCounts: (eventId: string) => AsyncIterableIterator<EventStatsChange>;
+  /** Live counts of one event from now on, ending when `access` says so. */
+  liveCounts: (eventId: string, access: LiveAccess) => AsyncIterableIterator<EventStatsChange>;
 }
 
 /** Answer rules for one request: who may answer, see answers and check people in. */
@@ -46,6 +48,7 @@ export class RsvpService {
 
   async checkIn(eventId: string, userId: string, state: CheckInState): Promise<RsvpRecord> {
     const organizer = this.access.requireUser();
+    requireId(userId, 'userId');
     const event = await this.access.visibleEventOrNotFound(eventId, 'eventId');
     if (!isOrganizer(event, this.access.viewer)) throw new ForbiddenError('only the host or a co-host can check people in');
     const updated = await this.deps.rsvps.setCheckIn(rsvpId(eventId, userId), state, organizer, new Date());
@@ -71,13 +74,31 @@ export class RsvpService {
   async ofUser(userId: string, status: RsvpStatus | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<RsvpRecord>> {
     const viewerId = this.access.requireUser();
     if (viewerId !== userId) throw new ForbiddenError('only the user themself can list their answers');
+    await this.access.chargeBrowsing();
     return this.deps.rsvps.pageForUser(userId, status ?? null, pageSize(first), timeCursor.decode(after));
   }
 
-  /** Live counts of an event the viewer may see; NOT_FOUND otherwise (no existence leak). */
+  /**
+   * Live counts of an event the viewer may see; NOT_FOUND otherwise (no existence leak).
+   * The stream ends with NOT_FOUND once they may no longer see it (each change that could
+   * take it away is checked again with fresh reads), and with the connection's reason
+   * once their authority ends.
+   */
   async liveStats(eventId: string): Promise<AsyncIterableIterator<EventStatsChange>> {
-    await this.access.visibleEventOrNotFound(eventId, 'eventId');
-    return this.deps.liveCounts(eventId);
+    const access = this.access;
+    const stream = this.deps.liveCounts(eventId, {
+      viewerId: access.viewerId,
+      mayView: async (event) => event !== null && (await access.canViewNow(event)),
+      authority: access.authority,
+    });
+    // Watched before the first check, so a change landing meanwhile is not missed.
+    try {
+      await access.visibleEventOrNotFound(eventId, 'eventId');
+    } catch (error) {
+      await stream.return?.();
+      throw error;
+    }
+    return stream;
   }
 
   waitlistPosition(rsvp: RsvpRecord): Promise<number | null> {
