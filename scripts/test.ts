@@ -69,9 +69,9 @@ async function main(): Promise<number> {
         'tsx',
         '--test',
         `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 3}`,
-        // A file whose clients leave a reconnect timer behind (kafkajs after a broker restart)
-        // must not hang the run once its tests are done.
-        '--test-force-exit',
+        // No forced exit: a file that leaves a handle open after its tests keeps running
+        // until this timeout and then fails, so a leak shows up instead of hiding.
+        `--test-timeout=${process.env.TEST_FILE_TIMEOUT_MS ?? 600_000}`,
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
         '--test-reporter=./scripts/count-reporter.mjs',

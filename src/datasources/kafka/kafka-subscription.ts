@@ -65,7 +65,9 @@ export class KafkaSubscription implements Subscription {
       sessionTimeout: SESSION_TIMEOUT_MS,
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       maxWaitTimeInMs: FETCH_WAIT_MS,
-      retry: CONSUMER_RETRY,
+      // kafkajs decides on a restart after its own disconnect, so a stop landing meanwhile
+      // would be undone by a restart timer it no longer clears: ask first.
+      retry: { ...CONSUMER_RETRY, restartOnFailure: async () => !this.stopped },
     });
     this.consumer = consumer;
     let joined = false;
