@@ -1,23 +1,10 @@
-import { z } from 'zod';
 import type { SocialGraph } from '../datasources/social-graph.js';
 import type { UserRepository } from '../datasources/user-repository.js';
 import { TOPICS } from '../domain/messaging/cloud-event.js';
+import { FriendshipCreated, FriendshipDeleted } from '../domain/messaging/consumed-messages.js';
 import type { ConsumerDefinition } from './consumer-runner.js';
 import { on } from './event-handler.js';
 import { forgetDeletedUsers } from './deleted-users.js';
-
-const Pair = z
-  .object({ userId: z.string().min(1), friendId: z.string().min(1) })
-  .refine(({ userId, friendId }) => userId !== friendId, 'userId and friendId must differ');
-
-const FriendshipCreated = z
-  .object({
-    userId: z.string().min(1),
-    friendId: z.string().min(1),
-    /** Defaults to the envelope's `time`. */
-    since: z.iso.datetime({ offset: true }).optional(),
-  })
-  .refine(({ userId, friendId }) => userId !== friendId, 'userId and friendId must differ');
 
 export interface FriendshipsConsumerDeps {
   graph: SocialGraph;
@@ -42,8 +29,8 @@ export function friendshipsConsumer(groupId: string, { graph, users }: Friendshi
     topic: TOPICS.friendships,
     groupId,
     handlers: {
-      'friendship.created': on(FriendshipCreated, ({ data, time }) => decide(data.userId, data.friendId, true, time, data.since)),
-      'friendship.deleted': on(Pair, ({ data, time }) => decide(data.userId, data.friendId, false, time)),
+      [FriendshipCreated.type]: on(FriendshipCreated.data, ({ data, time }) => decide(data.userId, data.friendId, true, time, data.since)),
+      [FriendshipDeleted.type]: on(FriendshipDeleted.data, ({ data, time }) => decide(data.userId, data.friendId, false, time)),
     },
   };
 }

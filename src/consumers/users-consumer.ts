@@ -1,39 +1,11 @@
-import { z } from 'zod';
 import type { UserChanges, UserRepository } from '../datasources/user-repository.js';
 import { TOPICS, type CloudEvent } from '../domain/messaging/cloud-event.js';
+import { UserCreated, UserDeleted, UserUpdated } from '../domain/messaging/consumed-messages.js';
 import type { UserCleanup } from '../domain/users/user-cleanup.js';
 import type { Logger } from '../logger.js';
 import type { ConsumerDefinition } from './consumer-runner.js';
 import { InvalidMessageError } from './envelope.js';
 import { on } from './event-handler.js';
-
-const calendarDate = z
-  .string()
-  .transform((value, ctx) => {
-    // 'YYYY-MM-DD', or a date-time whose date part is taken as is.
-    const date = value.slice(0, 10);
-    const parsed = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : null;
-    if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
-      ctx.addIssue({ code: 'custom', message: 'expected a YYYY-MM-DD date' });
-      return z.NEVER;
-    }
-    return date;
-  });
-
-const UserData = z.object({
-  /** Falls back to the envelope's `subject`. */
-  id: z.string().min(1).optional(),
-  name: z.string().nullable().optional(),
-  birthday: calendarDate.nullable().optional(),
-  location: z
-    .object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
-    .transform(({ latitude, longitude }) => ({ latitude, longitude }))
-    .nullable()
-    .optional(),
-  interests: z.array(z.string()).optional(),
-});
-
-const UserDeletedData = z.object({ id: z.string().min(1).optional() }).loose();
 
 export interface UsersConsumerDeps {
   users: UserRepository;
@@ -48,7 +20,7 @@ export interface UsersConsumerDeps {
  * registered cleanup step.
  */
 export function usersConsumer(groupId: string, { users, userCleanup, logger }: UsersConsumerDeps): ConsumerDefinition {
-  const upsert = on(UserData, async (event) => {
+  const upsert = on(UserCreated.data, async (event) => {
     const { id, ...fields } = event.data;
     const userId = userIdOf(event, id);
     const changes: UserChanges = {};
@@ -64,9 +36,9 @@ export function usersConsumer(groupId: string, { users, userCleanup, logger }: U
     topic: TOPICS.users,
     groupId,
     handlers: {
-      'user.created': upsert,
-      'user.updated': upsert,
-      'user.deleted': on(UserDeletedData, (event) => userCleanup.removeUser(userIdOf(event, event.data.id), new Date(event.time))),
+      [UserCreated.type]: upsert,
+      [UserUpdated.type]: upsert,
+      [UserDeleted.type]: on(UserDeleted.data, (event) => userCleanup.removeUser(userIdOf(event, event.data.id), new Date(event.time))),
     },
   };
 }

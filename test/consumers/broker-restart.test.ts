@@ -4,7 +4,8 @@ import { startDedicatedServer, type DedicatedServer } from '../../scripts/server
 import { PROCESSED_MESSAGES } from '../../src/datasources/processed-message-repository.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
-import { foreignEvent, publishEvents } from '../support/messages.js';
+import { contractEvent, publishEvents } from '../support/messages.js';
+import { UserCreated } from '../../src/domain/messaging/consumed-messages.js';
 
 /** Bounds the wait for the consumer to recover: session expiry plus kafkajs's restart backoff. */
 const RECOVERY_MS = 90_000;
@@ -34,7 +35,7 @@ describe('users consumer across a Kafka broker restart (real)', () => {
   it('loses no message published before the stop or after the restart', async () => {
     const consumer = app.deps.consumers.users;
     const batch = (label: string, size: number) =>
-      Array.from({ length: size }, (_, index) => foreignEvent('user.created', uniqueUser(label), { name: `${label} ${index}` }));
+      Array.from({ length: size }, (_, index) => contractEvent(UserCreated, uniqueUser(label), { name: `${label} ${index}` }));
     // Enough that the consumer is still busy with them when the broker goes away.
     const beforeStop = batch('before', 200);
     const afterRestart = batch('after', 20);

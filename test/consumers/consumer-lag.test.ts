@@ -4,8 +4,9 @@ import { ConsumerLagMonitor, type GroupLagReport } from '../../src/consumers/con
 import type { ConsumerRunner } from '../../src/consumers/consumer-runner.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
-import { foreignEvent, publishEvents } from '../support/messages.js';
+import { contractEvent, foreignEvent, publishEvents } from '../support/messages.js';
 import { startTestRunner } from '../support/runner.js';
+import { UserCreated, UserUpdated } from '../../src/domain/messaging/consumed-messages.js';
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
   describe(`consumer lag from the broker, per group and partition, in /health and /metrics (${mode})`, () => {
@@ -50,11 +51,11 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       const { groupId } = users.definition;
       // One user, so every message shares a partition with the one the group committed.
       const userId = uniqueUser('lag');
-      const first = foreignEvent('user.created', userId, { name: 'first' });
+      const first = contractEvent(UserCreated, userId, { name: 'first' });
       await publishEvents(app.deps.bus, TOPICS.users, [first]);
       assert.equal((await users.settled(first.id, 30_000)).outcome, 'processed');
       await users.stop();
-      await publishEvents(app.deps.bus, TOPICS.users, [1, 2, 3].map((n) => foreignEvent('user.updated', userId, { name: `update ${n}` }, n)));
+      await publishEvents(app.deps.bus, TOPICS.users, [1, 2, 3].map((n) => contractEvent(UserUpdated, userId, { name: `update ${n}` }, n)));
 
       await app.deps.consumerLag.refresh();
       const reported = (await health()).consumers.groups.find((group) => group.groupId === groupId);
@@ -77,7 +78,7 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       }
 
       await users.start();
-      const last = foreignEvent('user.updated', userId, { name: 'caught up' }, 10);
+      const last = contractEvent(UserUpdated, userId, { name: 'caught up' }, 10);
       await publishEvents(app.deps.bus, TOPICS.users, [last]);
       await users.settled(last.id, 30_000);
       await users.stop();

@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { eventInput, startTestApp, uniqueUser, type TestApp } from '../support/app.js';
-import { collectEvents } from '../support/messages.js';
+import { collectEvents, contractEvent, publishEvents } from '../support/messages.js';
 import { requireEnv } from '../support/env.js';
-import { foreignEvent, publishEvents } from '../support/messages.js';
+import { UserDeleted } from '../../src/domain/messaging/consumed-messages.js';
 
 /**
  * `user.deleted` and the user's last `event.rsvp` travel on different topics, so the RSVP
@@ -51,7 +51,7 @@ describe('a user deleted right after answering leaves nothing in Neo4j (real)', 
       assert.equal(answered.errors, undefined);
       const answer = (await published.waitFor(2)).find(({ event }) => event.type === 'event.rsvp')!.event;
 
-      const deleted = foreignEvent('user.deleted', leaving, { id: leaving });
+      const deleted = contractEvent(UserDeleted, leaving, { id: leaving });
       await publishEvents(app.deps.bus, TOPICS.users, [deleted]);
       assert.equal((await app.deps.consumers.users.settled(deleted.id, 30_000)).outcome, 'processed');
       // The cleanup withdrew the answer: a second event.rsvp, without a status.

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { DLQ_HEADERS } from '../../src/consumers/dead-letters.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { eventInput, startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
-import { collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
+import { collectMessages, contractEvent, foreignEvent, publishEvents } from '../support/messages.js';
+import { FriendshipCreated, FriendshipDeleted } from '../../src/domain/messaging/consumed-messages.js';
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
   describe(`friendships topic feeds the social graph that FRIENDS privacy reads (${mode})`, () => {
@@ -36,13 +37,13 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       assert.equal(await visibleTo(friend, eventId), false);
 
       const since = new Date(Date.now() - 86_400_000).toISOString();
-      const befriended = foreignEvent('friendship.created', host, { userId: host, friendId: friend, since });
+      const befriended = contractEvent(FriendshipCreated, host, { userId: host, friendId: friend, since });
       await publish(befriended);
       assert.equal((await consumer().settled(befriended.id)).outcome, 'processed');
       assert.equal(await visibleTo(friend, eventId), true);
       assert.equal(await app.deps.graph.areFriends(friend, host), true);
 
-      const unfriended = foreignEvent('friendship.deleted', host, { userId: friend, friendId: host }, 1);
+      const unfriended = contractEvent(FriendshipDeleted, host, { userId: friend, friendId: host }, 1);
       await publish(unfriended);
       assert.equal((await consumer().settled(unfriended.id)).outcome, 'processed');
       assert.equal(await visibleTo(friend, eventId), false);
@@ -51,10 +52,10 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
 
     it('processes a redelivered friendship.created once', async () => {
       const [a, b] = [uniqueUser('a'), uniqueUser('b')];
-      const befriended = foreignEvent('friendship.created', a, { userId: a, friendId: b });
+      const befriended = contractEvent(FriendshipCreated, a, { userId: a, friendId: b });
       await publish(befriended);
       await consumer().settled(befriended.id);
-      const unfriended = foreignEvent('friendship.deleted', a, { userId: a, friendId: b });
+      const unfriended = contractEvent(FriendshipDeleted, a, { userId: a, friendId: b });
       await publish(unfriended);
       await consumer().settled(unfriended.id);
 
@@ -76,7 +77,7 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       );
       try {
         const self = foreignEvent('friendship.created', user, { userId: user, friendId: user });
-        const good = foreignEvent('friendship.created', user, { userId: user, friendId: other });
+        const good = contractEvent(FriendshipCreated, user, { userId: user, friendId: other });
         await publish(self, good);
         assert.equal((await consumer().settled(good.id)).outcome, 'processed');
         assert.equal(await app.deps.graph.areFriends(user, other), true);

@@ -6,8 +6,9 @@ import { USERS } from '../../src/datasources/user-repository.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { eventInput, startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { storedEvent } from '../support/events.js';
-import { collectEvents, collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
+import { collectEvents, collectMessages, contractEvent, foreignEvent, publishEvents } from '../support/messages.js';
 import { befriend } from '../support/seed.js';
+import { UserCreated, UserDeleted, UserUpdated } from '../../src/domain/messaging/consumed-messages.js';
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
   describe(`users topic keeps the local user replica and cleans up deleted users (${mode})`, () => {
@@ -38,6 +39,7 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
 
     it('creates the replica on user.created and applies newer updates only', async () => {
       const userId = uniqueUser('replica');
+      // As the users service sends it, with a field this service does not keep.
       const created = foreignEvent('user.created', userId, {
         id: userId,
         name: 'Ada',
@@ -56,8 +58,8 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
         updatedAt: new Date(created.time),
       });
 
-      const updated = foreignEvent('user.updated', userId, { name: 'Ada L.', interests: ['chess', 'go'], birthday: null }, 1_000);
-      const stale = foreignEvent('user.updated', userId, { name: 'Stale', interests: [] }, 500);
+      const updated = contractEvent(UserUpdated, userId, { name: 'Ada L.', interests: ['chess', 'go'], birthday: null }, 1_000);
+      const stale = contractEvent(UserUpdated, userId, { name: 'Stale', interests: [] }, 500);
       await publish(updated, stale);
       assert.equal((await consumer().settled(stale.id)).outcome, 'processed');
       const replica = await app.deps.users.findById(userId);
@@ -70,7 +72,7 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
 
     it('writes every field of a new replica, defaults included, on every store', async () => {
       const userId = uniqueUser('defaults');
-      const created = foreignEvent('user.created', userId, { name: 'Only a name' });
+      const created = contractEvent(UserCreated, userId, { name: 'Only a name' });
       await publish(created);
       assert.equal((await consumer().settled(created.id)).outcome, 'processed');
       // The stored document itself, not a read that fills gaps.
@@ -123,10 +125,10 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       const group = consumer().definition.groupId;
       const dlq = await collectMessages(app.deps.bus, `${TOPICS.users}.dlq`, (message) => message.key === userId && message.headers[DLQ_HEADERS.group] === group);
       try {
-        const created = foreignEvent('user.created', userId, { name: 'Before' });
+        const created = contractEvent(UserCreated, userId, { name: 'Before' });
         // Date.parse reads "99999" as the year 99999: taken as is, no later update would ever apply.
-        const farFuture = { ...foreignEvent('user.updated', userId, { name: 'Frozen' }), time: '99999' };
-        const later = foreignEvent('user.updated', userId, { name: 'After' }, 1_000);
+        const farFuture = { ...contractEvent(UserUpdated, userId, { name: 'Frozen' }), time: '99999' };
+        const later = contractEvent(UserUpdated, userId, { name: 'After' }, 1_000);
         await publish(created, farFuture, later);
         assert.equal((await consumer().settled(later.id)).outcome, 'processed');
         assert.equal((await app.deps.users.findById(userId))?.name, 'After');
@@ -141,7 +143,7 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
 
     it('applies a redelivered envelope id once, even with different data', async () => {
       const userId = uniqueUser('dup');
-      const first = foreignEvent('user.updated', userId, { name: 'First' });
+      const first = contractEvent(UserUpdated, userId, { name: 'First' });
       await publish(first);
       assert.equal((await consumer().settled(first.id)).outcome, 'processed');
 
@@ -157,14 +159,14 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       const userId = uniqueUser('leaving');
       const other = uniqueUser('staying');
       const [first, second] = [await createEvent(host, [userId, other]), await createEvent(host, [userId])];
-      const created = foreignEvent('user.created', userId, { name: 'Leaving' });
+      const created = contractEvent(UserCreated, userId, { name: 'Leaving' });
       await publish(created);
       await consumer().settled(created.id);
       assert.ok(await app.deps.users.findById(userId));
 
       const collectors = await Promise.all([first, second].map((id) => collectEvents(app.deps.bus, TOPICS.events, id)));
       try {
-        const deleted = foreignEvent('user.deleted', userId, { id: userId }, 1_000);
+        const deleted = contractEvent(UserDeleted, userId, { id: userId }, 1_000);
         await publish(deleted);
         assert.equal((await consumer().settled(deleted.id)).outcome, 'processed');
 
@@ -214,7 +216,7 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       );
       assert.equal(invited.data?.inviteFriends.invited.length, 1);
 
-      const deleted = foreignEvent('user.deleted', userId, { id: userId }, 1_000);
+      const deleted = contractEvent(UserDeleted, userId, { id: userId }, 1_000);
       await publish(deleted);
       assert.equal((await consumer().settled(deleted.id)).outcome, 'processed');
 
@@ -240,7 +242,7 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       const dlq = await collectMessages(app.deps.bus, `${TOPICS.users}.dlq`, (message) => message.key === userId && message.headers[DLQ_HEADERS.group] === group);
       try {
         const invalid = foreignEvent('user.updated', userId, { birthday: '1990-02-31' });
-        const good = foreignEvent('user.created', userId, { name: 'After' });
+        const good = contractEvent(UserCreated, userId, { name: 'After' });
         await app.deps.bus.publish([{ topic: TOPICS.users, key: userId, value: 'user.created but not JSON' }]);
         await publish(invalid, good);
         assert.equal((await consumer().settled(good.id)).outcome, 'processed');

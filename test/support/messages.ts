@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, MessageBus } from '../../src/datasources/message-bus.js';
 import { cloudEvent, type CloudEvent } from '../../src/domain/messaging/cloud-event.js';
+import type { z } from 'zod';
+import type { MessageContract } from '../../src/domain/messaging/contract.js';
 
 export interface Received {
   key: string | null;
@@ -85,4 +87,9 @@ export async function publishEvents(bus: MessageBus, topic: string, events: Clou
 /** A CloudEvent from another service, `time` in ms from now. */
 export function foreignEvent<D>(type: string, subject: string, data: D, offsetMs = 0): CloudEvent<D> {
   return cloudEvent('/test-producer', type, subject, data, new Date(Date.now() + offsetMs));
+}
+
+/** A valid event of another service's type, made by its contract, `time` in ms from now. */
+export function contractEvent<S extends z.ZodType>(contract: MessageContract<S>, subject: string, data: z.input<S>, offsetMs = 0) {
+  return contract.create('/test-producer', subject, data, new Date(Date.now() + offsetMs));
 }
