@@ -1,6 +1,7 @@
 import type { LagQuery, MessageBus, PartitionLag } from '../datasources/message-bus.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { PeriodicPass } from '../concurrency/periodic-pass.js';
 
 export interface PartitionLagReport extends Omit<PartitionLag, 'oldestUnprocessedAt'> {
   /** Age of the oldest unprocessed message; null when caught up or when this instance cannot tell. */
@@ -34,8 +35,10 @@ export class ConsumerLagMonitor {
   private readonly watched = new Map<string, LagQuery>();
   private readonly groups = new Map<string, GroupLagReport>();
   private checkedAt: Date | null = null;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<LagReport> | undefined;
+  private readonly periodic = new PeriodicPass(
+    () => this.pass(),
+    (error) => this.logger.warn({ err: error }, 'consumer lag: pass failed; the next one retries'),
+  );
 
   constructor(
     private readonly bus: MessageBus,
@@ -51,15 +54,11 @@ export class ConsumerLagMonitor {
 
   /** First pass at once, then one per interval. */
   start() {
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
-    this.timer.unref();
+    this.periodic.start(this.intervalMs, { immediately: true });
   }
 
-  async stop() {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop() {
+    return this.periodic.stop();
   }
 
   /** The last pass's figures (a pass in progress is not waited for). */
@@ -81,8 +80,7 @@ export class ConsumerLagMonitor {
 
   /** Asks the broker now; concurrent callers share one pass. */
   refresh(): Promise<LagReport> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
+    return this.periodic.run();
   }
 
   private async pass(): Promise<LagReport> {

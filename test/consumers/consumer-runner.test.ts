@@ -1,31 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { ConsumerRunner } from '../../src/consumers/consumer-runner.js';
+import { before, describe, it } from 'node:test';
 import { DLQ_HEADERS } from '../../src/consumers/dead-letters.js';
 import { PROCESSED_MESSAGES } from '../../src/datasources/processed-message-repository.js';
-import { startTestApp, type StoreMode, type TestApp } from '../support/app.js';
+import type { StoreMode, TestApp } from '../support/app.js';
 import { collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
-import { startTestRunner, TEST_MAX_ATTEMPTS as MAX_ATTEMPTS, type TestRunnerOptions } from '../support/runner.js';
+import { runnerSuite, TEST_MAX_ATTEMPTS as MAX_ATTEMPTS, type TestRunnerOptions } from '../support/runner.js';
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
   describe(`consumer runner: idempotency, retries and dead letters (${mode})`, () => {
+    const suite = runnerSuite(mode);
     let app: TestApp;
-    const runners: ConsumerRunner[] = [];
-
-    before(async () => {
-      app = await startTestApp({ mode });
+    before(() => {
+      app = suite.app;
     });
-    afterEach(async () => {
-      await Promise.all(runners.splice(0).map((runner) => runner.stop()));
-    });
-    after(() => app.stop());
-
-    async function startRunner(options: TestRunnerOptions = {}) {
-      const started = await startTestRunner(app, options);
-      runners.push(started.runner);
-      return started;
-    }
+    const startRunner = (options: TestRunnerOptions = {}) => suite.startRunner(options);
 
     it('handles an envelope id once: a second delivery with other data changes nothing', async () => {
       const { runner, topic, calls, seen } = await startRunner();

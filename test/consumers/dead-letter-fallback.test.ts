@@ -1,39 +1,28 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import type { ConsumerRunner } from '../../src/consumers/consumer-runner.js';
 import { DEAD_LETTERS, type DeadLetterRecord } from '../../src/datasources/dead-letter-repository.js';
 import { DLQ_HEADERS } from '../../src/consumers/dead-letters.js';
 import { EMBEDDED_MAX_MESSAGE_BYTES } from '../../src/datasources/embedded/embedded-message-bus.js';
 import type { MessageBus, OutgoingMessage } from '../../src/datasources/message-bus.js';
-import { startTestApp, type StoreMode, type TestApp } from '../support/app.js';
+import type { StoreMode, TestApp } from '../support/app.js';
 import { requireEnv } from '../support/env.js';
 import { recordBatchBytes } from '../support/kafka-record-size.js';
 import { collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
-import { startTestRunner, type TestRunnerOptions } from '../support/runner.js';
+import { runnerSuite, type TestRunnerOptions } from '../support/runner.js';
 
 /** How far below the limit the original message is: its dead letter's extra headers take more. */
 const MARGIN_BYTES = 200;
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
   describe(`a dead letter the dead-letter topic does not take never blocks the partition (${mode})`, () => {
+    const suite = runnerSuite(mode);
     let app: TestApp;
-    const runners: ConsumerRunner[] = [];
-
-    before(async () => {
-      app = await startTestApp({ mode });
+    before(() => {
+      app = suite.app;
     });
-    afterEach(async () => {
-      await Promise.all(runners.splice(0).map((runner) => runner.stop()));
-    });
-    after(() => app.stop());
-
-    async function startRunner(options: TestRunnerOptions = {}) {
-      const started = await startTestRunner(app, options);
-      runners.push(started.runner);
-      return started;
-    }
+    const startRunner = (options: TestRunnerOptions = {}) => suite.startRunner(options);
 
     const deadLetterOf = (eventId: string) => app.deps.store.collection<DeadLetterRecord>(DEAD_LETTERS).findOne({ eventId });
 

@@ -1,33 +1,22 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { ConsumerRunner } from '../../src/consumers/consumer-runner.js';
+import { before, describe, it } from 'node:test';
 import { DLQ_HEADERS } from '../../src/consumers/dead-letters.js';
-import { startTestApp, type StoreMode, type TestApp } from '../support/app.js';
+import type { StoreMode, TestApp } from '../support/app.js';
 import { captureLogs } from '../support/logs.js';
 import { collectMessages, foreignEvent, publishEvents } from '../support/messages.js';
-import { startTestRunner, type TestRunnerOptions } from '../support/runner.js';
+import { runnerSuite, type TestRunnerOptions } from '../support/runner.js';
 
 const HOUR = 3600_000;
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
   describe(`consumers accept strict CloudEvents only (${mode})`, () => {
+    const suite = runnerSuite(mode);
     let app: TestApp;
-    const runners: ConsumerRunner[] = [];
-
-    before(async () => {
-      app = await startTestApp({ mode });
+    before(() => {
+      app = suite.app;
     });
-    afterEach(async () => {
-      await Promise.all(runners.splice(0).map((runner) => runner.stop()));
-    });
-    after(() => app.stop());
-
-    async function startRunner(options: TestRunnerOptions = {}) {
-      const started = await startTestRunner(app, options);
-      runners.push(started.runner);
-      return started;
-    }
+    const startRunner = (options: TestRunnerOptions = {}) => suite.startRunner(options);
 
     it('dead-letters as invalid an envelope whose time, id, source, type, specversion or content type breaks the rules', async () => {
       const { runner, topic, seen } = await startRunner({ maxFutureSkewMs: 60_000 });

@@ -4,7 +4,8 @@ import { ConsumerRunner, type ConsumerDefinition, type ConsumerRunnerOptions } f
 import { on } from '../../src/consumers/event-handler.js';
 import type { MessageBus } from '../../src/datasources/message-bus.js';
 import type { Logger } from '../../src/logger.js';
-import type { TestApp } from './app.js';
+import { after, afterEach, before } from 'node:test';
+import { startTestApp, type StoreMode, type TestApp } from './app.js';
 
 export const TEST_MAX_ATTEMPTS = 3;
 
@@ -57,4 +58,31 @@ export async function startTestRunner(app: TestApp, options: TestRunnerOptions =
   );
   await runner.start();
   return { runner, topic, calls, seen };
+}
+
+/**
+ * For a suite of runner tests: one app (started before, stopped after) and the runners
+ * its tests start, each stopped after its test.
+ */
+export function runnerSuite(mode: StoreMode, env: Record<string, string> = {}) {
+  const runners: ConsumerRunner[] = [];
+  let app: TestApp | undefined;
+  before(async () => {
+    app = await startTestApp({ mode, env });
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((runner) => runner.stop()));
+  });
+  after(() => app?.stop());
+  return {
+    get app(): TestApp {
+      if (!app) throw new Error('the suite app is not started yet');
+      return app;
+    },
+    async startRunner(options: TestRunnerOptions = {}) {
+      const started = await startTestRunner(this.app, options);
+      runners.push(started.runner);
+      return started;
+    },
+  };
 }

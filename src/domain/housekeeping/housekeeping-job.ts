@@ -1,5 +1,6 @@
 import type { StoreLease } from '../../datasources/store-lease.js';
 import type { Logger } from '../../logger.js';
+import { PeriodicPass } from '../../concurrency/periodic-pass.js';
 
 /** One kind of bookkeeping record and how long it must be kept. */
 export interface PruneTask {
@@ -27,23 +28,19 @@ export interface HousekeepingDeps {
  * pass picks up whatever was left.
  */
 export class HousekeepingJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic = new PeriodicPass(
+    () => this.runOnce(),
+    (error) => this.deps.logger.warn({ err: error }, 'housekeeping: pass failed; the next pass retries'),
+  );
 
   constructor(private readonly deps: HousekeepingDeps) {}
 
   start(intervalMs: number) {
-    this.timer = setInterval(() => {
-      this.running ??= this.runOnce()
-        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'housekeeping: pass failed; the next pass retries'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+    this.periodic.start(intervalMs);
   }
 
-  async stop() {
-    clearInterval(this.timer);
-    await this.running;
+  stop() {
+    return this.periodic.stop();
   }
 
   async runOnce(now = new Date()): Promise<HousekeepingPass> {

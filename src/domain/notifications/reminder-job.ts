@@ -5,6 +5,7 @@ import type { RsvpRepository } from '../../datasources/rsvp-repository.js';
 import type { Logger } from '../../logger.js';
 import { personalNotification, ReminderNotification } from '../messaging/notification-messages.js';
 import { publishNotifications } from './notifications.js';
+import { PeriodicPass } from '../../concurrency/periodic-pass.js';
 
 /** Reminder windows: an event gets the 24 h reminder unless it is already within the hour. */
 export const WINDOWS = [
@@ -34,8 +35,10 @@ export interface ReminderDeps {
  * re-sent stale claim produces duplicates consumers drop.
  */
 export class ReminderJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic = new PeriodicPass(
+    () => this.runOnce(),
+    (error) => this.deps.logger.warn({ err: error }, 'reminders: pass failed; next pass retries'),
+  );
 
   constructor(private readonly deps: ReminderDeps) {}
 
@@ -49,17 +52,11 @@ export class ReminderJob {
   }
 
   start(intervalMs: number) {
-    this.timer = setInterval(() => {
-      this.running ??= this.runOnce()
-        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'reminders: pass failed; next pass retries'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+    this.periodic.start(intervalMs);
   }
 
-  async stop() {
-    clearInterval(this.timer);
-    await this.running;
+  stop() {
+    return this.periodic.stop();
   }
 
   /** One pass over both windows; returns how many reminders this instance sent. */

@@ -1,6 +1,7 @@
 import type { KeyValueStore } from '../../datasources/cache.js';
 import type { EventRepository } from '../../datasources/event-repository.js';
 import type { Logger } from '../../logger.js';
+import { PeriodicPass } from '../../concurrency/periodic-pass.js';
 import type { RsvpLedger } from './rsvp-ledger.js';
 
 /**
@@ -9,8 +10,10 @@ import type { RsvpLedger } from './rsvp-ledger.js';
  * intervals so a missed pass is covered by the next.
  */
 export class ReconcileJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic = new PeriodicPass(
+    () => this.runOnce(),
+    (error) => this.logger.warn({ err: error }, 'reconcile: pass failed; the next pass retries'),
+  );
 
   constructor(
     private readonly events: EventRepository,
@@ -21,15 +24,11 @@ export class ReconcileJob {
   ) {}
 
   start() {
-    this.timer = setInterval(() => {
-      this.running ??= this.runOnce().finally(() => (this.running = undefined));
-    }, this.intervalSeconds * 1000);
-    this.timer.unref();
+    this.periodic.start(this.intervalSeconds * 1000);
   }
 
-  async stop() {
-    clearInterval(this.timer);
-    await this.running;
+  stop() {
+    return this.periodic.stop();
   }
 
   /** Reconciles events answered since `since` (all events when null); returns how many were repaired. */
