@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Authority } from '../domain/authority.js';
+import type { LiveAccess } from '../domain/rsvps/live-access.js';
 import type { EventRecord } from '../domain/events/model.js';
 import type { EventStatsChange } from '../domain/rsvps/model.js';
 import { NotFoundError } from '../errors.js';
@@ -13,14 +13,6 @@ interface Throttle {
   timer: NodeJS.Timeout | null;
 }
 
-/** Who a live stream is for, so that it ends when they may no longer see the event. */
-export interface LiveAccess {
-  viewerId: string | null;
-  /** A decision made now, from `event` as just read (null: gone), never a remembered one. */
-  mayView(event: EventRecord | null): Promise<boolean>;
-  /** When it ends (the token expired), the stream fails with its reason. */
-  authority?: Authority | undefined;
-}
 
 const REVALIDATION_SLICE = 200;
 
