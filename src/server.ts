@@ -17,6 +17,7 @@ import { isClientError } from './errors.js';
 import { OperationPipeline } from './graphql/operation-pipeline.js';
 import { bearerMatches, clientKeyOf, routerSecretMatches } from './http/caller.js';
 import { healthReport } from './http/health.js';
+import { closeAfterResponse } from './http/lingering-close.js';
 import { buildSchema } from './schema.js';
 import { serveGraphqlOverWebSocket } from './subscriptions/socket-server.js';
 
@@ -215,6 +216,7 @@ export class SubgraphServer {
         // The rest of the body is discarded, and the connection closes after the answer:
         // on a keep-alive connection the unread bytes would be taken for the next request.
         req.resume();
+        closeAfterResponse(req.socket);
         return graphqlError(res, 413, `the request body is larger than ${this.deps.config.graphql.bodyLimitBytes} bytes`, 'BAD_REQUEST', { connection: 'close' });
       }
     }

@@ -89,6 +89,23 @@ describe('client mistakes are answered with 4xx', () => {
     assert.equal(closedByServer, true);
   });
 
+  it('gets the 413 to a client still sending a body far over the limit, instead of resetting the connection under it', async () => {
+    const padding = 'x'.repeat(400_000);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const answer = await new Promise<string>((resolve) => {
+        let received = '';
+        const socket = connect(app.server.port, '127.0.0.1', () => {
+          socket.write(`POST /graphql HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${padding.length}\r\n\r\n`);
+          socket.write(padding);
+        });
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(received));
+      });
+      assert.match(answer, /^HTTP\/1\.1 413 /, `attempt ${attempt + 1} got ${JSON.stringify(answer.slice(0, 60))}`);
+    }
+  });
+
   it('does the same for a chunked body that grows past the limit', async () => {
     const small = JSON.stringify({ query: '{ categories { id } }' });
     const large = JSON.stringify({ query: '{ categories { id } }', variables: { padding: 'x'.repeat(5_000) } });
