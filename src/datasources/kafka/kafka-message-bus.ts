@@ -8,8 +8,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../message-bus.js';
-import type { DatastoreLatency } from '../../observability/metrics.js';
-import { callDatastore, messageOf } from '../driver-errors.js';
+import { callDatastore, messageOf, type DatastoreInstruments } from '../driver-errors.js';
 import { isMessageTooLarge, isRetriable, isTopicNotReady, sleep } from './kafka-errors.js';
 import { routeTo, toKafkaLevel, type BusLogger, type BusLogLevel } from './kafka-logging.js';
 import { KafkaSubscription } from './kafka-subscription.js';
@@ -26,7 +25,7 @@ export interface KafkaMessageBusOptions {
   logLevel?: BusLogLevel;
   /** Partitions of topics made by `ensureTopics`; several, so keys spread over consumers. */
   numPartitions?: number;
-  latency?: DatastoreLatency;
+  instruments?: DatastoreInstruments;
 }
 
 // A stopped broker should make a publish fail in seconds (the outbox relay retries it
@@ -189,6 +188,12 @@ export class KafkaMessageBus implements MessageBus {
     await this.timed('ping', () => this.admin.describeCluster());
   }
 
+  /** A cluster check past the breaker, for its background probe. */
+  async probe(): Promise<void> {
+    this.assertOpen();
+    await this.admin.describeCluster();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -216,7 +221,7 @@ export class KafkaMessageBus implements MessageBus {
 
   private timed<R>(operation: string, run: () => Promise<R>): Promise<R> {
     return callDatastore('kafka', operation, run, {
-      latency: this.options.latency,
+      instruments: this.options.instruments,
       // The caller decides what to do with a message the broker will never take.
       translate: (error) => (error instanceof MessageTooLargeError ? error : null),
     });

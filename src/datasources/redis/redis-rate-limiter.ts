@@ -1,7 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { RateLimitDecision, RateLimitRule, RateLimiter } from '../cache.js';
-import type { DatastoreLatency } from '../../observability/metrics.js';
-import { callDatastore } from '../driver-errors.js';
+import { callDatastore, type DatastoreInstruments } from '../driver-errors.js';
 import { consumePoint, limiterOf } from '../rate-limit-decision.js';
 import type { RedisClient } from './redis-key-value-store.js';
 
@@ -18,7 +17,7 @@ export class RedisRateLimiter implements RateLimiter {
     redisClient: RedisClient,
     rules: Record<string, RateLimitRule>,
     keyPrefix = 'rate',
-    private readonly latency?: DatastoreLatency,
+    private readonly instruments?: DatastoreInstruments,
   ) {
     for (const [bucket, rule] of Object.entries(rules)) {
       assertRule(bucket, rule);
@@ -38,7 +37,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async consume(bucket: string, callerKey: string): Promise<RateLimitDecision> {
     const limiter = limiterOf(this.limiters, bucket);
-    return callDatastore('redis', 'rateLimit', () => consumePoint(limiter, callerKey), { latency: this.latency });
+    return callDatastore('redis', 'rateLimit', () => consumePoint(limiter, callerKey), { instruments: this.instruments });
   }
 }
 

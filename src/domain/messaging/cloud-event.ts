@@ -27,10 +27,10 @@ export function topicOf(type: string): string {
   throw new Error(`no topic for event type ${type}`);
 }
 
-export function cloudEvent<D>(source: string, type: string, subject: string, data: D, time = new Date()): CloudEvent<D> {
+export function cloudEvent<D>(source: string, type: string, subject: string, data: D, time = new Date(), id: string = randomUUID()): CloudEvent<D> {
   return {
     specversion: '1.0',
-    id: randomUUID(),
+    id,
     source,
     type,
     time: time.toISOString(),
