@@ -40,6 +40,7 @@ import { PublishedMessages } from './datasources/published-message-repository.js
 import { HousekeepingJob } from './domain/housekeeping/housekeeping-job.js';
 import type { Logger } from './logger.js';
 import type { Tracer } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { DependencyGuard } from './datasources/dependency-guard.js';
 import type { DatastoreInstruments, DatastoreName } from './datasources/driver-errors.js';
 
@@ -55,6 +56,8 @@ export interface Deps {
   bus: MessageBus;
   /** The circuit breaker of each real dependency (embedded twins have none). */
   breakers: Partial<Record<DatastoreName, DependencyGuard>>;
+  /** Spans for operations, store calls and messages, when tracing is on. */
+  tracer?: Tracer | undefined;
   events: EventRepository;
   categories: CategoryRepository;
   posts: PostRepository;
@@ -83,12 +86,14 @@ export interface Deps {
   published: PublishedMessages;
 }
 
-export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus' | 'breakers'>;
+export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus' | 'breakers' | 'tracer'>;
 
 /** Connects each datasource to its real server when configured, else to its embedded twin. */
 export interface DatasourceHooks {
   /** Sees every MongoDB command (and its collection); tests count store round trips with it. */
   onMongoCommand?: (commandName: string, collection: string | null) => void;
+  /** Turns tracing on with this exporter, whatever the configuration says (tests keep spans in memory). */
+  spanExporter?: SpanExporter;
 }
 
 /** A timeout and circuit breaker per real dependency, probed past the breaker by `probe`; states go to metrics and logs. */
@@ -204,7 +209,7 @@ export async function connectDatasources(
       })
     : new EmbeddedRateLimiter(rules);
   const breakers = Object.fromEntries(guards.map((guard) => [guard.dependency, guard])) as Partial<Record<DatastoreName, DependencyGuard>>;
-  return { store, graph, kv, limiter, bus, breakers };
+  return { store, graph, kv, limiter, bus, breakers, tracer };
 }
 
 /** Closes every connection; one failing does not keep the others open. */

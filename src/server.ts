@@ -8,6 +8,8 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { context, trace, type Tracer } from '@opentelemetry/api';
+import { contextFrom, inSpan, SpanKind } from './observability/tracing.js';
 import type { Disposable } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { createAuthenticator, type Authenticator } from './auth.js';
@@ -95,8 +97,23 @@ export class SubgraphServer {
         };
       },
     };
+    const tracing: ApolloServerPlugin<RequestContext> = {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ operation, operationName }) {
+            // The active span is the operation's (see `traced`); without tracing there is none.
+            const type = operation?.operation ?? 'unknown';
+            trace.getActiveSpan()?.updateName(`${type} ${operationName ?? 'anonymous'}`).setAttributes({
+              'graphql.operation.type': type,
+              ...(operationName ? { 'graphql.operation.name': operationName } : {}),
+            });
+          },
+        };
+      },
+    };
     const plugins = [
       timing,
+      ...(deps.tracer ? [tracing] : []),
       // No cache hints are used; the plugin would wrap every resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
       config.env === 'production'
@@ -196,7 +213,7 @@ export class SubgraphServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       switch (url.pathname) {
         case GRAPHQL_PATH:
-          return await this.graphql(req, res, url);
+          return this.deps.tracer ? await this.traced(this.deps.tracer, req, res, () => this.graphql(req, res, url)) : await this.graphql(req, res, url);
         case '/live': {
           const live = this.health.live();
           return sendJson(res, live ? 200 : 503, { status: live ? 'ok' : 'wedged' });
@@ -230,6 +247,19 @@ export class SubgraphServer {
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }
+  }
+
+  /**
+   * One trace per operation: a server span that continues the caller's W3C `traceparent`
+   * (the router's), and inside it the GraphQL operation's span, named once the operation
+   * is known (see the plugin); store calls and outbox entries made meanwhile join them.
+   */
+  private traced(tracer: Tracer, req: IncomingMessage, res: ServerResponse, execute: () => Promise<unknown>): Promise<void> {
+    const attributes = { 'http.request.method': req.method ?? 'GET', 'url.path': GRAPHQL_PATH };
+    return inSpan(tracer, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, SpanKind.SERVER, contextFrom(req.headers), attributes, async (span) => {
+      await inSpan(tracer, 'graphql.operation', SpanKind.INTERNAL, context.active(), {}, execute);
+      span.setAttribute('http.response.status_code', res.statusCode);
+    });
   }
 
   private monitoringAllowed(req: IncomingMessage): boolean {

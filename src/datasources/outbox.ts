@@ -1,4 +1,5 @@
 import type { CloudEvent } from '../domain/messaging/cloud-event.js';
+import { currentTraceHeaders } from '../observability/tracing.js';
 import type { Update } from './documents.js';
 
 /** One pending domain event, stored in the document whose change it describes. */
@@ -41,8 +42,10 @@ export class OutboxWriter {
 
   private entries(messages: readonly OutboxMessage[]): Record<string, OutboxEntry> {
     const entries: Record<string, OutboxEntry> = {};
+    // The operation's trace goes with its events, so their publishing and consuming join it.
+    const trace = currentTraceHeaders();
     for (const message of messages) {
-      const event = eventOf(message);
+      const event = { ...eventOf(message), ...trace };
       const enrich = enrichmentOf(message);
       entries[event.id] = { seq: this.nextSeq(), event, ...(enrich ? { enrich } : {}) };
     }

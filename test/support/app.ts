@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { signToken } from '../../src/auth.js';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -16,6 +17,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Collects the app's log lines (parsed) at `LOG_LEVEL` instead of printing them. */
   logs?: Record<string, unknown>[];
+  /** Turns tracing on, with spans kept by this exporter. */
+  spanExporter?: SpanExporter;
 }
 
 /** Environment for one isolated app: its own database, key prefix and client id. */
@@ -78,7 +81,10 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig(testEnv(options.mode, options.env));
   const logs = options.logs;
   const logger = logs ? createLogger(config.logLevel, {}, { write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) }) : createLogger(config.logLevel);
-  const app = await startApp(config, logger, options.onCommand ? { onMongoCommand: options.onCommand } : {});
+  const app = await startApp(config, logger, {
+    ...(options.onCommand ? { onMongoCommand: options.onCommand } : {}),
+    ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
+  });
   const token = (userId: string, expiresIn?: string | number) => signToken(TEST_JWT_SECRET, userId, expiresIn);
   return {
     ...app,

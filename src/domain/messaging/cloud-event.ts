@@ -11,6 +11,12 @@ export interface CloudEvent<D = unknown> {
   subject: string;
   datacontenttype: 'application/json';
   data: D;
+  /**
+   * CloudEvents distributed tracing extension: the trace context the event was created
+   * in, when tracing is on; publishing and consuming it join that trace.
+   */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export const TOPICS = {

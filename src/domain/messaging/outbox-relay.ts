@@ -156,6 +156,7 @@ export class OutboxRelay {
       value: JSON.stringify(published),
       // Structured mode: the whole CloudEvent is the body, so no ce-* headers.
       headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
+      ...(published.traceparent ? { trace: { traceparent: published.traceparent, ...(published.tracestate ? { tracestate: published.tracestate } : {}) } } : {}),
     };
   }
 }
