@@ -88,7 +88,8 @@ export class DependencyGuard {
   /** Runs `call` under the timeout and the breaker; a refused or timed-out call throws CircuitOpenError or CallTimeoutError. */
   async execute<R>(call: () => Promise<R>): Promise<R> {
     try {
-      return await this.policy.execute(() => call());
+      // A signal per call: cockatiel's default one is shared, and concurrent calls would pile listeners on it.
+      return await this.policy.execute(() => call(), new AbortController().signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) throw new CircuitOpenError(this.dependency);
       if (error instanceof TaskCancelledError) throw new CallTimeoutError(this.options.timeoutMs);

@@ -40,8 +40,12 @@ describe('one trace from the HTTP request to the consumers (in-memory exporter, 
     const spans = await eventually(
       () => {
         const spans = ours();
-        // The RSVP graph projection's Neo4j write is the last link of the chain.
+        // The RSVP graph projection's Neo4j write is the last link of the chain; a span is
+        // exported when it ends, so its parent (the consumer's span) shows up after it.
         one(spans, 'the graph write', (span) => span.attributes['db.system'] === 'neo4j' && span.name === 'neo4j setRsvp');
+        for (const group of [`${app.config.consumers.groupPrefix}-rsvp-graph`, `events-subgraph-live-${app.config.instanceId}`]) {
+          one(spans, `the ${group} consumer span`, (span) => span.kind === SpanKind.CONSUMER && span.attributes['messaging.consumer.group.name'] === group);
+        }
         return spans;
       },
       { timeoutMs: 30_000, what: 'the consumer spans of the answer' },

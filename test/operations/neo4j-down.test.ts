@@ -24,7 +24,8 @@ describe('Neo4j down (dedicated server stopped and restarted)', () => {
 
   it('serves public paths and store-decided visibility, fails FRIENDS decisions closed like an unknown id, refuses graph operations; recovers', async () => {
     const [host, friend, member, stranger] = [uniqueUser('host'), uniqueUser('friend'), uniqueUser('member'), uniqueUser('stranger')];
-    await app.deps.graph.addFriendship(host, friend, new Date());
+    // A freshly started Neo4j takes a while over its first writes (JIT): until then they may time out.
+    await eventually(() => app.deps.graph.addFriendship(host, friend, new Date()), { timeoutMs: 90_000, intervalMs: 500, what: 'a first graph write' });
     const publicId = await createEvent(app, host, { title: 'Open to all' });
     const friendsId = await createEvent(app, host, { title: 'Friends only', privacy: 'FRIENDS' });
     const privateId = await createEvent(app, host, { title: 'Members only', privacy: 'PRIVATE' });
