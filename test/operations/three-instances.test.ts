@@ -34,6 +34,9 @@ interface Subscriber {
   client: Client;
 }
 
+/** Retries by cause, for the test's diagnostics. */
+const retries = new Map<string, number>();
+
 /** What a router does: another instance when one does not answer or asks to retry. */
 async function answerSomewhere(alive: () => SubgraphProcess[], userId: string, eventId: string, status: string): Promise<void> {
   const authorization = `Bearer ${await signToken(TEST_JWT_SECRET, userId, '1h')}`;
@@ -51,8 +54,10 @@ async function answerSomewhere(alive: () => SubgraphProcess[], userId: string, e
       const code = body.errors?.[0]?.extensions?.code;
       // A document still locked by the killed instance, until its lock expires.
       if (code !== 'SERVICE_UNAVAILABLE' && code !== 'CONFLICT') throw new Error(`answer refused: ${JSON.stringify(body.errors)}`);
+      retries.set(code, (retries.get(code) ?? 0) + 1);
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('answer refused')) throw error;
+      retries.set('no answer', (retries.get('no answer') ?? 0) + 1);
       // The instance died under the request: whether it was recorded is for the retry to find out.
     }
     await new Promise((resolve) => setTimeout(resolve, 100 + attempt * 50));
@@ -89,7 +94,9 @@ describe('three instances on FerretDB, one killed midway (per-document locks)', 
     await observer?.close();
   });
 
-  it('keeps counts equal to the records, never oversells, brings every subscriber to the stored counts and every committed answer to Kafka', async () => {
+  it('keeps counts equal to the records, never oversells, brings every subscriber to the stored counts and every committed answer to Kafka', async (t) => {
+    const began = Date.now();
+    const phase = (name: string) => t.diagnostic(`${name} after ${((Date.now() - began) / 1000).toFixed(1)} s`);
     assert.equal(observer.deps.store.isolation, 'lock', 'FerretDB is detected as not isolating updates of one document');
     const killed = new Set<SubgraphProcess>();
     const alive = () => instances.filter((instance) => !killed.has(instance));
@@ -109,8 +116,9 @@ describe('three instances on FerretDB, one killed midway (per-document locks)', 
       return event && event.type === 'event.rsvp' && eventIds.includes(event.subject) ? event : null;
     });
 
-    // 200 subscribers over the three instances; a subscriber whose instance dies reconnects to another.
+    // 200 subscribers (each a user of their own) over the three instances; a subscriber whose instance dies reconnects to another.
     for (let i = 0; i < SUBSCRIBERS; i++) {
+      const watcherToken = await signToken(TEST_JWT_SECRET, `watcher-${i}-${shared.INSTANCE_ID}`, '1h');
       let target = i % INSTANCES;
       const subscriber: Subscriber = {
         eventId: eventIds[i % EVENTS]!,
@@ -121,7 +129,7 @@ describe('three instances on FerretDB, one killed midway (per-document locks)', 
             return instances[target]!.url.replace(/^http/, 'ws');
           },
           webSocketImpl: WebSocket,
-          connectionParams: { authorization: `Bearer ${hostToken}` },
+          connectionParams: { authorization: `Bearer ${watcherToken}` },
           retryAttempts: 1_000,
           shouldRetry: () => true,
           retryWait: () => new Promise((resolve) => setTimeout(resolve, 200)),
@@ -143,6 +151,7 @@ describe('three instances on FerretDB, one killed midway (per-document locks)', 
       { timeoutMs: 60_000, intervalMs: 200, what: 'every subscription held' },
     );
 
+    phase('subscribed');
     // 1,000 answers spread over the instances and events; one instance killed halfway through.
     let sent = 0;
     const worker = async () => {
@@ -158,6 +167,7 @@ describe('three instances on FerretDB, one killed midway (per-document locks)', 
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     assert.deepEqual(await instances[VICTIM]!.exited, { code: null, signal: 'SIGKILL' });
+    phase(`answered (retries: ${JSON.stringify(Object.fromEntries(retries))})`);
 
     // The survivors' reconciler and relay finish what the killed one left (claimed seats, unwritten messages).
     const records = async (eventId: string) => observer.deps.store.collection<RsvpRecord>('rsvps').find({ eventId });
@@ -169,6 +179,7 @@ describe('three instances on FerretDB, one killed midway (per-document locks)', 
       });
     }
     await eventually(async () => assert.equal((await observer.deps.outbox.backlog()).entries, 0), { timeoutMs: 60_000, intervalMs: 200, what: 'every message published' });
+    phase('reconciled and published');
 
     let committed = 0;
     const stored = new Map<string, Counts>();

@@ -20,14 +20,15 @@ export interface SubgraphProcess {
  */
 export async function startSubgraphProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<SubgraphProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: env.LOG_LEVEL && env.LOG_LEVEL !== 'silent' ? env.LOG_LEVEL : 'info' },
+    // At least info: the ready line (with the URL) is an info line.
+    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' ? env.LOG_LEVEL : 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
-  const url = await new Promise<string>((resolve, reject) => {
+  const serving = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the subgraph did not start within ${readyTimeoutMs} ms: ${stderr}`)), readyTimeoutMs);
     void exited.then(({ code, signal }) => reject(new Error(`the subgraph exited (${code ?? signal}) before serving: ${stderr}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -44,5 +45,13 @@ export async function startSubgraphProcess(env: Record<string, string>, readyTim
       }
     });
   });
+  let url: string;
+  try {
+    url = await serving;
+  } catch (error) {
+    // Never leave a process behind that did not come up.
+    child.kill('SIGKILL');
+    throw error;
+  }
   return { url, pid: child.pid!, logs, exited, kill: (signal) => void child.kill(signal) };
 }
