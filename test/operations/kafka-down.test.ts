@@ -32,8 +32,15 @@ describe('Kafka down (dedicated broker stopped and restarted)', () => {
 
     await kafka.stop();
     for (let i = 0; i < 5; i++) assert.equal((await answer(app, eventId, uniqueUser('guest'), 'GOING')).errors, undefined, 'the outbox holds the messages');
-    await dependencyBecomes(app, 'kafka', 'down', 'open');
+    const report = await dependencyBecomes(app, 'kafka', 'down', 'open');
     assert.equal(await readyStatus(app), 200, 'Kafka away does not take the instance out');
+    // What an operator reads: messages waiting (entries, not documents: they all wait in one event), and the totals.
+    const counts = report.counts as { outbox: { entries: number; documents: number; oldestAgeSeconds: number | null }; events: number; activeEvents: number; registrations: number; eventsStartingToday: number };
+    assert.ok(counts.outbox.entries >= 5, `outbox entries ${counts.outbox.entries}`);
+    assert.equal(counts.outbox.documents, 1);
+    assert.equal(typeof counts.outbox.oldestAgeSeconds, 'number');
+    assert.deepEqual([counts.events, counts.activeEvents, counts.registrations, counts.eventsStartingToday], [1, 1, 6, 0]);
+    assert.equal(report.liveSubscriptions, 1);
     assert.equal(app.deps.live.subscriberCount(eventId), 1, 'the live subscription stays open');
     const pending = await app.deps.outbox.backlog();
     assert.ok(pending.entries >= 5, `the messages wait in the outbox (${pending.entries})`);

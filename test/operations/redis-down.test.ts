@@ -59,6 +59,7 @@ describe('Redis down (dedicated server stopped and restarted)', () => {
     assert.equal(await readyStatus(app), 200, 'Redis away does not take the instance out');
     assert.ok(logs.some((line) => line.msg === 'redis connection lost; reconnecting'), 'the lost connection is logged');
     assert.ok(logs.some((line) => String(line.msg).startsWith('redis unavailable: circuit open')));
+    assert.match(await (await fetch(new URL('/metrics', app.url))).text(), /^dependency_circuit_state\{dependency="redis"\} 2$/m);
 
     await redis.start();
     await dependencyBecomes(app, 'redis', 'up', 'closed');
