@@ -147,17 +147,24 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
     return this.timed('createIndexes', async () => {
       // Only the missing ones: FerretDB 1.24 drops the connection when asked to create
       // an index that already exists, which every restart would otherwise do.
-      const existing = await this.raw
-        .listIndexes()
-        .toArray()
-        .then((found) => new Set(found.map((index) => String(index.name))))
-        .catch(() => new Set<string>());
-      const missing = indexes.filter((index) => !existing.has(index.name));
+      const missing = await this.missingIndexes(indexes);
       if (missing.length === 0) return;
-      await this.raw.createIndexes(
-        missing.map((index) => ({ key: index.key, name: index.name, ...(index.unique ? { unique: true } : {}) })),
-      );
+      try {
+        await this.raw.createIndexes(missing.map((index) => ({ key: index.key, name: index.name, ...(index.unique ? { unique: true } : {}) })));
+      } catch (error) {
+        // Instances starting together race to create them; whoever lost finds them made.
+        if ((await this.missingIndexes(indexes)).length > 0) throw error;
+      }
     });
+  }
+
+  private async missingIndexes(indexes: IndexSpec[]): Promise<IndexSpec[]> {
+    const existing = await this.raw
+      .listIndexes()
+      .toArray()
+      .then((found) => new Set(found.map((index) => String(index.name))))
+      .catch(() => new Set<string>());
+    return indexes.filter((index) => !existing.has(index.name));
   }
 }
 
