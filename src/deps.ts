@@ -248,7 +248,7 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     onAnswer: (status) => metrics.rsvps.inc({ status }),
   });
   const reconcileLease = new StoreLease(datasources.store, 'reconcile', config.instanceId, Math.max(10, config.reconcileIntervalSeconds / 2) * 1000);
-  const reconciler = new ReconcileJob(events, ledger, reconcileLease, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
+  const reconciler = new ReconcileJob(events, rsvps, ledger, reconcileLease, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
   const live = new LiveStats(config.liveMaxUpdatesPerSecond, (id) => events.findById(id), logger.child({ component: 'live' }));
   const reminderClaims = new ReminderClaimRepository(datasources.store);
   const reminders = new ReminderJob({

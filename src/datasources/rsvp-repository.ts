@@ -19,6 +19,7 @@ export class RsvpRepository {
       { key: { eventId: 1, status: 1, respondedAt: 1, _id: 1 }, name: 'event_status_respondedAt' },
       { key: { userId: 1, updatedAt: -1, _id: -1 }, name: 'user_updatedAt' },
       { key: { eventId: 1, updatedAt: 1 }, name: 'event_updatedAt' },
+      { key: { updatedAt: 1 }, name: 'updatedAt' },
     ]);
   }
 
@@ -70,6 +71,11 @@ export class RsvpRepository {
   /** Places an answer in the waitlist after all (its event got a capacity while it was written). */
   async moveToWaitlist(id: string, waitlistSeq: number): Promise<void> {
     await this.rsvps.updateOne({ _id: id, bucket: 'GOING' }, { $set: { bucket: 'WAITLISTED', waitlistSeq } });
+  }
+
+  /** Events with answers changed at or after `since`, in one round trip. */
+  async eventIdsChangedSince(since: Date): Promise<string[]> {
+    return [...(await this.rsvps.countBy({ updatedAt: { $gte: since } }, 'eventId')).keys()];
   }
 
   /** Answers to an event changed at or after `since` (every answer when null). */

@@ -46,8 +46,10 @@ interface Held {
   uses: number;
 }
 
-/** Writes queued in this process one after another under one lock, at most. */
-const MAX_USES_PER_HOLD = 32;
+/** Writes queued in this process one after another under one lock, at most… */
+const MAX_USES_PER_HOLD = 16;
+/** …and for at most this long (or a quarter of the TTL), so other instances get their turn well within their wait. */
+const MAX_HOLD_MS = 200;
 const FIRST_PAUSE_MS = 2;
 const MAX_PAUSE_MS = 40;
 /** Failed inserts between two looks at whether the holder's time ran out. */
@@ -58,7 +60,7 @@ const EXPIRY_CHECK_EVERY = 4;
  * insert is atomic on every MongoDB-compatible store (FerretDB included), so of several
  * instances inserting the same lock exactly one succeeds. Writes of one document also
  * queue within the process; the lock is kept while more writes of that document wait
- * here (up to 32, or a quarter of the TTL), so a burst pays the two lock round trips
+ * here (up to 16, for at most 200 ms), so a burst pays the two lock round trips
  * once rather than per write. A lock whose holder died is broken once it expired, by the
  * one waiter that wins an insert of a takeover claim naming it.
  */
@@ -87,7 +89,7 @@ export class DocumentLocks {
         try {
           return await write();
         } finally {
-          const keep = othersWaiting() && held.uses < MAX_USES_PER_HOLD && Date.now() - held.since < this.options.ttlMs / 4;
+          const keep = othersWaiting() && held.uses < MAX_USES_PER_HOLD && Date.now() - held.since < Math.min(MAX_HOLD_MS, this.options.ttlMs / 4);
           if (!keep) {
             this.held.delete(key);
             await this.release(key, held);

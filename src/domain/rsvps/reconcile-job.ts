@@ -1,4 +1,5 @@
 import type { EventRepository } from '../../datasources/event-repository.js';
+import type { RsvpRepository } from '../../datasources/rsvp-repository.js';
 import type { Logger } from '../../logger.js';
 import { PeriodicPass } from '../../concurrency/periodic-pass.js';
 import type { RsvpLedger } from './rsvp-ledger.js';
@@ -22,6 +23,7 @@ export class ReconcileJob {
 
   constructor(
     private readonly events: EventRepository,
+    private readonly rsvps: Pick<RsvpRepository, 'eventIdsChangedSince'>,
     private readonly ledger: RsvpLedger,
     private readonly lease: JobLease,
     private readonly logger: Logger,
@@ -36,13 +38,28 @@ export class ReconcileJob {
     return this.periodic.stop();
   }
 
+  /**
+   * Events whose counts moved since `since`, and those with answers written since then:
+   * an answer written by an instance that died before moving its event's counts leaves
+   * no trace on the event.
+   */
+  private async *eventsToCheck(since: Date | null): AsyncGenerator<string> {
+    const seen = new Set<string>();
+    for await (const eventId of this.events.idsAnsweredSince(since)) {
+      seen.add(eventId);
+      yield eventId;
+    }
+    if (!since) return;
+    for (const eventId of await this.rsvps.eventIdsChangedSince(since)) if (!seen.has(eventId)) yield eventId;
+  }
+
   /** Reconciles events answered since `since` (all events when null); returns how many were repaired. */
   async runOnce(since: Date | null = new Date(Date.now() - 2 * this.intervalSeconds * 1000)) {
     if (!(await this.lease.hold())) return { checked: 0, repaired: 0 };
     try {
       let checked = 0;
       let repaired = 0;
-      for await (const eventId of this.events.idsAnsweredSince(since)) {
+      for await (const eventId of this.eventsToCheck(since)) {
         checked += 1;
         // An unsettled event is looked at again by the next pass (it looks back two intervals).
         if ((await this.ledger.reconcile(eventId, since)) === 'repaired') repaired += 1;
