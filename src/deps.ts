@@ -143,7 +143,7 @@ export async function connectDatasources(
   const notYet = () => Promise.reject(new Error('not connected yet'));
   // Drivers load only when their server is configured: the embedded start skips about a
   // second of imports and their memory.
-  const [store, graph, redis, bus] = await Promise.all([
+  const connecting = [
     config.mongo
       ? step('mongodb', 'real', async () => {
           const { MongoDocumentStore } = await import('./datasources/mongo/mongo-document-store.js');
@@ -199,7 +199,16 @@ export async function connectDatasources(
           return connected;
         })
       : step('kafka', 'embedded', () => new EmbeddedMessageBus()),
-  ]);
+  ] as const;
+  const settled = await Promise.allSettled(connecting);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    // What did connect is closed again, so a failed start leaves no connection (or process handle) behind.
+    for (const guard of guards) guard.close();
+    await Promise.allSettled(settled.flatMap((outcome) => (outcome.status === 'fulfilled' && outcome.value ? [outcome.value.close()] : [])));
+    throw failed.reason;
+  }
+  const [store, graph, redis, bus] = await Promise.all(connecting);
   const kv: KeyValueStore = redis ?? (await step('redis', 'embedded', () => new EmbeddedKeyValueStore()));
   const limiter: RateLimiter = redis
     ? new (await import('./datasources/redis/redis-rate-limiter.js')).RedisRateLimiter(redis.client, rules, `${config.redis?.keyPrefix ?? ''}rl`, {

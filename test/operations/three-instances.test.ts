@@ -84,7 +84,11 @@ describe('three instances on FerretDB, one killed midway (per-document locks)', 
   let observer: { deps: Deps; close: () => Promise<void> };
   before(async () => {
     observer = await connectDeps(loadConfig({ ...shared, INSTANCE_ID: 'observer', LOG_LEVEL: 'silent' }), createLogger('silent'));
-    instances.push(...(await Promise.all(Array.from({ length: INSTANCES }, (_, i) => startSubgraphProcess({ ...shared, INSTANCE_ID: `three-${i}-${shared.INSTANCE_ID}` })))));
+    const started = await Promise.allSettled(Array.from({ length: INSTANCES }, (_, i) => startSubgraphProcess({ ...shared, INSTANCE_ID: `three-${i}-${shared.INSTANCE_ID}` })));
+    // Those that did start are stopped by `after` even when another did not.
+    for (const outcome of started) if (outcome.status === 'fulfilled') instances.push(outcome.value);
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   });
   after(async () => {
     await Promise.all(subscribers.map((subscriber) => subscriber.client.dispose()));

@@ -10,7 +10,7 @@ export interface Neo4jSocialGraphOptions {
   /** Defaults to the server's default database. */
   database?: string;
   instruments?: DatastoreInstruments;
-  /** Connection and retry time of the driver; default 5 s. */
+  /** How long the driver retries a failing call; default 5 s. */
   timeoutMs?: number;
 }
 
@@ -79,8 +79,10 @@ export class Neo4jSocialGraph implements SocialGraph {
     const auth = options.user ? neo4j.auth.basic(options.user, options.password ?? '') : undefined;
     const driver = neo4j.driver(options.url, auth, {
       // Fail a request in seconds when the server is away rather than the 30 s defaults.
-      connectionTimeout: options.timeoutMs ?? 5_000,
-      connectionAcquisitionTimeout: options.timeoutMs ?? 5_000,
+      // Connecting may take longer than a call may (a loaded or just-started server): calls
+      // are bounded by their guard's timeout; the driver's retries stop within it.
+      connectionTimeout: Math.max(5_000, options.timeoutMs ?? 0),
+      connectionAcquisitionTimeout: Math.max(5_000, options.timeoutMs ?? 0),
       maxTransactionRetryTime: options.timeoutMs ?? 5_000,
       disableLosslessIntegers: true,
     });
