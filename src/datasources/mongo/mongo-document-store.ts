@@ -30,7 +30,7 @@ export interface MongoStoreOptions {
   isolation?: WriteIsolation | 'auto';
   /** Cross-instance lock settings, used when the store does not isolate. */
   locks?: { holder: string; ttlMs: number; waitMs: number };
-  /** Server selection and connection timeout. */
+  /** The call timeout (see DependencyGuard); the driver's connection waits are at least 5 s. */
   timeoutMs?: number;
 }
 
@@ -188,11 +188,13 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   static async connect(options: MongoStoreOptions): Promise<MongoDocumentStore> {
-    const timeoutMs = options.timeoutMs ?? 5_000;
+    // Connecting may take longer than a call may (a loaded or just-started server): each
+    // call is bounded by its guard's timeout, the driver's own waits by at least 5 s.
+    const connectMs = Math.max(5_000, options.timeoutMs ?? 0);
     const client = new MongoClient(options.url, {
       monitorCommands: options.onCommand !== undefined,
-      serverSelectionTimeoutMS: timeoutMs,
-      connectTimeoutMS: timeoutMs,
+      serverSelectionTimeoutMS: connectMs,
+      connectTimeoutMS: connectMs,
     });
     if (options.onCommand) {
       const onCommand = options.onCommand;
