@@ -27,7 +27,7 @@ const EnvSchema = z
     MONGODB_WRITE_ISOLATION: z.enum(['auto', 'store', 'lock']).default('auto'),
     MONGODB_LOCK_TTL_MS: positiveInt.default(5_000),
     MONGODB_LOCK_WAIT_MS: positiveInt.default(2_000),
-    MONGODB_TIMEOUT_MS: positiveInt.default(3_000),
+    MONGODB_TIMEOUT_MS: positiveInt.default(5_000),
     /** One URL, or several comma-separated naming Redis Cluster nodes. */
     REDIS_URL: z
       .string()

@@ -28,6 +28,8 @@ export interface DependencyGuardOptions {
   onStateChange?: (state: BreakerState, cause?: unknown) => void;
 }
 
+const SLOW_CALL_TIMEOUT_MS = 30_000;
+
 /** A call refused without trying: the breaker is open. */
 export class CircuitOpenError extends Error {
   constructor(dependency: string) {
@@ -54,6 +56,7 @@ export class CallTimeoutError extends Error {
 export class DependencyGuard {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly policy: IPolicy;
+  private readonly slowPolicy: IPolicy;
   private isolation: { dispose(): void } | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -72,6 +75,7 @@ export class DependencyGuard {
       queueMicrotask(() => this.holdOpen('error' in reason ? reason.error : undefined));
     });
     this.policy = wrap(this.breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
+    this.slowPolicy = wrap(this.breaker, timeout(Math.max(SLOW_CALL_TIMEOUT_MS, options.timeoutMs), TimeoutStrategy.Aggressive));
   }
 
   get state(): BreakerState {
@@ -85,14 +89,18 @@ export class DependencyGuard {
     }
   }
 
-  /** Runs `call` under the timeout and the breaker; a refused or timed-out call throws CircuitOpenError or CallTimeoutError. */
-  async execute<R>(call: () => Promise<R>): Promise<R> {
+  /**
+   * Runs `call` under the timeout and the breaker; a refused or timed-out call throws
+   * CircuitOpenError or CallTimeoutError. `slow` calls (schema work at start-up: indexes,
+   * topics, constraints) get at least 30 s.
+   */
+  async execute<R>(call: () => Promise<R>, slow = false): Promise<R> {
     try {
       // A signal per call: cockatiel's default one is shared, and concurrent calls would pile listeners on it.
-      return await this.policy.execute(() => call(), new AbortController().signal);
+      return await (slow ? this.slowPolicy : this.policy).execute(() => call(), new AbortController().signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) throw new CircuitOpenError(this.dependency);
-      if (error instanceof TaskCancelledError) throw new CallTimeoutError(this.options.timeoutMs);
+      if (error instanceof TaskCancelledError) throw new CallTimeoutError(slow ? Math.max(SLOW_CALL_TIMEOUT_MS, this.options.timeoutMs) : this.options.timeoutMs);
       throw error;
     }
   }

@@ -48,6 +48,8 @@ export interface DatastoreCallOptions {
   translate?: (error: unknown) => Error | null;
   /** The driver error's text as it should appear in the DatastoreError (e.g. with its code). */
   describe?: (error: unknown) => string;
+  /** Schema work (indexes, topics, constraints): a longer timeout than a request's call. */
+  slow?: boolean;
 }
 
 /**
@@ -94,7 +96,7 @@ async function guardedCall<R>(
     }
   };
   try {
-    const result = guard ? await guard.execute(attempt) : await attempt();
+    const result = guard ? await guard.execute(attempt, options.slow) : await attempt();
     if (meaningful) throw meaningful;
     return result;
   } catch (error) {

@@ -52,6 +52,12 @@ export function testEnv(mode: StoreMode, extra: Record<string, string> = {}): Re
     CONSUMERS_FROM_BEGINNING: 'false',
     RATE_LIMIT_BROWSE_PER_HOUR: '10000',
     RATE_LIMIT_CREATE_PER_HOUR: '10000',
+    // Generous call timeouts: a test machine under load must not fail tests that are not
+    // about timeouts; the tests of outages set short ones.
+    MONGODB_TIMEOUT_MS: '20000',
+    NEO4J_TIMEOUT_MS: '20000',
+    REDIS_TIMEOUT_MS: '5000',
+    KAFKA_TIMEOUT_MS: '20000',
     ...real,
     ...extra,
   };

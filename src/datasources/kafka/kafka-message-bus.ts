@@ -252,6 +252,7 @@ export class KafkaMessageBus implements MessageBus {
   private timed<R>(operation: string, run: () => Promise<R>): Promise<R> {
     return callDatastore('kafka', operation, run, {
       instruments: this.options.instruments,
+      slow: operation === 'ensureTopics',
       // The caller decides what to do with a message the broker will never take.
       translate: (error) => (error instanceof MessageTooLargeError ? error : null),
     });

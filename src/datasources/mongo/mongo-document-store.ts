@@ -54,8 +54,8 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
     private readonly instruments: DatastoreInstruments | undefined,
   ) {}
 
-  private timed<R>(op: string, run: () => Promise<R>): Promise<R> {
-    return callDatastore('mongodb', `${this.name}.${op}`, run, { instruments: this.instruments, translate: this.translate });
+  private timed<R>(op: string, run: () => Promise<R>, slow = false): Promise<R> {
+    return callDatastore('mongodb', `${this.name}.${op}`, run, { instruments: this.instruments, translate: this.translate, slow });
   }
 
   /**
@@ -155,7 +155,7 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
         // Instances starting together race to create them; whoever lost finds them made.
         if ((await this.missingIndexes(indexes)).length > 0) throw error;
       }
-    });
+    }, true);
   }
 
   private async missingIndexes(indexes: IndexSpec[]): Promise<IndexSpec[]> {

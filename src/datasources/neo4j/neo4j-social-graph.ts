@@ -273,7 +273,8 @@ export class Neo4jSocialGraph implements SocialGraph {
         });
         return records;
       },
-      { instruments: this.instruments, describe: messageOf },
+      // Schema statements and pruning may take long; requests' calls may not.
+      { instruments: this.instruments, describe: messageOf, slow: operation === 'init' || operation === 'pruneEndedFriendships' },
     );
   }
 }
