@@ -6,6 +6,7 @@ import { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createServer, type RunningServer } from './server.js';
+import { startTelemetry } from './observability/tracing.js';
 import { liveStatsGroupId, startLiveStatsFeed } from './subscriptions/live-stats-feed.js';
 
 export interface App {
@@ -22,7 +23,9 @@ export interface App {
 export async function startApp(config: Config, logger: Logger, hooks: DatasourceHooks = {}): Promise<App> {
   const metrics = createMetrics();
   const life = new Lifecycle(logger.child({ component: 'lifecycle' }));
-  const datasources = await life.start('datasources', () => connectDatasources(config, logger, metrics, hooks), closeDatasources);
+  // First in, last out: spans of the shutdown itself are still exported.
+  const telemetry = await life.start('tracing', () => startTelemetry(config.telemetry, hooks.spanExporter), (started) => started?.shutdown());
+  const datasources = await life.start('datasources', () => connectDatasources(config, logger, metrics, hooks, telemetry?.tracer), closeDatasources);
   const deps = createDeps(config, logger, metrics, datasources);
   await life.start('store schema', () => prepareStores(deps));
   if (config.seedDemoData) await life.start('demo data', () => seedDemoData(deps));

@@ -20,6 +20,14 @@ const EnvSchema = z
 
     MONGODB_URL: z.string().url().optional(),
     MONGODB_DATABASE: z.string().min(1).default('events'),
+    /**
+     * Whether the store isolates concurrent updates of one document: `store` (MongoDB),
+     * `lock` (FerretDB 1.x: a per-document lock across instances), `auto` asks the store.
+     */
+    MONGODB_WRITE_ISOLATION: z.enum(['auto', 'store', 'lock']).default('auto'),
+    MONGODB_LOCK_TTL_MS: positiveInt.default(5_000),
+    MONGODB_LOCK_WAIT_MS: positiveInt.default(2_000),
+    MONGODB_TIMEOUT_MS: positiveInt.default(5_000),
     /** One URL, or several comma-separated naming Redis Cluster nodes. */
     REDIS_URL: z
       .string()
@@ -35,14 +43,37 @@ const EnvSchema = z
     /** Use the cluster client even with one node named (default: when several are). */
     REDIS_CLUSTER: flag.optional(),
     REDIS_KEY_PREFIX: z.string().default('events:'),
+    REDIS_TIMEOUT_MS: positiveInt.default(500),
     NEO4J_URL: z.string().url().optional(),
     NEO4J_USER: z.string().default('neo4j'),
     NEO4J_PASSWORD: z.string().default(''),
+    NEO4J_TIMEOUT_MS: positiveInt.default(2_000),
     KAFKA_BROKERS: z
       .string()
       .optional()
       .transform((value) => (value ? value.split(',').map((broker) => broker.trim()).filter(Boolean) : undefined)),
     KAFKA_CLIENT_ID: z.string().default('events-subgraph'),
+    KAFKA_TIMEOUT_MS: positiveInt.default(10_000),
+    /** Consecutive failed calls to one dependency that open its circuit breaker. */
+    BREAKER_FAILURES_TO_OPEN: positiveInt.default(5),
+    /** While a breaker is open, how often its dependency is pinged to close it again. */
+    BREAKER_PROBE_INTERVAL_MS: positiveInt.default(1_000),
+    /** SIGTERM: the longest the whole graceful shutdown may take before the process exits anyway. */
+    SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
+
+    /** OpenTelemetry (standard variables); tracing is off unless an OTLP endpoint or exporter is set. */
+    OTEL_SDK_DISABLED: flag.optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('events-subgraph'),
+    OTEL_RESOURCE_ATTRIBUTES: z.string().optional(),
+    OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+    OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+    OTEL_TRACES_SAMPLER: z
+      .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+      .default('parentbased_always_on'),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
     ALLOW_EMBEDDED: flag.optional(),
     SEED_DEMO_DATA: flag.optional(),
 
@@ -140,7 +171,7 @@ export interface Config {
   port: number;
   logLevel: Env['LOG_LEVEL'];
   instanceId: string;
-  mongo: { url: string; database: string } | null;
+  mongo: { url: string; database: string; isolation: 'auto' | 'store' | 'lock'; lockTtlMs: number; lockWaitMs: number } | null;
   redis: (RedisTarget & { keyPrefix: string }) | null;
   neo4j: { url: string; user: string; password: string } | null;
   kafka: { brokers: string[]; clientId: string } | null;
@@ -186,6 +217,14 @@ export interface Config {
   reminderIntervalSeconds: number;
   /** Answers to an event must have been quiet this long before its counts are recomputed. */
   reconcileSettleMs: number;
+  /** Per call to each dependency, and the circuit breakers around them. */
+  dependencies: {
+    timeoutMs: Record<'mongodb' | 'redis' | 'neo4j' | 'kafka', number>;
+    failuresToOpen: number;
+    probeIntervalMs: number;
+  };
+  shutdownTimeoutMs: number;
+  telemetry: TelemetryConfig;
   consumers: {
     enabled: boolean;
     groupPrefix: string;
@@ -202,6 +241,43 @@ export interface Config {
     intervalMs: number;
     /** How long each kind of bookkeeping record is kept. */
     retentionMs: Record<'processedMessages' | 'reminderClaims' | 'tombstones' | 'deadLetters', number>;
+  };
+}
+
+export interface TelemetryConfig {
+  /** Tracing on: an OTLP endpoint or `OTEL_TRACES_EXPORTER=otlp`, and not `OTEL_SDK_DISABLED`. */
+  enabled: boolean;
+  serviceName: string;
+  resourceAttributes: Record<string, string>;
+  /** The traces URL (`…/v1/traces`); null: the exporter's default (localhost:4318). */
+  tracesUrl: string | null;
+  headers: Record<string, string>;
+  protocol: 'http/protobuf' | 'http/json';
+  sampler: { name: Env['OTEL_TRACES_SAMPLER']; ratio: number };
+}
+
+/** `key=value,key2=value2` as the OTEL_* list variables write them (values URL-encoded). */
+function keyValues(value: string | undefined): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const item of (value ?? '').split(',')) {
+    const at = item.indexOf('=');
+    if (at <= 0) continue;
+    pairs[decodeURIComponent(item.slice(0, at).trim())] = decodeURIComponent(item.slice(at + 1).trim());
+  }
+  return pairs;
+}
+
+function telemetryConfig(env: Env): TelemetryConfig {
+  const tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : null);
+  const wanted = env.OTEL_TRACES_EXPORTER === 'otlp' || (env.OTEL_TRACES_EXPORTER === undefined && tracesUrl !== null);
+  return {
+    enabled: wanted && env.OTEL_SDK_DISABLED !== true,
+    serviceName: env.OTEL_SERVICE_NAME,
+    resourceAttributes: keyValues(env.OTEL_RESOURCE_ATTRIBUTES),
+    tracesUrl,
+    headers: keyValues(env.OTEL_EXPORTER_OTLP_HEADERS),
+    protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
+    sampler: { name: env.OTEL_TRACES_SAMPLER, ratio: env.OTEL_TRACES_SAMPLER_ARG ?? 1 },
   };
 }
 
@@ -231,7 +307,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     instanceId: env.INSTANCE_ID,
-    mongo: env.MONGODB_URL ? { url: env.MONGODB_URL, database: env.MONGODB_DATABASE } : null,
+    mongo: env.MONGODB_URL
+      ? { url: env.MONGODB_URL, database: env.MONGODB_DATABASE, isolation: env.MONGODB_WRITE_ISOLATION, lockTtlMs: env.MONGODB_LOCK_TTL_MS, lockWaitMs: env.MONGODB_LOCK_WAIT_MS }
+      : null,
     redis: env.REDIS_URL ? { ...parseRedisTarget(env.REDIS_URL, env.REDIS_CLUSTER), keyPrefix: env.REDIS_KEY_PREFIX } : null,
     neo4j: env.NEO4J_URL ? { url: env.NEO4J_URL, user: env.NEO4J_USER, password: env.NEO4J_PASSWORD } : null,
     kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID } : null,
@@ -282,6 +360,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     reconcileIntervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
     reminderIntervalSeconds: env.REMINDER_INTERVAL_SECONDS,
     reconcileSettleMs: env.RECONCILE_SETTLE_MS,
+    dependencies: {
+      timeoutMs: { mongodb: env.MONGODB_TIMEOUT_MS, redis: env.REDIS_TIMEOUT_MS, neo4j: env.NEO4J_TIMEOUT_MS, kafka: env.KAFKA_TIMEOUT_MS },
+      failuresToOpen: env.BREAKER_FAILURES_TO_OPEN,
+      probeIntervalMs: env.BREAKER_PROBE_INTERVAL_MS,
+    },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    telemetry: telemetryConfig(env),
     consumers: {
       enabled: env.CONSUMERS_ENABLED ?? true,
       groupPrefix: env.CONSUMER_GROUP_PREFIX,

@@ -7,7 +7,7 @@ import { InvitationService } from './domain/invitations/invitation-service.js';
 import { PostService } from './domain/posts/post-service.js';
 import { RsvpService } from './domain/rsvps/rsvp-service.js';
 import type { Viewer } from './domain/users/model.js';
-import { ViewerAccess } from './domain/viewer-access.js';
+import { noFriendsWithoutGraph, ViewerAccess } from './domain/viewer-access.js';
 
 /**
  * What every resolver receives: the request's viewer, its loaders and the domain
@@ -96,7 +96,7 @@ export class RequestContext {
 }
 
 async function relationsOf(loaders: Loaders, userId: string) {
-  const [friendIds, memberEventIds] = await Promise.all([loaders.friendIds.load(userId), loaders.memberEventIds.load(userId)]);
+  const [friendIds, memberEventIds] = await Promise.all([loaders.friendIds.load(userId).catch(noFriendsWithoutGraph), loaders.memberEventIds.load(userId)]);
   return { friendIds, memberEventIds };
 }
 

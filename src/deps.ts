@@ -36,8 +36,13 @@ import { ConsumerLagMonitor } from './consumers/consumer-lag.js';
 import { DeadLetterStore } from './datasources/dead-letter-repository.js';
 import { ProcessedMessages } from './datasources/processed-message-repository.js';
 import { StoreLease } from './datasources/store-lease.js';
+import { PublishedMessages } from './datasources/published-message-repository.js';
 import { HousekeepingJob } from './domain/housekeeping/housekeeping-job.js';
 import type { Logger } from './logger.js';
+import type { Tracer } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { DependencyGuard } from './datasources/dependency-guard.js';
+import type { DatastoreInstruments, DatastoreName } from './datasources/driver-errors.js';
 
 /** The process-wide singletons: stores, bus and background workers. */
 export interface Deps {
@@ -49,6 +54,10 @@ export interface Deps {
   kv: KeyValueStore;
   limiter: RateLimiter;
   bus: MessageBus;
+  /** The circuit breaker of each real dependency (embedded twins have none). */
+  breakers: Partial<Record<DatastoreName, DependencyGuard>>;
+  /** Spans for operations, store calls and messages, when tracing is on. */
+  tracer?: Tracer | undefined;
   events: EventRepository;
   categories: CategoryRepository;
   posts: PostRepository;
@@ -73,17 +82,44 @@ export interface Deps {
   processed: ProcessedMessages;
   deadLetters: DeadLetterStore;
   reminderClaims: ReminderClaimRepository;
+  /** Ids of the messages the relay published, for the reconciler. */
+  published: PublishedMessages;
 }
 
-export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus'>;
+export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus' | 'breakers' | 'tracer'>;
 
 /** Connects each datasource to its real server when configured, else to its embedded twin. */
 export interface DatasourceHooks {
-  /** Sees every MongoDB command; tests count store round trips with it. */
-  onMongoCommand?: (commandName: string) => void;
+  /** Sees every MongoDB command (and its collection); tests count store round trips with it. */
+  onMongoCommand?: (commandName: string, collection: string | null) => void;
+  /** Turns tracing on with this exporter, whatever the configuration says (tests keep spans in memory). */
+  spanExporter?: SpanExporter;
 }
 
-export async function connectDatasources(config: Config, logger: Logger, metrics: Metrics, hooks: DatasourceHooks = {}): Promise<Datasources> {
+/** A timeout and circuit breaker per real dependency, probed past the breaker by `probe`; states go to metrics and logs. */
+function guardFor(name: DatastoreName, config: Config, logger: Logger, metrics: Metrics, probe: () => Promise<unknown>): DependencyGuard {
+  const log = logger.child({ component: 'dependencies', dependency: name });
+  metrics.breakerState.set({ dependency: name }, 0);
+  return new DependencyGuard(name, {
+    timeoutMs: config.dependencies.timeoutMs[name],
+    failuresToOpen: config.dependencies.failuresToOpen,
+    probeIntervalMs: config.dependencies.probeIntervalMs,
+    probe,
+    onStateChange: (state, cause) => {
+      metrics.breakerState.set({ dependency: name }, state === 'closed' ? 0 : state === 'half-open' ? 1 : 2);
+      if (state === 'open') log.warn({ err: cause }, `${name} unavailable: circuit open, calls fail fast until it answers again`);
+      else log.info(`${name} answers again: circuit closed`);
+    },
+  });
+}
+
+export async function connectDatasources(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+  hooks: DatasourceHooks = {},
+  tracer?: Tracer,
+): Promise<Datasources> {
   const log = logger.child({ component: 'datasources' });
   const step = async <T>(name: string, kind: string, connect: () => Promise<T> | T): Promise<T> => {
     const started = Date.now();
@@ -97,49 +133,97 @@ export async function connectDatasources(config: Config, logger: Logger, metrics
   };
   const rules = Object.fromEntries(Object.entries(config.rateLimits));
   const latency = metrics.datastoreLatency;
+  const guards: DependencyGuard[] = [];
+  // The guard is made before the adapter it probes; the probe reaches the adapter once it is connected.
+  const instrumentsFor = (name: DatastoreName, probe: () => Promise<unknown>): DatastoreInstruments => {
+    const guard = guardFor(name, config, logger, metrics, probe);
+    guards.push(guard);
+    return { latency, guard, tracer };
+  };
+  const notYet = () => Promise.reject(new Error('not connected yet'));
   // Drivers load only when their server is configured: the embedded start skips about a
   // second of imports and their memory.
-  const [store, graph, redis, bus] = await Promise.all([
+  const connecting = [
     config.mongo
-      ? step('mongodb', 'real', async () => (await import('./datasources/mongo/mongo-document-store.js')).MongoDocumentStore.connect({
-          ...config.mongo!,
-          latency,
-          ...(hooks.onMongoCommand ? { onCommand: hooks.onMongoCommand } : {}),
-        }),
-      )
+      ? step('mongodb', 'real', async () => {
+          const { MongoDocumentStore } = await import('./datasources/mongo/mongo-document-store.js');
+          let probe: () => Promise<unknown> = notYet;
+          const connected = await MongoDocumentStore.connect({
+            url: config.mongo!.url,
+            database: config.mongo!.database,
+            isolation: config.mongo!.isolation,
+            locks: { holder: config.instanceId, ttlMs: config.mongo!.lockTtlMs, waitMs: config.mongo!.lockWaitMs },
+            timeoutMs: config.dependencies.timeoutMs.mongodb,
+            instruments: instrumentsFor('mongodb', () => probe()),
+            ...(hooks.onMongoCommand ? { onCommand: hooks.onMongoCommand } : {}),
+          });
+          probe = () => connected.probe();
+          log.info({ isolation: connected.isolation }, `mongodb: updates of one document ${connected.isolation === 'lock' ? 'are not isolated by the store: per-document locks across instances' : 'are isolated by the store'}`);
+          return connected;
+        })
       : step('mongodb', 'embedded', () => new EmbeddedDocumentStore()),
     config.neo4j
-      ? step('neo4j', 'real', async () => (await import('./datasources/neo4j/neo4j-social-graph.js')).Neo4jSocialGraph.connect({ ...config.neo4j!, latency }))
+      ? step('neo4j', 'real', async () => {
+          const { Neo4jSocialGraph } = await import('./datasources/neo4j/neo4j-social-graph.js');
+          let probe: () => Promise<unknown> = notYet;
+          const connected = await Neo4jSocialGraph.connect({ ...config.neo4j!, timeoutMs: config.dependencies.timeoutMs.neo4j, instruments: instrumentsFor('neo4j', () => probe()) });
+          probe = () => connected.probe();
+          return connected;
+        })
       : step('neo4j', 'embedded', () => new EmbeddedSocialGraph()),
     config.redis
-      ? step('redis', config.redis.cluster ? 'real, cluster' : 'real', async () =>
-          (await import('./datasources/redis/redis-key-value-store.js')).RedisKeyValueStore.connect(config.redis!, {
+      ? step('redis', config.redis.cluster ? 'real, cluster' : 'real', async () => {
+          const { RedisKeyValueStore } = await import('./datasources/redis/redis-key-value-store.js');
+          let probe: () => Promise<unknown> = notYet;
+          const connected = await RedisKeyValueStore.connect(config.redis!, {
             keyPrefix: config.redis!.keyPrefix,
             logger: logger.child({ component: 'redis' }),
-            latency,
-          }),
-        )
+            instruments: instrumentsFor('redis', () => probe()),
+          });
+          probe = () => connected.probe();
+          return connected;
+        })
       : null,
     config.kafka
-      ? step('kafka', 'real', async () =>
-          (await import('./datasources/kafka/kafka-message-bus.js')).KafkaMessageBus.connect({
+      ? step('kafka', 'real', async () => {
+          const { KafkaMessageBus } = await import('./datasources/kafka/kafka-message-bus.js');
+          let probe: () => Promise<unknown> = notYet;
+          const connected = await KafkaMessageBus.connect({
             brokers: config.kafka!.brokers,
             clientId: config.kafka!.clientId,
             logger: logger.child({ component: 'kafka' }),
-            latency,
-          }),
-        )
+            instruments: instrumentsFor('kafka', () => probe()),
+            ...(tracer ? { tracer } : {}),
+          });
+          probe = () => connected.probe();
+          return connected;
+        })
       : step('kafka', 'embedded', () => new EmbeddedMessageBus()),
-  ]);
+  ] as const;
+  const settled = await Promise.allSettled(connecting);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    // What did connect is closed again, so a failed start leaves no connection (or process handle) behind.
+    for (const guard of guards) guard.close();
+    await Promise.allSettled(settled.flatMap((outcome) => (outcome.status === 'fulfilled' && outcome.value ? [outcome.value.close()] : [])));
+    throw failed.reason;
+  }
+  const [store, graph, redis, bus] = await Promise.all(connecting);
   const kv: KeyValueStore = redis ?? (await step('redis', 'embedded', () => new EmbeddedKeyValueStore()));
   const limiter: RateLimiter = redis
-    ? new (await import('./datasources/redis/redis-rate-limiter.js')).RedisRateLimiter(redis.client, rules, `${config.redis?.keyPrefix ?? ''}rl`, latency)
+    ? new (await import('./datasources/redis/redis-rate-limiter.js')).RedisRateLimiter(redis.client, rules, `${config.redis?.keyPrefix ?? ''}rl`, {
+        latency,
+        guard: guards.find((guard) => guard.dependency === 'redis'),
+        tracer,
+      })
     : new EmbeddedRateLimiter(rules);
-  return { store, graph, kv, limiter, bus };
+  const breakers = Object.fromEntries(guards.map((guard) => [guard.dependency, guard])) as Partial<Record<DatastoreName, DependencyGuard>>;
+  return { store, graph, kv, limiter, bus, breakers, tracer };
 }
 
 /** Closes every connection; one failing does not keep the others open. */
 export async function closeDatasources(datasources: Datasources): Promise<void> {
+  for (const guard of Object.values(datasources.breakers)) guard.close();
   await Promise.allSettled([datasources.bus.close(), datasources.graph.close(), datasources.kv.close(), datasources.store.close()]);
 }
 
@@ -152,8 +236,10 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
   const rsvps = new RsvpRepository(datasources.store);
   const invitations = new InvitationRepository(datasources.store, writer);
   const outbox = new OutboxStore(datasources.store, [EVENTS, POSTS, INVITATIONS]);
+  const published = new PublishedMessages(datasources.store);
   const relay = new OutboxRelay(outbox, datasources.bus, logger.child({ component: 'outbox' }), {
-    lease: { kv: datasources.kv, holderId: config.instanceId, ttlSeconds: 10 },
+    lease: new StoreLease(datasources.store, 'outbox-relay', config.instanceId, 10_000),
+    published,
     pollIntervalMs: config.outboxPollMs,
     batchSize: 200,
     maxBackoffMs: 5_000,
@@ -163,13 +249,15 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
   const ledger = new RsvpLedger({
     events,
     rsvps,
+    published,
     logger: logger.child({ component: 'rsvp' }),
     eventSource: config.eventSource,
     committed: () => relay.kick(),
     settleMs: config.reconcileSettleMs,
     onAnswer: (status) => metrics.rsvps.inc({ status }),
   });
-  const reconciler = new ReconcileJob(events, ledger, datasources.kv, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
+  const reconcileLease = new StoreLease(datasources.store, 'reconcile', config.instanceId, Math.max(10, config.reconcileIntervalSeconds / 2) * 1000);
+  const reconciler = new ReconcileJob(events, rsvps, ledger, reconcileLease, logger.child({ component: 'reconcile' }), config.reconcileIntervalSeconds);
   const live = new LiveStats(config.liveMaxUpdatesPerSecond, (id) => events.findById(id), logger.child({ component: 'live' }));
   const reminderClaims = new ReminderClaimRepository(datasources.store);
   const reminders = new ReminderJob({
@@ -208,6 +296,8 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
       { name: 'user-tombstones', retentionMs: retentionMs.tombstones, prune: (before) => users.pruneTombstones(before) },
       { name: 'ended-friendships', retentionMs: retentionMs.tombstones, prune: (before) => datasources.graph.pruneEndedFriendships(before) },
       { name: 'dead-letters', retentionMs: retentionMs.deadLetters, prune: (before) => deadLetters.pruneBefore(before) },
+      { name: 'published-messages', retentionMs: retentionMs.processedMessages, prune: (before) => published.pruneBefore(before) },
+      { name: 'document-locks', retentionMs: 3600_000, prune: (before) => datasources.store.pruneLocks?.(before) ?? Promise.resolve(0) },
     ],
     onPruned: (task, removed) => metrics.housekeepingPruned.inc({ task }, removed),
   });
@@ -235,12 +325,13 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     processed,
     deadLetters,
     reminderClaims,
+    published,
   };
 }
 
 /** Indexes, default categories and topics: idempotent, run at every start. */
 export async function prepareStores(deps: Deps): Promise<void> {
-  const { events, categories, posts, rsvps, invitations, users, processed, deadLetters, reminderClaims } = deps;
+  const { events, categories, posts, rsvps, invitations, users, processed, deadLetters, reminderClaims, published } = deps;
   await Promise.all([
     events.ensureIndexes(),
     categories.ensureIndexes(),
@@ -251,6 +342,7 @@ export async function prepareStores(deps: Deps): Promise<void> {
     processed.ensureIndexes(),
     deadLetters.ensureIndexes(),
     reminderClaims.ensureIndexes(),
+    published.ensureIndexes(),
   ]);
   await categories.ensureDefaults(DEFAULT_CATEGORIES);
   await deps.bus.ensureTopics([TOPICS.events, TOPICS.notifications]);

@@ -13,6 +13,7 @@ export const CLIENT_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'TOO_MANY_SUBSCRIPTIONS',
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -76,6 +77,16 @@ export class RateLimitedError extends ClientError {
 export class TooManySubscriptionsError extends ClientError {
   constructor(readonly limit: number, scope: 'socket' | 'client') {
     super(`at most ${limit} active subscriptions per ${scope}; complete one first`, 'TOO_MANY_SUBSCRIPTIONS', { limit, scope });
+  }
+}
+
+/**
+ * Something the operation needs is unavailable for now (a store is down, or a document
+ * stayed busy): nothing was changed by the failed step; the client may retry shortly.
+ */
+export class ServiceUnavailableError extends ClientError {
+  constructor(what: string, retryAfter = 1) {
+    super(`${what} is temporarily unavailable; retry shortly`, 'SERVICE_UNAVAILABLE', { retryAfter });
   }
 }
 

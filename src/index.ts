@@ -16,9 +16,18 @@ async function main() {
     process.stdout.write(`\nDemo user ${DEMO_VIEWER}; add this header in Sandbox:\n  Authorization: Bearer ${token}\n\n`);
   }
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+    const began = Date.now();
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new work; draining requests, closing sockets, flushing the outbox');
+    // The orchestrator kills the process after its grace period; better to go a little before, saying why.
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     app.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info({ ms: Date.now() - began }, 'shut down cleanly');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);

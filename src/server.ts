@@ -8,6 +8,8 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { context, trace, type Tracer } from '@opentelemetry/api';
+import { contextFrom, inSpan, SpanKind } from './observability/tracing.js';
 import type { Disposable } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { createAuthenticator, type Authenticator } from './auth.js';
@@ -16,7 +18,7 @@ import type { Deps } from './deps.js';
 import { isClientError } from './errors.js';
 import { OperationPipeline } from './graphql/operation-pipeline.js';
 import { bearerMatches, clientKeyOf, routerSecretMatches } from './http/caller.js';
-import { healthReport } from './http/health.js';
+import { HealthReporter } from './http/health.js';
 import { closeAfterResponse } from './http/lingering-close.js';
 import { buildSchema } from './schema.js';
 import { serveGraphqlOverWebSocket } from './subscriptions/socket-server.js';
@@ -75,12 +77,16 @@ export class SubgraphServer {
   private ws: WebSocketServer | undefined;
   private sockets: Disposable | undefined;
   private draining = false;
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
+  private readonly health: HealthReporter;
 
   constructor(private readonly deps: Deps) {
     const { config, logger } = deps;
     this.schema = buildSchema({ maxRepresentations: config.graphql.maxRepresentations });
     this.auth = createAuthenticator(config.auth);
     this.pipeline = new OperationPipeline(config.graphql, logger.child({ component: 'graphql' }));
+    this.health = new HealthReporter(deps);
     const { requestLatency } = deps.metrics;
     const timing: ApolloServerPlugin<RequestContext> = {
       async requestDidStart() {
@@ -92,8 +98,23 @@ export class SubgraphServer {
         };
       },
     };
+    const tracing: ApolloServerPlugin<RequestContext> = {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ operation, operationName }) {
+            // The active span is the operation's (see `traced`); without tracing there is none.
+            const type = operation?.operation ?? 'unknown';
+            trace.getActiveSpan()?.updateName(`${type} ${operationName ?? 'anonymous'}`).setAttributes({
+              'graphql.operation.type': type,
+              ...(operationName ? { 'graphql.operation.name': operationName } : {}),
+            });
+          },
+        };
+      },
+    };
     const plugins = [
       timing,
+      ...(deps.tracer ? [tracing] : []),
       // No cache hints are used; the plugin would wrap every resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
       config.env === 'production'
@@ -126,7 +147,7 @@ export class SubgraphServer {
 
   async start(port = this.deps.config.port, host = this.deps.config.host): Promise<RunningServer> {
     await this.apollo.start();
-    const http = createHttpServer((req, res) => void this.route(req, res));
+    const http = createHttpServer((req, res) => this.track(req, res));
     http.keepAliveTimeout = 65_000;
     this.http = http;
     this.ws = new WebSocketServer({ server: http, path: GRAPHQL_PATH, maxPayload: this.deps.config.websocket.maxMessageBytes });
@@ -144,18 +165,48 @@ export class SubgraphServer {
     };
   }
 
-  /** Graceful: refuse new work, close sockets, drain HTTP, then flush the outbox. */
+  /**
+   * Graceful, and bounded by half of SHUTDOWN_TIMEOUT_MS: /ready turns 503 and new
+   * connections are refused; WebSockets close with 1001 (going away) so clients reconnect
+   * to another instance; requests in flight finish (each answer closes its connection),
+   * and whatever still runs at the bound is cut. The components behind the server (outbox
+   * flush, consumer commits, leases) stop after it, in the app's reverse start order.
+   */
   async stop(): Promise<void> {
     this.draining = true;
+    const http = this.http;
+    const closed = new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+    http?.closeIdleConnections();
     for (const client of this.ws?.clients ?? []) client.close(1001, 'server shutting down');
     await (this.sockets?.dispose() ?? Promise.resolve()).catch(() => undefined);
     await new Promise<void>((resolve) => (this.ws ? this.ws.close(() => resolve()) : resolve()));
-    await new Promise<void>((resolve) => {
-      if (!this.http) return resolve();
-      this.http.close(() => resolve());
-      this.http.closeIdleConnections();
-    });
+    const bound = this.deps.config.shutdownTimeoutMs / 2;
+    let timer: NodeJS.Timeout | undefined;
+    const inFlight = this.inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.drained = resolve));
+    const cut = await Promise.race([
+      inFlight.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), bound))),
+    ]);
+    clearTimeout(timer);
+    if (cut) this.deps.logger.warn({ inFlight: this.inFlight, boundMs: bound }, 'shutdown: requests still running at the bound were cut');
+    http?.closeAllConnections();
+    await closed;
+    this.health.close();
     await this.apollo.stop();
+  }
+
+  /** Counts requests in flight, so a shutdown can wait for them; while draining, each answer closes its connection. */
+  private track(req: IncomingMessage, res: ServerResponse) {
+    this.inFlight += 1;
+    if (this.draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      this.inFlight -= 1;
+      if (this.draining) {
+        this.http?.closeIdleConnections();
+        if (this.inFlight === 0) this.drained?.();
+      }
+    });
+    void this.route(req, res);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse) {
@@ -163,18 +214,20 @@ export class SubgraphServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       switch (url.pathname) {
         case GRAPHQL_PATH:
-          return await this.graphql(req, res, url);
-        case '/live':
-          return sendJson(res, 200, { status: 'ok' });
+          return this.deps.tracer ? await this.traced(this.deps.tracer, req, res, () => this.graphql(req, res, url)) : await this.graphql(req, res, url);
+        case '/live': {
+          const live = this.health.live();
+          return sendJson(res, live ? 200 : 503, { status: live ? 'ok' : 'wedged' });
+        }
         case '/ready': {
-          const report = await healthReport(this.deps);
-          const ready = report.status === 'ok' && !this.draining;
-          return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+          // Only the document store decides: without Redis, Neo4j or Kafka the service still serves.
+          const ready = !this.draining && (await this.health.ready());
+          return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : this.draining ? 'shutting down' : 'not ready' });
         }
         case '/health': {
-          const report = await healthReport(this.deps);
+          const report = await this.health.report();
           // Dependencies, their errors and counts are for operators; everyone else gets the verdict.
-          return sendJson(res, report.status === 'ok' ? 200 : 503, this.monitoringAllowed(req) ? report : { status: report.status });
+          return sendJson(res, report.status === 'down' ? 503 : 200, this.monitoringAllowed(req) ? report : { status: report.status });
         }
         case '/metrics': {
           if (!this.monitoringAllowed(req)) {
@@ -195,6 +248,19 @@ export class SubgraphServer {
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }
+  }
+
+  /**
+   * One trace per operation: a server span that continues the caller's W3C `traceparent`
+   * (the router's), and inside it the GraphQL operation's span, named once the operation
+   * is known (see the plugin); store calls and outbox entries made meanwhile join them.
+   */
+  private traced(tracer: Tracer, req: IncomingMessage, res: ServerResponse, execute: () => Promise<unknown>): Promise<void> {
+    const attributes = { 'http.request.method': req.method ?? 'GET', 'url.path': GRAPHQL_PATH };
+    return inSpan(tracer, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, SpanKind.SERVER, contextFrom(req.headers), attributes, async (span) => {
+      await inSpan(tracer, 'graphql.operation', SpanKind.INTERNAL, context.active(), {}, execute);
+      span.setAttribute('http.response.status_code', res.statusCode);
+    });
   }
 
   private monitoringAllowed(req: IncomingMessage): boolean {

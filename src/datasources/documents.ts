@@ -13,6 +13,17 @@ export interface Update {
   $push?: Record<string, unknown>;
   $addToSet?: Record<string, unknown>;
   $pull?: Record<string, unknown>;
+  $min?: Record<string, unknown>;
+  $max?: Record<string, unknown>;
+}
+
+export interface UpdateOptions {
+  upsert?: boolean;
+}
+
+export interface FindOneAndUpdateOptions extends UpdateOptions {
+  /** Which version to return: after the update (default) or before it (null when upserted). */
+  returnDocument?: 'before' | 'after';
 }
 
 export type SortSpec = Record<string, 1 | -1>;
@@ -41,11 +52,16 @@ export interface DocumentCollection<T extends StoredDocument> {
   insertOne(doc: T): Promise<void>;
   insertMany(docs: T[]): Promise<void>;
   /** Returns how many documents matched (0 or 1) and whether one was inserted. */
-  updateOne(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<{ matched: number; upserted: boolean }>;
-  /** Applies the update to one matching document and returns it as it is after the update. */
-  findOneAndUpdate(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<T | null>;
+  updateOne(filter: Filter, update: Update, options?: UpdateOptions): Promise<{ matched: number; upserted: boolean }>;
+  /**
+   * Applies the update to one matching document and returns it as it is after the update
+   * (or before it, with `returnDocument: 'before'`: null when the update inserted it).
+   */
+  findOneAndUpdate(filter: Filter, update: Update, options?: FindOneAndUpdateOptions): Promise<T | null>;
   updateMany(filter: Filter, update: Update): Promise<number>;
   deleteOne(filter: Filter): Promise<number>;
+  /** Deletes one matching document and returns it as it was; null when none matched. */
+  findOneAndDelete(filter: Filter): Promise<T | null>;
   deleteMany(filter: Filter): Promise<number>;
   /** Counts matching documents per value of `field` (a `$match` + `$group` pipeline). */
   countBy(filter: Filter, field: string): Promise<Map<string, number>>;
@@ -56,6 +72,10 @@ export interface DocumentStore {
   readonly kind: 'mongodb' | 'embedded';
   collection<T extends StoredDocument>(name: string): DocumentCollection<T>;
   ping(): Promise<void>;
+  /** Whether the store isolates concurrent updates of one document, or the adapter locks them (real store only). */
+  readonly isolation?: 'store' | 'lock';
+  /** Removes lock documents expired before `before` (where the adapter uses them); returns how many. */
+  pruneLocks?(before: Date): Promise<number>;
   /** Removes every collection; used by tests and the embedded demo reset. */
   dropDatabase(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,6 @@
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { DatastoreLatency } from '../observability/metrics.js';
+import type { DependencyGuard } from './dependency-guard.js';
 
 export type DatastoreName = 'mongodb' | 'redis' | 'neo4j' | 'kafka';
 
@@ -21,8 +23,24 @@ export class DatastoreError extends Error {
   }
 }
 
-export interface DatastoreCallOptions {
+/** What every call to one datastore is measured and guarded with; each part optional. */
+export interface DatastoreInstruments {
   latency?: DatastoreLatency | undefined;
+  /** Timeout and circuit breaker (see DependencyGuard). */
+  guard?: DependencyGuard | undefined;
+  /** A span per call when tracing is on. */
+  tracer?: Tracer | undefined;
+}
+
+const SYSTEM_ATTRIBUTE: Record<DatastoreName, [string, string]> = {
+  mongodb: ['db.system', 'mongodb'],
+  redis: ['db.system', 'redis'],
+  neo4j: ['db.system', 'neo4j'],
+  kafka: ['messaging.system', 'kafka'],
+};
+
+export interface DatastoreCallOptions {
+  instruments?: DatastoreInstruments | undefined;
   /**
    * Turns a driver error that means something to callers (a duplicate key) into its
    * own error; null leaves it to become a DatastoreError.
@@ -30,19 +48,60 @@ export interface DatastoreCallOptions {
   translate?: (error: unknown) => Error | null;
   /** The driver error's text as it should appear in the DatastoreError (e.g. with its code). */
   describe?: (error: unknown) => string;
+  /** Schema work (indexes, topics, constraints): a longer timeout than a request's call. */
+  slow?: boolean;
 }
 
 /**
- * One datastore call: timed into the latency histogram, and its failure turned into a
- * DatastoreError (or the adapter's own meaningful error) in this one place.
+ * One datastore call, the one place every driver call goes through: under the store's
+ * timeout and circuit breaker, in a span when tracing is on, timed into the latency
+ * histogram, and its failure turned into a DatastoreError (or the adapter's own
+ * meaningful error, which the breaker does not count as a failure).
  */
 export async function callDatastore<R>(store: DatastoreName, operation: string, run: () => Promise<R>, options: DatastoreCallOptions = {}): Promise<R> {
-  const end = options.latency?.startTimer({ store, operation });
+  const { latency, guard, tracer } = options.instruments ?? {};
+  if (!tracer) return guardedCall(store, operation, run, options, latency, guard);
+  const [key, value] = SYSTEM_ATTRIBUTE[store];
+  return tracer.startActiveSpan(`${store} ${operation}`, { kind: SpanKind.CLIENT, attributes: { [key]: value, 'db.operation.name': operation } }, async (span) => {
+    try {
+      return await guardedCall(store, operation, run, options, latency, guard);
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function guardedCall<R>(
+  store: DatastoreName,
+  operation: string,
+  run: () => Promise<R>,
+  options: DatastoreCallOptions,
+  latency: DatastoreLatency | undefined,
+  guard: DependencyGuard | undefined,
+): Promise<R> {
+  const end = latency?.startTimer({ store, operation });
+  // A meaningful error (a duplicate key, a message too large) is an answer, not a failure of the store.
+  let meaningful: Error | null = null;
+  const attempt = async () => {
+    try {
+      return await run();
+    } catch (error) {
+      meaningful = error instanceof DatastoreError ? null : (options.translate?.(error) ?? null);
+      if (meaningful) return undefined as R;
+      throw error;
+    }
+  };
   try {
-    return await run();
+    const result = guard ? await guard.execute(attempt, options.slow) : await attempt();
+    if (meaningful) throw meaningful;
+    return result;
   } catch (error) {
-    if (error instanceof DatastoreError) throw error;
-    throw options.translate?.(error) ?? new DatastoreError(store, operation, error, (options.describe ?? messageOf)(error));
+    if (error instanceof DatastoreError || error === meaningful) throw error;
+    throw new DatastoreError(store, operation, error, (options.describe ?? messageOf)(error));
   } finally {
     end?.();
   }

@@ -151,6 +151,16 @@ export class EventRepository {
     return this.events.find({ deleted: false, status: 'ACTIVE', startsAt: { $gt: from, $lte: to } }, { sort: { startsAt: 1 }, limit });
   }
 
+  /** What an operator asks for: live events, active ones, and those starting within [dayStart, dayEnd). */
+  async totals(dayStart: Date, dayEnd: Date): Promise<{ events: number; active: number; startingToday: number }> {
+    const [events, active, startingToday] = await Promise.all([
+      this.events.count({ deleted: false }),
+      this.events.count({ deleted: false, status: 'ACTIVE' }),
+      this.events.count({ deleted: false, startsAt: { $gte: dayStart, $lt: dayEnd } }),
+    ]);
+    return { events, active, startingToday };
+  }
+
   /** Upcoming public active events per category, for category counts. */
   countUpcomingPublicByCategory(now: Date): Promise<Map<string, number>> {
     return this.events.countBy({ deleted: false, status: 'ACTIVE', privacy: 'PUBLIC', startsAt: { $gt: now } }, 'categoryId');
@@ -210,6 +220,17 @@ export class EventRepository {
     if (move.takeWaitlistNumber) inc.waitlistSeq = 1;
     const conditions: Filter = guard ? { capacity: guard.capacity, ...(guard.requireFreeSeat ? { seatsLeft: { $gt: 0 } } : {}) } : {};
     return this.change(id, { $inc: inc, $set: { rsvpChangedAt: move.at } }, messages, conditions);
+  }
+
+  /** Records domain events about the event without changing anything else (e.g. messages written late). */
+  announce(id: string, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+    return this.change(id, {}, messages);
+  }
+
+  /** The live event and the ids of its messages not yet published; null when it is gone. */
+  async findWithPendingMessages(id: string): Promise<{ event: EventRecord; pending: ReadonlySet<string> } | null> {
+    const event = await this.events.findOne({ _id: id, deleted: false });
+    return event ? { event, pending: new Set(Object.keys(event.outbox ?? {})) } : null;
   }
 
   /** Writes counts recomputed from the answer records, if the event still holds the ones they replace. */

@@ -6,6 +6,8 @@ export interface OutgoingMessage {
   /** `null` is a tombstone (Kafka's null value), not an empty string. */
   value: string | null;
   headers?: Record<string, string>;
+  /** The trace context (`traceparent`, `tracestate`) the message was created in; its publish span joins it. */
+  trace?: Record<string, string>;
 }
 
 export interface IncomingMessage {

@@ -17,7 +17,15 @@ interface OutboxDocument {
   _id: string;
   outbox?: Record<string, OutboxEntry>;
   outboxCount?: number;
+  outboxSince?: number;
   deleted?: boolean;
+}
+
+/** Entries waiting over all outbox collections, and how long the oldest has waited. */
+export interface OutboxBacklog {
+  entries: number;
+  documents: number;
+  oldestAgeSeconds: number | null;
 }
 
 /** The outbox side of the collections whose documents carry one: finding, acknowledging, counting. */
@@ -50,7 +58,9 @@ export class OutboxStore {
     const collection = this.store.collection<OutboxDocument>(doc.collection);
     const present = Object.fromEntries(ids.map((id) => [`outbox.${id}`, { $exists: true }]));
     const unset = Object.fromEntries(ids.map((id) => [`outbox.${id}`, '' as const]));
-    const all = await collection.updateOne({ _id: doc._id, ...present }, { $unset: unset, $inc: { outboxCount: -ids.length } });
+    // Usually these are all it holds: the outbox empties, and its age with it.
+    const emptied = await collection.updateOne({ _id: doc._id, ...present, outboxCount: ids.length }, { $unset: { ...unset, outboxSince: '' }, $set: { outboxCount: 0 } });
+    const all = emptied.matched === 1 ? emptied : await collection.updateOne({ _id: doc._id, ...present }, { $unset: unset, $inc: { outboxCount: -ids.length } });
     if (all.matched === 0) {
       for (const id of ids) {
         await collection.updateOne(
@@ -62,11 +72,29 @@ export class OutboxStore {
     if (doc.deleted) await collection.deleteOne({ _id: doc._id, deleted: true, outboxCount: 0 });
   }
 
-  /** Documents with pending entries, per collection. */
-  async backlog(): Promise<Record<string, number>> {
-    const counts = await Promise.all(
-      this.collections.map(async (name) => [name, await this.store.collection<OutboxDocument>(name).count({ outboxCount: { $gt: 0 } })] as const),
+  /**
+   * Entries waiting (not documents: one event can hold many) and the age of the oldest,
+   * over every outbox collection; two indexed reads per collection.
+   */
+  async backlog(now = Date.now()): Promise<OutboxBacklog> {
+    let entries = 0;
+    let documents = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    await Promise.all(
+      this.collections.map(async (name) => {
+        const collection = this.store.collection<OutboxDocument>(name);
+        const [perCount, [first]] = await Promise.all([
+          collection.countBy({ outboxCount: { $gt: 0 } }, 'outboxCount'),
+          collection.find({ outboxCount: { $gt: 0 } }, { sort: { outboxSince: 1 }, limit: 1 }),
+        ]);
+        for (const [count, docs] of perCount) {
+          entries += Number(count) * docs;
+          documents += docs;
+        }
+        if (first?.outboxSince !== undefined) oldest = Math.min(oldest, first.outboxSince);
+      }),
     );
-    return Object.fromEntries(counts);
+    // `seq` is microseconds since the epoch (see OutboxWriter).
+    return { entries, documents, oldestAgeSeconds: Number.isFinite(oldest) ? Math.max(0, Math.round((now - oldest / 1000) / 1000)) : null };
   }
 }

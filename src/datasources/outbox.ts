@@ -1,4 +1,5 @@
 import type { CloudEvent } from '../domain/messaging/cloud-event.js';
+import { currentTraceHeaders } from '../observability/tracing.js';
 import type { Update } from './documents.js';
 
 /** One pending domain event, stored in the document whose change it describes. */
@@ -15,6 +16,8 @@ export interface OutboxFields {
   outbox: Record<string, OutboxEntry>;
   /** Entries in `outbox`; the relay finds work with an index on it. */
   outboxCount: number;
+  /** `seq` of the oldest entry waiting since the outbox was last emptied (for the backlog's age). */
+  outboxSince?: number;
 }
 
 /** A domain event to record with a change, optionally enriched when it is published. */
@@ -39,8 +42,10 @@ export class OutboxWriter {
 
   private entries(messages: readonly OutboxMessage[]): Record<string, OutboxEntry> {
     const entries: Record<string, OutboxEntry> = {};
+    // The operation's trace goes with its events, so their publishing and consuming join it.
+    const trace = currentTraceHeaders();
     for (const message of messages) {
-      const event = eventOf(message);
+      const event = { ...eventOf(message), ...trace };
       const enrich = enrichmentOf(message);
       entries[event.id] = { seq: this.nextSeq(), event, ...(enrich ? { enrich } : {}) };
     }
@@ -49,14 +54,22 @@ export class OutboxWriter {
 
   /** Outbox fields for a document inserted together with its first events. */
   onInsert(messages: readonly OutboxMessage[]): OutboxFields {
-    return { outbox: this.entries(messages), outboxCount: messages.length };
+    const outbox = this.entries(messages);
+    const first = Object.values(outbox)[0];
+    return { outbox, outboxCount: messages.length, ...(first ? { outboxSince: first.seq } : {}) };
   }
 
   /** `update` plus the writes that record `messages` in the document's outbox. */
   appendTo(update: Update, messages: readonly OutboxMessage[]): Update {
     if (messages.length === 0) return update;
     const $set: Record<string, unknown> = { ...update.$set };
-    for (const [id, entry] of Object.entries(this.entries(messages))) $set[`outbox.${id}`] = entry;
-    return { ...update, $set, $inc: { ...update.$inc, outboxCount: (update.$inc?.outboxCount ?? 0) + messages.length } };
+    const entries = Object.entries(this.entries(messages));
+    for (const [id, entry] of entries) $set[`outbox.${id}`] = entry;
+    return {
+      ...update,
+      $set,
+      $inc: { ...update.$inc, outboxCount: (update.$inc?.outboxCount ?? 0) + messages.length },
+      $min: { ...update.$min, outboxSince: entries[0]![1].seq },
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { RsvpRecord, RsvpStatus } from '../domain/rsvps/model.js';
-import { inIdOrder, type DocumentCollection, type DocumentStore, type Filter } from './documents.js';
+import { DuplicateKeyError, inIdOrder, type DocumentCollection, type DocumentStore, type Filter } from './documents.js';
 import { keysetAfter, keysetSort } from './keyset.js';
 import { timeCursor, type Page, type TimePosition } from './paging.js';
 
@@ -18,6 +18,8 @@ export class RsvpRepository {
       { key: { eventId: 1, respondedAt: 1, _id: 1 }, name: 'event_respondedAt' },
       { key: { eventId: 1, status: 1, respondedAt: 1, _id: 1 }, name: 'event_status_respondedAt' },
       { key: { userId: 1, updatedAt: -1, _id: -1 }, name: 'user_updatedAt' },
+      { key: { eventId: 1, updatedAt: 1 }, name: 'event_updatedAt' },
+      { key: { updatedAt: 1 }, name: 'updatedAt' },
     ]);
   }
 
@@ -35,13 +37,50 @@ export class RsvpRepository {
     await this.rsvps.updateOne({ _id }, { $set: fields }, { upsert: true });
   }
 
+  /**
+   * Writes the answer unless it already has this status, in one round trip that also
+   * returns what it replaced (null for a first answer); 'unchanged' when the status was
+   * already this one (nothing written).
+   */
+  async saveChanged(record: RsvpRecord): Promise<{ previous: RsvpRecord | null } | 'unchanged'> {
+    const { _id, ...fields } = record;
+    try {
+      const previous = await this.rsvps.findOneAndUpdate({ _id, status: { $ne: record.status } }, { $set: fields }, { upsert: true, returnDocument: 'before' });
+      return { previous };
+    } catch (error) {
+      // The filter missed an existing answer with this status, so the upsert tried to insert it again.
+      if (error instanceof DuplicateKeyError) return 'unchanged';
+      throw error;
+    }
+  }
+
+  /** Removes the answer and returns it as it was; null when there was none. One round trip. */
+  remove(id: string): Promise<RsvpRecord | null> {
+    return this.rsvps.findOneAndDelete({ _id: id });
+  }
+
   /** Moves an answer out of the waitlist only if it is still there; false when it changed meanwhile. */
-  async promote(id: string, at: Date): Promise<boolean> {
+  async promote(id: string, at: Date, messageId: string): Promise<boolean> {
     const result = await this.rsvps.updateOne(
       { _id: id, bucket: 'WAITLISTED' },
-      { $set: { bucket: 'GOING', waitlistSeq: null, updatedAt: at } },
+      { $set: { bucket: 'GOING', waitlistSeq: null, updatedAt: at, messageId } },
     );
     return result.matched === 1;
+  }
+
+  /** Places an answer in the waitlist after all (its event got a capacity while it was written). */
+  async moveToWaitlist(id: string, waitlistSeq: number): Promise<void> {
+    await this.rsvps.updateOne({ _id: id, bucket: 'GOING' }, { $set: { bucket: 'WAITLISTED', waitlistSeq } });
+  }
+
+  /** Events with answers changed at or after `since`, in one round trip. */
+  async eventIdsChangedSince(since: Date): Promise<string[]> {
+    return [...(await this.rsvps.countBy({ updatedAt: { $gte: since } }, 'eventId')).keys()];
+  }
+
+  /** Answers to an event changed at or after `since` (every answer when null). */
+  changedSince(eventId: string, since: Date | null): Promise<RsvpRecord[]> {
+    return this.rsvps.find(since ? { eventId, updatedAt: { $gte: since } } : { eventId });
   }
 
   async setCheckIn(id: string, state: RsvpRecord['checkIn'], by: string, at: Date): Promise<RsvpRecord | null> {
@@ -66,6 +105,11 @@ export class RsvpRepository {
     const waiting = await this.rsvps.find({ eventId: { $in: [...eventIds] }, bucket: 'WAITLISTED' }, { sort: { waitlistSeq: 1 } });
     for (const rsvp of waiting) queues.set(rsvp.eventId, [...(queues.get(rsvp.eventId) ?? []), rsvp._id]);
     return queues;
+  }
+
+  /** Every answer recorded (registrations), for the operator's totals. */
+  total(): Promise<number> {
+    return this.rsvps.count({});
   }
 
   countByBucket(eventId: string): Promise<Map<string, number>> {

@@ -17,6 +17,8 @@ interface LeaseDocument extends StoredDocument {
  */
 export class StoreLease {
   private readonly leases: DocumentCollection<LeaseDocument>;
+  /** Until when this holder knows it holds the lease (0: it does not). */
+  private heldUntil = 0;
 
   constructor(
     store: DocumentStore,
@@ -34,8 +36,26 @@ export class StoreLease {
     return expired > 0 && this.insert(now);
   }
 
+  /**
+   * Holds the lease for another TTL, taking it if free: for a holder that works as long as
+   * it holds it. Renews only once half the TTL has passed, so most calls cost no round trip.
+   */
+  async hold(now = new Date()): Promise<boolean> {
+    if (this.heldUntil - now.getTime() > this.ttlMs / 2) return true;
+    if (this.heldUntil > now.getTime()) {
+      const expiresAt = new Date(now.getTime() + this.ttlMs);
+      const { matched } = await this.leases.updateOne({ _id: this.name, holder: this.holder }, { $set: { expiresAt } });
+      this.heldUntil = matched === 1 ? expiresAt.getTime() : 0;
+      if (matched === 1) return true;
+    }
+    const acquired = await this.acquire(now);
+    this.heldUntil = acquired ? now.getTime() + this.ttlMs : 0;
+    return acquired;
+  }
+
   /** Gives the lease up, if this holder still has it. */
   async release(): Promise<void> {
+    this.heldUntil = 0;
     await this.leases.deleteOne({ _id: this.name, holder: this.holder });
   }
 

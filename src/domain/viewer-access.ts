@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { RateLimiter } from '../datasources/cache.js';
+import { DatastoreError } from '../datasources/driver-errors.js';
 import { ConflictError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../errors.js';
 import type { Authority } from './authority.js';
 import type { EventRecord } from './events/model.js';
@@ -108,6 +109,18 @@ export class ViewerAccess {
   chargeBrowsing(): Promise<void> {
     return (this.browsing ??= this.consumeRateLimit('browse'));
   }
+}
+
+/**
+ * The viewer's friends when the friendship graph cannot answer: none. Decisions that rest
+ * on friendship fail closed — a FRIENDS event is not shown, exactly as an unknown id —
+ * while those the document store decides (organisers, people who answered, invitees)
+ * still hold. While the graph's breaker is open this costs no call, so an existing
+ * FRIENDS event and an unknown id answer alike and as fast.
+ */
+export function noFriendsWithoutGraph(error: unknown): string[] {
+  if (error instanceof DatastoreError && error.store === 'neo4j') return [];
+  throw error;
 }
 
 function asSets(relations: { friendIds: readonly string[]; memberEventIds: readonly string[] }): ViewerRelations {

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { isClientCode } from '../errors.js';
+import { DatastoreError, type DatastoreName } from '../datasources/driver-errors.js';
+import { isClientCode, ServiceUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -18,6 +19,14 @@ function fieldOfCoercionError(message: string): string | undefined {
 function withoutSuggestions(message: string): string {
   return message.replace(/\s*Did you mean .+?\?$/s, '');
 }
+
+/** What a client is told is missing, by the store that failed (never the store's name or address). */
+const CAPABILITY: Record<DatastoreName, string> = {
+  mongodb: 'event storage',
+  neo4j: 'the friendship graph',
+  redis: 'rate limiting',
+  kafka: 'event publishing',
+};
 
 /**
  * The one formatter of every transport: client errors pass (without stack traces, and
@@ -38,6 +47,12 @@ export function createErrorFormatter(logger: Logger, options: { hideSuggestions:
     }
     // A resolver's or a subscription stream's failure, wrapped by graphql-js or graphql-ws.
     const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+    if (original instanceof DatastoreError) {
+      // A dependency away or busy: the client is told so, and may retry; operators see it in /health.
+      logger.warn({ err: original, path: formatted.path }, 'a dependency failed while resolving');
+      const unavailable = new ServiceUnavailableError(CAPABILITY[original.store]);
+      return { message: unavailable.message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { ...unavailable.extensions } };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
     return {
       message: 'Internal server error',

@@ -57,6 +57,12 @@ export function createMetrics() {
       labelNames: ['consumer', 'cause'] as const,
       registers,
     }),
+    breakerState: new Gauge({
+      name: 'dependency_circuit_state',
+      help: 'Circuit breaker of each dependency: 0 closed, 1 half-open, 2 open (calls fail fast)',
+      labelNames: ['dependency'] as const,
+      registers,
+    }),
     housekeepingPruned: new Counter({
       name: 'housekeeping_pruned_total',
       help: 'Bookkeeping records removed by the housekeeping job, by task',

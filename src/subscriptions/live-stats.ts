@@ -106,6 +106,13 @@ export class LiveStats {
     return this.emitter.listenerCount(eventId);
   }
 
+  /** Live subscriptions of this instance, over all events. */
+  totalSubscribers(): number {
+    let total = 0;
+    for (const eventId of this.emitter.eventNames()) total += this.emitter.listenerCount(eventId);
+    return total;
+  }
+
   /**
    * Changes of one event from now on; `return()` (the client unsubscribing) detaches at
    * once. A small queue per subscriber rather than `events.on()`, whose buffers cost

@@ -22,6 +22,7 @@ describe('asyncapi.yaml', () => {
       kv: new EmbeddedKeyValueStore(),
       limiter: new EmbeddedRateLimiter(Object.fromEntries(Object.entries(config.rateLimits))),
       bus: new EmbeddedMessageBus(),
+      breakers: {},
     });
     const runners = deps.consumers.all;
     assert.ok(runners.length >= 4);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { signToken } from '../../src/auth.js';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -12,10 +13,12 @@ export type StoreMode = 'real' | 'embedded';
 export interface TestAppOptions {
   mode: StoreMode;
   /** Counts MongoDB commands (real mode only). */
-  onCommand?: (commandName: string) => void;
+  onCommand?: (commandName: string, collection: string | null) => void;
   env?: Record<string, string>;
   /** Collects the app's log lines (parsed) at `LOG_LEVEL` instead of printing them. */
   logs?: Record<string, unknown>[];
+  /** Turns tracing on, with spans kept by this exporter. */
+  spanExporter?: SpanExporter;
 }
 
 /** Environment for one isolated app: its own database, key prefix and client id. */
@@ -49,6 +52,12 @@ export function testEnv(mode: StoreMode, extra: Record<string, string> = {}): Re
     CONSUMERS_FROM_BEGINNING: 'false',
     RATE_LIMIT_BROWSE_PER_HOUR: '10000',
     RATE_LIMIT_CREATE_PER_HOUR: '10000',
+    // Generous call timeouts: a test machine under load must not fail tests that are not
+    // about timeouts; the tests of outages set short ones.
+    MONGODB_TIMEOUT_MS: '20000',
+    NEO4J_TIMEOUT_MS: '20000',
+    REDIS_TIMEOUT_MS: '5000',
+    KAFKA_TIMEOUT_MS: '20000',
     ...real,
     ...extra,
   };
@@ -78,7 +87,10 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig(testEnv(options.mode, options.env));
   const logs = options.logs;
   const logger = logs ? createLogger(config.logLevel, {}, { write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) }) : createLogger(config.logLevel);
-  const app = await startApp(config, logger, options.onCommand ? { onMongoCommand: options.onCommand } : {});
+  const app = await startApp(config, logger, {
+    ...(options.onCommand ? { onMongoCommand: options.onCommand } : {}),
+    ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
+  });
   const token = (userId: string, expiresIn?: string | number) => signToken(TEST_JWT_SECRET, userId, expiresIn);
   return {
     ...app,

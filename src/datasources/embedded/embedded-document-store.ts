@@ -7,6 +7,7 @@ import {
   type DocumentCollection,
   type DocumentStore,
   type Filter,
+  type FindOneAndUpdateOptions,
   type FindOptions,
   type IndexSpec,
   type StoredDocument,
@@ -154,18 +155,18 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     return doc;
   }
 
-  private updateFirst(filter: Filter, updateSpec: Update, upsert: boolean): { doc: Doc | null; upserted: boolean } {
+  private updateFirst(filter: Filter, updateSpec: Update, upsert: boolean): { doc: Doc | null; before: Doc | null; upserted: boolean } {
     const [existing] = this.matching(filter);
     if (existing) {
       const next = this.updateDoc(existing, updateSpec);
       this.write(next);
-      return { doc: next, upserted: false };
+      return { doc: next, before: existing, upserted: false };
     }
-    if (!upsert) return { doc: null, upserted: false };
+    if (!upsert) return { doc: null, before: null, upserted: false };
     const created = this.upsertDoc(filter, updateSpec);
     if (this.docs.has(created._id)) throw new DuplicateKeyError(this.name, `_id ${created._id}`);
     this.write(created);
-    return { doc: created, upserted: true };
+    return { doc: created, before: null, upserted: true };
   }
 
   async updateOne(filter: Filter, updateSpec: Update, options: { upsert?: boolean } = {}) {
@@ -173,9 +174,9 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     return { matched: doc && !upserted ? 1 : 0, upserted };
   }
 
-  async findOneAndUpdate(filter: Filter, updateSpec: Update, options: { upsert?: boolean } = {}) {
-    const { doc } = this.updateFirst(filter, updateSpec, options.upsert ?? false);
-    return doc as unknown as T | null;
+  async findOneAndUpdate(filter: Filter, updateSpec: Update, options: FindOneAndUpdateOptions = {}) {
+    const { doc, before } = this.updateFirst(filter, updateSpec, options.upsert ?? false);
+    return (options.returnDocument === 'before' ? before : doc) as unknown as T | null;
   }
 
   async updateMany(filter: Filter, updateSpec: Update) {
@@ -189,6 +190,13 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     if (!doc) return 0;
     this.forget(doc);
     return 1;
+  }
+
+  async findOneAndDelete(filter: Filter) {
+    const [doc] = this.matching(filter);
+    if (!doc) return null;
+    this.forget(doc);
+    return doc as unknown as T;
   }
 
   async deleteMany(filter: Filter) {

@@ -1,4 +1,6 @@
 import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin, type Message, type Producer } from 'kafkajs';
+import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { contextFrom, currentTraceHeaders } from '../../observability/tracing.js';
 import {
   MessageTooLargeError,
   type LagQuery,
@@ -8,8 +10,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../message-bus.js';
-import type { DatastoreLatency } from '../../observability/metrics.js';
-import { callDatastore, messageOf } from '../driver-errors.js';
+import { callDatastore, messageOf, type DatastoreInstruments } from '../driver-errors.js';
 import { isMessageTooLarge, isRetriable, isTopicNotReady, sleep } from './kafka-errors.js';
 import { routeTo, toKafkaLevel, type BusLogger, type BusLogLevel } from './kafka-logging.js';
 import { KafkaSubscription } from './kafka-subscription.js';
@@ -26,7 +27,9 @@ export interface KafkaMessageBusOptions {
   logLevel?: BusLogLevel;
   /** Partitions of topics made by `ensureTopics`; several, so keys spread over consumers. */
   numPartitions?: number;
-  latency?: DatastoreLatency;
+  instruments?: DatastoreInstruments;
+  /** Producer and consumer spans, joined to the trace each message carries. */
+  tracer?: Tracer;
 }
 
 // A stopped broker should make a publish fail in seconds (the outbox relay retries it
@@ -90,13 +93,15 @@ export class KafkaMessageBus implements MessageBus {
     this.assertOpen();
     if (messages.length === 0) return;
     const byTopic = new Map<string, Message[]>();
+    const spans: Span[] = [];
     for (const message of messages) {
       let batch = byTopic.get(message.topic);
       if (!batch) {
         batch = [];
         byTopic.set(message.topic, batch);
       }
-      batch.push({ key: message.key, value: message.value, ...(message.headers ? { headers: { ...message.headers } } : {}) });
+      const headers = { ...message.headers, ...this.traceHeaders(message, spans) };
+      batch.push({ key: message.key, value: message.value, ...(Object.keys(headers).length > 0 ? { headers } : {}) });
     }
     const topicMessages = [...byTopic].map(([topic, batch]) => ({ topic, messages: batch }));
     await this.timed('publish', async () => {
@@ -106,7 +111,12 @@ export class KafkaMessageBus implements MessageBus {
         if (this.producerSuspect) await this.producer.connect();
         await this.producer.sendBatch({ topicMessages, acks: -1, timeout: REQUEST_TIMEOUT_MS });
         this.producerSuspect = false;
+        for (const span of spans.splice(0)) span.end();
       } catch (error) {
+        for (const span of spans.splice(0)) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
+          span.end();
+        }
         // The broker refused the size, which says nothing about the connections.
         if (isMessageTooLarge(error)) throw new MessageTooLargeError([...byTopic.keys()].join(', '), `Kafka publish failed: ${messageOf(error)}`, { cause: error });
         this.producerSuspect = true;
@@ -115,11 +125,30 @@ export class KafkaMessageBus implements MessageBus {
     });
   }
 
+  /**
+   * A producer span per message, child of the trace the message was created in (or of the
+   * active one), whose context travels in the message's `traceparent` header. Without a
+   * tracer the message's own trace context is passed on as is.
+   */
+  private traceHeaders(message: OutgoingMessage, spans: Span[]): Record<string, string> {
+    const tracer = this.options.tracer;
+    if (!tracer) return message.trace ?? {};
+    const parent = message.trace ? contextFrom(message.trace) : context.active();
+    const span = tracer.startSpan(
+      `${message.topic} publish`,
+      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': message.topic, 'messaging.operation.type': 'send' } },
+      parent,
+    );
+    spans.push(span);
+    return currentTraceHeaders(trace.setSpan(parent, span));
+  }
+
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     this.assertOpen();
     if (options.topics.length === 0) throw new Error('subscribe needs at least one topic');
     const subscription = new KafkaSubscription(this.kafka, options, this.options.logger, () =>
       this.subscriptions.delete(subscription),
+      this.options.tracer,
     );
     this.subscriptions.add(subscription);
     // Right after a broker (re)start the group coordinator answers "loading" for a while.
@@ -189,6 +218,12 @@ export class KafkaMessageBus implements MessageBus {
     await this.timed('ping', () => this.admin.describeCluster());
   }
 
+  /** A cluster check past the breaker, for its background probe. */
+  async probe(): Promise<void> {
+    this.assertOpen();
+    await this.admin.describeCluster();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -216,7 +251,8 @@ export class KafkaMessageBus implements MessageBus {
 
   private timed<R>(operation: string, run: () => Promise<R>): Promise<R> {
     return callDatastore('kafka', operation, run, {
-      latency: this.options.latency,
+      instruments: this.options.instruments,
+      slow: operation === 'ensureTopics',
       // The caller decides what to do with a message the broker will never take.
       translate: (error) => (error instanceof MessageTooLargeError ? error : null),
     });

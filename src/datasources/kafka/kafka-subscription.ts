@@ -1,5 +1,7 @@
 import type { Consumer, ConsumerCrashEvent, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { SpanKind, type Tracer } from '@opentelemetry/api';
 import type { IncomingMessage, SubscribeOptions, Subscription } from '../message-bus.js';
+import { contextFrom, inSpan } from '../../observability/tracing.js';
 import type { BusLogger } from './kafka-logging.js';
 import { sleep } from './kafka-errors.js';
 
@@ -44,6 +46,8 @@ export class KafkaSubscription implements Subscription {
     readonly options: SubscribeOptions,
     private readonly logger: BusLogger | undefined,
     private readonly onStopped: () => void,
+    /** A consumer span per message, child of the producer span its `traceparent` header names. */
+    private readonly tracer?: Tracer,
   ) {}
 
   get groupId(): string {
@@ -133,13 +137,25 @@ export class KafkaSubscription implements Subscription {
       if (!isRunning() || isStale()) return;
       this.progressByPartition.set(key, { next: Number(message.offset), pendingSince: Number(message.timestamp) });
       // A throw escapes before resolveOffset, so kafkajs fetches this message again.
-      await this.options.handle(toIncoming(batch.topic, batch.partition, message));
+      await this.process(toIncoming(batch.topic, batch.partition, message));
       resolveOffset(message.offset);
       this.progressByPartition.set(key, { next: Number(message.offset) + 1, pendingSince: null });
       // A slow handler must not make this member look dead and trigger a rebalance.
       await heartbeat();
       await commitOffsetsIfNecessary();
     }
+  }
+
+  private process(message: IncomingMessage): Promise<void> {
+    if (!this.tracer) return this.options.handle(message);
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': message.topic,
+      'messaging.consumer.group.name': this.options.groupId,
+      'messaging.destination.partition.id': String(message.partition),
+      'messaging.kafka.offset': Number(message.offset),
+    };
+    return inSpan(this.tracer, `${message.topic} process`, SpanKind.CONSUMER, contextFrom(message.headers), attributes, () => this.options.handle(message));
   }
 
   /** After a rebalance only the partitions assigned to this member keep their progress. */

@@ -4,23 +4,39 @@ import {
   type DocumentCollection,
   type DocumentStore,
   type Filter,
+  type FindOneAndUpdateOptions,
   type FindOptions,
   type IndexSpec,
   type StoredDocument,
   type Update,
+  type UpdateOptions,
 } from '../documents.js';
-import type { DatastoreLatency } from '../../observability/metrics.js';
-import { callDatastore } from '../driver-errors.js';
-import { DocumentLocks, documentKeyOf } from './document-locks.js';
+import { callDatastore, type DatastoreInstruments } from '../driver-errors.js';
+import { DOCUMENT_LOCKS, DocumentLocks, documentKeyOf, type LockDocument, type WriteIsolation } from './document-locks.js';
+import { LEASES } from '../store-lease.js';
 
 const DUPLICATE_KEY = 11000;
+
+/** Collections with a locking protocol of their own (inserts with a unique `_id`). */
+const SELF_LOCKING: ReadonlySet<string> = new Set([DOCUMENT_LOCKS, LEASES]);
 
 export interface MongoStoreOptions {
   url: string;
   database: string;
-  /** Called for every command sent to the server; tests count round trips with it. */
-  onCommand?: (commandName: string) => void;
-  latency?: DatastoreLatency;
+  /** Called for every command sent to the server, with its collection when it has one; tests count round trips with it. */
+  onCommand?: (commandName: string, collection: string | null) => void;
+  instruments?: DatastoreInstruments;
+  /** Whether the store isolates concurrent updates of one document; `auto` asks it (`buildInfo`). */
+  isolation?: WriteIsolation | 'auto';
+  /** Cross-instance lock settings, used when the store does not isolate. */
+  locks?: { holder: string; ttlMs: number; waitMs: number };
+  /** The call timeout (see DependencyGuard); the driver's connection waits are at least 5 s. */
+  timeoutMs?: number;
+}
+
+/** FerretDB names itself in `buildInfo`; it does not isolate concurrent updates of one document (1.x). */
+export function isolationOf(buildInfo: Record<string, unknown>): WriteIsolation {
+  return 'ferretdbVersion' in buildInfo ? 'lock' : 'store';
 }
 
 /** The port's update shape is a subset of the driver's; only its index types differ. */
@@ -33,18 +49,22 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   constructor(
     private readonly name: string,
     private readonly raw: Collection<Document>,
-    private readonly locks: DocumentLocks,
-    private readonly latency: DatastoreLatency | undefined,
+    /** Null when the store isolates updates of one document itself. */
+    private readonly locks: DocumentLocks | null,
+    private readonly instruments: DatastoreInstruments | undefined,
   ) {}
 
-  private timed<R>(op: string, run: () => Promise<R>): Promise<R> {
-    return callDatastore('mongodb', `${this.name}.${op}`, run, { latency: this.latency, translate: this.translate });
+  private timed<R>(op: string, run: () => Promise<R>, slow = false): Promise<R> {
+    return callDatastore('mongodb', `${this.name}.${op}`, run, { instruments: this.instruments, translate: this.translate, slow });
   }
 
-  /** Single-document writes by `_id` are queued per document (see DocumentLocks). */
-  private serialised<R>(filter: Filter, write: () => Promise<R>): Promise<R> {
-    const key = documentKeyOf(this.name, filter);
-    return key ? this.locks.run(key, write) : write();
+  /**
+   * A write of one document by `_id`, under that document's lock on a store that does not
+   * isolate concurrent updates of one document (see DocumentLocks); straight through otherwise.
+   */
+  private serialised<R>(filter: Filter, op: string, write: () => Promise<R>): Promise<R> {
+    const key = this.locks && !SELF_LOCKING.has(this.name) ? documentKeyOf(this.name, filter) : null;
+    return key ? this.locks!.run(key, () => this.timed(op, write)) : this.timed(op, write);
   }
 
   findOne(filter: Filter) {
@@ -78,24 +98,23 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
     });
   }
 
-  updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}) {
-    return this.timed('updateOne', () =>
-      this.serialised(filter, async () => {
-        const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
-        return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
-      }),
-    );
+  updateOne(filter: Filter, update: Update, options: UpdateOptions = {}) {
+    return this.serialised(filter, 'updateOne', async () => {
+      const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
+      return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
+    });
   }
 
-  findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean } = {}) {
+  findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}) {
     // No `projection` here: FerretDB rejects it on findAndModify.
-    return this.timed('findOneAndUpdate', () =>
-      this.serialised(filter, async () =>
+    return this.serialised(
+      filter,
+      'findOneAndUpdate',
+      async () =>
         (await this.raw.findOneAndUpdate(filter, asDriverUpdate(update), {
           upsert: options.upsert ?? false,
-          returnDocument: 'after',
+          returnDocument: options.returnDocument ?? 'after',
         })) as unknown as T | null,
-      ),
     );
   }
 
@@ -104,7 +123,11 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   deleteOne(filter: Filter) {
-    return this.timed('deleteOne', () => this.serialised(filter, async () => (await this.raw.deleteOne(filter)).deletedCount));
+    return this.serialised(filter, 'deleteOne', async () => (await this.raw.deleteOne(filter)).deletedCount);
+  }
+
+  findOneAndDelete(filter: Filter) {
+    return this.serialised(filter, 'findOneAndDelete', async () => (await this.raw.findOneAndDelete(filter)) as unknown as T | null);
   }
 
   deleteMany(filter: Filter) {
@@ -124,52 +147,91 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
     return this.timed('createIndexes', async () => {
       // Only the missing ones: FerretDB 1.24 drops the connection when asked to create
       // an index that already exists, which every restart would otherwise do.
-      const existing = await this.raw
-        .listIndexes()
-        .toArray()
-        .then((found) => new Set(found.map((index) => String(index.name))))
-        .catch(() => new Set<string>());
-      const missing = indexes.filter((index) => !existing.has(index.name));
+      const missing = await this.missingIndexes(indexes);
       if (missing.length === 0) return;
-      await this.raw.createIndexes(
-        missing.map((index) => ({ key: index.key, name: index.name, ...(index.unique ? { unique: true } : {}) })),
-      );
-    });
+      try {
+        await this.raw.createIndexes(missing.map((index) => ({ key: index.key, name: index.name, ...(index.unique ? { unique: true } : {}) })));
+      } catch (error) {
+        // Instances starting together race to create them; whoever lost finds them made.
+        if ((await this.missingIndexes(indexes)).length > 0) throw error;
+      }
+    }, true);
+  }
+
+  private async missingIndexes(indexes: IndexSpec[]): Promise<IndexSpec[]> {
+    const existing = await this.raw
+      .listIndexes()
+      .toArray()
+      .then((found) => new Set(found.map((index) => String(index.name))))
+      .catch(() => new Set<string>());
+    return indexes.filter((index) => !existing.has(index.name));
   }
 }
 
 export class MongoDocumentStore implements DocumentStore {
   readonly kind = 'mongodb' as const;
   private readonly db: Db;
-  private readonly locks = new DocumentLocks();
+  private readonly locks: DocumentLocks | null;
 
   private constructor(
     private readonly client: MongoClient,
     database: string,
-    private readonly latency: DatastoreLatency | undefined,
+    private readonly instruments: DatastoreInstruments | undefined,
+    readonly isolation: WriteIsolation,
+    lockOptions: MongoStoreOptions['locks'],
   ) {
     this.db = client.db(database);
+    this.locks =
+      isolation === 'lock'
+        ? new DocumentLocks(this.collection<LockDocument>(DOCUMENT_LOCKS), lockOptions ?? { holder: `pid-${process.pid}`, ttlMs: 5_000, waitMs: 2_000 })
+        : null;
   }
 
   static async connect(options: MongoStoreOptions): Promise<MongoDocumentStore> {
+    // Connecting may take longer than a call may (a loaded or just-started server): each
+    // call is bounded by its guard's timeout, the driver's own waits by at least 5 s.
+    const connectMs = Math.max(5_000, options.timeoutMs ?? 0);
     const client = new MongoClient(options.url, {
       monitorCommands: options.onCommand !== undefined,
-      serverSelectionTimeoutMS: 5_000,
+      serverSelectionTimeoutMS: connectMs,
+      connectTimeoutMS: connectMs,
     });
     if (options.onCommand) {
       const onCommand = options.onCommand;
-      client.on('commandStarted', (event) => onCommand(event.commandName));
+      client.on('commandStarted', (event) => {
+        const target = (event.command as Record<string, unknown>)[event.commandName];
+        onCommand(event.commandName, typeof target === 'string' ? target : null);
+      });
     }
     await client.connect();
-    return new MongoDocumentStore(client, options.database, options.latency);
+    let isolation = options.isolation ?? 'auto';
+    if (isolation === 'auto') {
+      try {
+        isolation = isolationOf(await client.db('admin').command({ buildInfo: 1 }));
+      } catch (error) {
+        await client.close();
+        throw error;
+      }
+    }
+    return new MongoDocumentStore(client, options.database, options.instruments, isolation, options.locks);
   }
 
   collection<T extends StoredDocument>(name: string): DocumentCollection<T> {
-    return new MongoDocumentCollection<T>(name, this.db.collection(name), this.locks, this.latency);
+    return new MongoDocumentCollection<T>(name, this.db.collection(name), name === DOCUMENT_LOCKS ? null : this.locks, this.instruments);
+  }
+
+  /** Lock documents and takeover claims expired before `before` (housekeeping); 0 where no locks are used. */
+  pruneLocks(before: Date): Promise<number> {
+    return this.locks?.pruneExpired(before) ?? Promise.resolve(0);
   }
 
   async ping() {
-    await callDatastore('mongodb', 'ping', () => this.db.command({ ping: 1 }), { latency: this.latency });
+    await callDatastore('mongodb', 'ping', () => this.db.command({ ping: 1 }), { instruments: this.instruments });
+  }
+
+  /** A ping past the breaker, for its background probe. */
+  async probe() {
+    await this.db.command({ ping: 1 });
   }
 
   async dropDatabase() {

@@ -1,7 +1,6 @@
 import neo4j, { Neo4jError, type Driver, type RoutingControl } from 'neo4j-driver';
 import type { FriendshipChange, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
-import type { DatastoreLatency } from '../../observability/metrics.js';
-import { callDatastore, DatastoreError, messageOf as plainMessageOf, redactUrl as redact } from '../driver-errors.js';
+import { callDatastore, DatastoreError, type DatastoreInstruments, messageOf as plainMessageOf, redactUrl as redact } from '../driver-errors.js';
 
 export interface Neo4jSocialGraphOptions {
   /** e.g. bolt://127.0.0.1:7687 or neo4j+s://host */
@@ -10,7 +9,9 @@ export interface Neo4jSocialGraphOptions {
   password?: string;
   /** Defaults to the server's default database. */
   database?: string;
-  latency?: DatastoreLatency;
+  instruments?: DatastoreInstruments;
+  /** How long the driver retries a failing call; default 5 s. */
+  timeoutMs?: number;
 }
 
 // Concurrent `CREATE … IF NOT EXISTS` from several instances can still lose the race.
@@ -71,16 +72,18 @@ export class Neo4jSocialGraph implements SocialGraph {
   private constructor(
     private readonly driver: Driver,
     private readonly database: string | undefined,
-    private readonly latency: DatastoreLatency | undefined,
+    private readonly instruments: DatastoreInstruments | undefined,
   ) {}
 
   static async connect(options: Neo4jSocialGraphOptions): Promise<Neo4jSocialGraph> {
     const auth = options.user ? neo4j.auth.basic(options.user, options.password ?? '') : undefined;
     const driver = neo4j.driver(options.url, auth, {
       // Fail a request in seconds when the server is away rather than the 30 s defaults.
-      connectionTimeout: 5_000,
-      connectionAcquisitionTimeout: 5_000,
-      maxTransactionRetryTime: 5_000,
+      // Connecting may take longer than a call may (a loaded or just-started server): calls
+      // are bounded by their guard's timeout; the driver's retries stop within it.
+      connectionTimeout: Math.max(5_000, options.timeoutMs ?? 0),
+      connectionAcquisitionTimeout: Math.max(5_000, options.timeoutMs ?? 0),
+      maxTransactionRetryTime: options.timeoutMs ?? 5_000,
       disableLosslessIntegers: true,
     });
     try {
@@ -89,7 +92,7 @@ export class Neo4jSocialGraph implements SocialGraph {
       await driver.close();
       throw new Error(`cannot reach Neo4j at ${redact(options.url)}: ${messageOf(error)}`, { cause: error });
     }
-    const graph = new Neo4jSocialGraph(driver, options.database, options.latency);
+    const graph = new Neo4jSocialGraph(driver, options.database, options.instruments);
     try {
       await graph.init();
     } catch (error) {
@@ -244,6 +247,11 @@ export class Neo4jSocialGraph implements SocialGraph {
     await this.run('ping', 'READ', 'RETURN 1');
   }
 
+  /** A connection check past the breaker, for its background probe. */
+  async probe(): Promise<void> {
+    await this.driver.verifyConnectivity(this.database ? { database: this.database } : {});
+  }
+
   async close(): Promise<void> {
     await this.driver.close();
   }
@@ -265,7 +273,8 @@ export class Neo4jSocialGraph implements SocialGraph {
         });
         return records;
       },
-      { latency: this.latency, describe: messageOf },
+      // Schema statements and pruning may take long; requests' calls may not.
+      { instruments: this.instruments, describe: messageOf, slow: operation === 'init' || operation === 'pruneEndedFriendships' },
     );
   }
 }

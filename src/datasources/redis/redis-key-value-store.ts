@@ -1,7 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import type { KeyValueStore } from '../cache.js';
-import type { DatastoreLatency } from '../../observability/metrics.js';
-import { callDatastore, messageOf } from '../driver-errors.js';
+import { callDatastore, messageOf, type DatastoreInstruments } from '../driver-errors.js';
 import { clusterConnectionOptions, clusterNodeOf, describeTarget, parseRedisTarget, type RedisTarget } from './redis-target.js';
 
 export interface RedisKeyValueStoreOptions {
@@ -9,7 +8,7 @@ export interface RedisKeyValueStoreOptions {
   keyPrefix?: string;
   /** Told once per outage that the connection dropped (pino-compatible). */
   logger?: { warn(details: object, message: string): void };
-  latency?: DatastoreLatency;
+  instruments?: DatastoreInstruments;
 }
 
 /** A single server's connection or a Redis Cluster's: both run the same commands. */
@@ -30,7 +29,7 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   private constructor(
     client: RedisClient,
-    private readonly latency: DatastoreLatency | undefined,
+    private readonly instruments: DatastoreInstruments | undefined,
   ) {
     this.client = client;
   }
@@ -78,7 +77,7 @@ export class RedisKeyValueStore implements KeyValueStore {
         cause: lastError ?? error,
       });
     }
-    return new RedisKeyValueStore(client, options.latency);
+    return new RedisKeyValueStore(client, options.instruments);
   }
 
   get(key: string): Promise<string | null> {
@@ -104,6 +103,11 @@ export class RedisKeyValueStore implements KeyValueStore {
     await this.timed('ping', () => this.client.ping());
   }
 
+  /** A ping past the breaker, for its background probe. */
+  async probe(): Promise<void> {
+    await this.client.ping();
+  }
+
   async close(): Promise<void> {
     if (this.client.status === 'end') return;
     this.client.removeAllListeners('-node');
@@ -116,7 +120,7 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
 
   private timed<R>(operation: string, run: () => Promise<R>): Promise<R> {
-    return callDatastore('redis', operation, run, { latency: this.latency });
+    return callDatastore('redis', operation, run, { instruments: this.instruments });
   }
 }
 

@@ -37,13 +37,14 @@ export class CategoryService {
     return (await this.counts).get(category._id) ?? 0;
   }
 
+  /** From the shared cache when it answers; straight from the store when it does not (Redis away is no error here). */
   private async loadCounts(): Promise<Map<string, number>> {
     const { kv, events } = this.deps;
-    const cached = await kv.get(COUNTS_KEY);
+    const cached = await kv.get(COUNTS_KEY).catch(() => null);
     this.deps.onCacheLookup?.('category-counts', cached !== null);
     if (cached) return new Map(Object.entries(JSON.parse(cached) as Record<string, number>));
     const counts = await events.countUpcomingPublicByCategory(new Date());
-    await kv.set(COUNTS_KEY, JSON.stringify(Object.fromEntries(counts)), COUNTS_TTL_SECONDS);
+    await kv.set(COUNTS_KEY, JSON.stringify(Object.fromEntries(counts)), COUNTS_TTL_SECONDS).catch(() => undefined);
     return counts;
   }
 }

@@ -11,6 +11,12 @@ export interface CloudEvent<D = unknown> {
   subject: string;
   datacontenttype: 'application/json';
   data: D;
+  /**
+   * CloudEvents distributed tracing extension: the trace context the event was created
+   * in, when tracing is on; publishing and consuming it join that trace.
+   */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export const TOPICS = {
@@ -27,10 +33,10 @@ export function topicOf(type: string): string {
   throw new Error(`no topic for event type ${type}`);
 }
 
-export function cloudEvent<D>(source: string, type: string, subject: string, data: D, time = new Date()): CloudEvent<D> {
+export function cloudEvent<D>(source: string, type: string, subject: string, data: D, time = new Date(), id: string = randomUUID()): CloudEvent<D> {
   return {
     specversion: '1.0',
-    id: randomUUID(),
+    id,
     source,
     type,
     time: time.toISOString(),

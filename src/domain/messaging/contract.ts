@@ -16,8 +16,8 @@ export class MessageContractError extends Error {
 export interface MessageContract<S extends z.ZodType> {
   readonly type: string;
   readonly data: S;
-  /** A new event of this type about `subject` (the aggregate id, also the Kafka key). */
-  create(source: string, subject: string, data: z.input<S>, time?: Date): CloudEvent<z.output<S>>;
+  /** A new event of this type about `subject` (the aggregate id, also the Kafka key); `id` when it was chosen beforehand. */
+  create(source: string, subject: string, data: z.input<S>, time?: Date, id?: string): CloudEvent<z.output<S>>;
   /** The data of `event`, checked. @throws MessageContractError */
   parse(event: Pick<CloudEvent, 'type' | 'data'>): z.output<S>;
   /** Whether `event` is of this type (its data is not checked). */
@@ -33,7 +33,7 @@ export function defineMessage<S extends z.ZodType>(type: string, data: S): Messa
   return {
     type,
     data,
-    create: (source, subject, payload, time = new Date()) => cloudEvent(source, type, subject, parse(payload), time),
+    create: (source, subject, payload, time = new Date(), id) => cloudEvent(source, type, subject, parse(payload), time, id),
     parse: (event) => {
       if (event.type !== type) throw new MessageContractError(type, [{ code: 'custom', path: ['type'], message: `is ${event.type}`, input: event.type }]);
       return parse(event.data);

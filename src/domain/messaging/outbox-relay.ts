@@ -1,21 +1,22 @@
-import type { KeyValueStore } from '../../datasources/cache.js';
 import type { MessageBus, OutgoingMessage } from '../../datasources/message-bus.js';
 import type { OutboxStore, PendingDocument } from '../../datasources/outbox-store.js';
 import type { Logger } from '../../logger.js';
 import { topicOf, type CloudEvent } from './cloud-event.js';
 
 /**
- * One relay polls at a time across instances. Besides saving duplicate publishes, this
- * matters on FerretDB 1.x, which does not isolate concurrent updates of one document
- * across connections: a relay in another process removing entries could otherwise
- * erase an entry a mutation is adding at the same moment.
+ * One relay polls at a time across instances, which saves duplicate publishes. The lease
+ * lives in the document store (see StoreLease), so the relay needs nothing but the store
+ * and the broker to make progress: Redis may be away.
  */
-const LEASE_KEY = 'outbox-relay-lease';
-
 export interface RelayLease {
-  kv: KeyValueStore;
-  holderId: string;
-  ttlSeconds: number;
+  /** Holds (or takes, or renews) the lease; false while another instance holds it. */
+  hold(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/** Remembers which message ids reached the broker, for the reconciler (see PublishedMessages). */
+export interface PublishedLog {
+  record(ids: readonly string[]): Promise<void>;
 }
 
 /** Fills an event in from its document as it is at publish time (e.g. the current counts). */
@@ -23,6 +24,7 @@ export type OutboxEnrichment = (event: CloudEvent, document: Readonly<Record<str
 
 export interface OutboxRelayOptions {
   lease?: RelayLease;
+  published?: PublishedLog;
   pollIntervalMs: number;
   batchSize: number;
   maxBackoffMs: number;
@@ -76,7 +78,7 @@ export class OutboxRelay {
       if (!(await this.holdsLease())) return;
       await this.flush();
       // Hand over at once rather than when the lease expires.
-      if (this.options.lease) await this.options.lease.kv.delete(LEASE_KEY);
+      await this.options.lease?.release();
     } catch (error) {
       this.logger.warn({ err: error }, 'outbox: final flush failed; pending events stay stored');
     }
@@ -112,15 +114,8 @@ export class OutboxRelay {
     if (!this.stopped) this.schedule(next);
   }
 
-  private async holdsLease(): Promise<boolean> {
-    const lease = this.options.lease;
-    if (!lease) return true;
-    const holder = await lease.kv.get(LEASE_KEY);
-    if (holder === lease.holderId) {
-      await lease.kv.set(LEASE_KEY, lease.holderId, lease.ttlSeconds);
-      return true;
-    }
-    return holder === null && (await lease.kv.setIfAbsent(LEASE_KEY, lease.holderId, lease.ttlSeconds));
+  private holdsLease(): Promise<boolean> {
+    return this.options.lease ? this.options.lease.hold() : Promise.resolve(true);
   }
 
   /**
@@ -142,6 +137,8 @@ export class OutboxRelay {
       pending += messages.length;
       if (messages.length === 0) continue;
       await this.bus.publish(messages);
+      // Before the entries leave their documents: a crash in between publishes them again, never loses them.
+      await this.options.published?.record(docs.flatMap((doc) => doc.entries.map(({ id }) => id)));
       for (const doc of docs) await this.outbox.acknowledge(doc, doc.entries.map(({ id }) => id));
       published += messages.length;
     }
@@ -159,6 +156,7 @@ export class OutboxRelay {
       value: JSON.stringify(published),
       // Structured mode: the whole CloudEvent is the body, so no ce-* headers.
       headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
+      ...(published.traceparent ? { trace: { traceparent: published.traceparent, ...(published.tracestate ? { tracestate: published.tracestate } : {}) } } : {}),
     };
   }
 }

@@ -30,6 +30,12 @@ export interface RsvpRecord {
   checkIn: CheckInState | null;
   checkedInAt: Date | null;
   checkedInBy: string | null;
+  /**
+   * The id of the `event.rsvp` that announces the answer's latest change. The answer is
+   * written before its message, so the reconciler can tell an answer whose message was
+   * never written (the process died in between) and write it then.
+   */
+  messageId?: string | null;
 }
 
 export interface RsvpCounts {

@@ -32,7 +32,7 @@ export class RsvpService {
     const userId = this.access.requireUser();
     const event = await this.openEvent(eventId);
     await this.access.consumeRateLimit('rsvp');
-    const record = await this.deps.ledger.answer(event._id, userId, status);
+    const record = await this.deps.ledger.answer(event, userId, status);
     this.forget(event._id, userId);
     return record;
   }
@@ -41,7 +41,7 @@ export class RsvpService {
     const userId = this.access.requireUser();
     const event = await this.openEvent(eventId);
     await this.access.consumeRateLimit('rsvp');
-    await this.deps.ledger.withdraw(event._id, userId);
+    await this.deps.ledger.withdraw(event, userId);
     this.forget(event._id, userId);
     return (await this.deps.events.findById(eventId)) ?? event;
   }

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DOCUMENT_LOCKS } from '../../src/datasources/mongo/document-locks.js';
+import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
+import { createEvent } from '../support/events.js';
+
+const RSVP = 'mutation($e: ID!, $s: RsvpStatus!) { rsvp(eventId: $e, status: $s) { status } }';
+
+interface Sent {
+  data: string[];
+  locks: string[];
+}
+
+/**
+ * One app whose MongoDB commands are recorded; the outbox relay and the periodic jobs are
+ * stopped, so only the mutation's own round trips are counted.
+ */
+async function countingApp(isolation: 'store' | 'auto'): Promise<{ app: TestApp; during: (run: () => Promise<void>) => Promise<Sent> }> {
+  let recording: Sent | null = null;
+  const app = await startTestApp({
+    mode: 'real',
+    env: { MONGODB_WRITE_ISOLATION: isolation, OUTBOX_POLL_MS: '3600000', REMINDER_INTERVAL_SECONDS: '3600' },
+    onCommand: (name, collection) => {
+      if (!recording) return;
+      if (collection === DOCUMENT_LOCKS) recording.locks.push(name);
+      else recording.data.push(`${name} ${collection ?? ''}`.trim());
+    },
+  });
+  await app.deps.relay.stop();
+  return {
+    app,
+    async during(run) {
+      recording = { data: [], locks: [] };
+      try {
+        await run();
+        return recording;
+      } finally {
+        recording = null;
+      }
+    },
+  };
+}
+
+async function answerOnce(app: TestApp, eventId: string, status: string) {
+  const result = await app.gql<{ rsvp: { status: string } }>(RSVP, { e: eventId, s: status }, uniqueUser('guest'));
+  assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+  assert.equal(result.data?.rsvp.status, status);
+}
+
+describe('store round trips per answer (FerretDB, counted by command monitoring)', () => {
+  describe('on a store that isolates updates of one document (as MongoDB does; configured)', () => {
+    let counting: Awaited<ReturnType<typeof countingApp>>;
+    before(async () => {
+      counting = await countingApp('store');
+    });
+    after(() => counting.app.stop());
+
+    it('records an answer to an event without capacity in 3 round trips, and takes no lock', async () => {
+      const eventId = await createEvent(counting.app, uniqueUser('host'));
+      for (const status of ['GOING', 'INTERESTED']) {
+        const sent = await counting.during(() => answerOnce(counting.app, eventId, status));
+        assert.ok(sent.data.length <= 3, `sent ${sent.data.length}: ${sent.data.join(', ')}`);
+        assert.deepEqual(sent.locks, []);
+      }
+    });
+
+    it('records GOING on an event with a capacity in 4 round trips, seated or waitlisted', async () => {
+      const eventId = await createEvent(counting.app, uniqueUser('host'), { capacity: 1 });
+      for (let i = 0; i < 2; i++) {
+        const sent = await counting.during(() => answerOnce(counting.app, eventId, 'GOING'));
+        assert.ok(sent.data.length <= 4, `sent ${sent.data.length}: ${sent.data.join(', ')}`);
+      }
+      const event = await counting.app.deps.events.findById(eventId);
+      assert.deepEqual([event?.stats.going, event?.stats.waitlisted], [1, 1]);
+    });
+  });
+
+  describe('on FerretDB as detected (it does not isolate updates of one document)', () => {
+    let counting: Awaited<ReturnType<typeof countingApp>>;
+    before(async () => {
+      counting = await countingApp('auto');
+    });
+    after(() => counting.app.stop());
+
+    it('detects the store from buildInfo and adds one lock (insert and delete) around each of the two writes', async () => {
+      assert.equal(counting.app.deps.store.isolation, 'lock');
+      const eventId = await createEvent(counting.app, uniqueUser('host'));
+      const sent = await counting.during(() => answerOnce(counting.app, eventId, 'GOING'));
+      assert.ok(sent.data.length <= 3, `sent ${sent.data.length}: ${sent.data.join(', ')}`);
+      assert.deepEqual(sent.locks, ['insert', 'delete', 'insert', 'delete']);
+    });
+
+    it('adds one lock around each of the three writes of GOING on an event with a capacity', async () => {
+      const eventId = await createEvent(counting.app, uniqueUser('host'), { capacity: 5 });
+      const sent = await counting.during(() => answerOnce(counting.app, eventId, 'GOING'));
+      assert.ok(sent.data.length <= 4, `sent ${sent.data.length}: ${sent.data.join(', ')}`);
+      assert.equal(sent.locks.length, 6, sent.locks.join(', '));
+    });
+  });
+});
