@@ -38,6 +38,7 @@ import { ProcessedMessages } from './datasources/processed-message-repository.js
 import { StoreLease } from './datasources/store-lease.js';
 import { HousekeepingJob } from './domain/housekeeping/housekeeping-job.js';
 import type { Logger } from './logger.js';
+import { ResponseCache } from './graphql/response-cache.js';
 
 /** The process-wide singletons: stores, bus and background workers. */
 export interface Deps {
@@ -73,6 +74,8 @@ export interface Deps {
   processed: ProcessedMessages;
   deadLetters: DeadLetterStore;
   reminderClaims: ReminderClaimRepository;
+  /** Answers to anonymous reads of public events, invalidated by every event change. */
+  responses: ResponseCache;
 }
 
 export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus'>;
@@ -147,6 +150,12 @@ export async function closeDatasources(datasources: Datasources): Promise<void> 
 export function createDeps(config: Config, logger: Logger, metrics: Metrics, datasources: Datasources): Deps {
   const writer = new OutboxWriter();
   const events = new EventRepository(datasources.store, writer);
+  const responses = new ResponseCache({
+    ...config.graphql.responseCache,
+    onLookup: (hit) => (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache: 'graphql-responses' }),
+  });
+  // Before the change's own response goes out: a read after it never sees the old answer.
+  events.onChange((eventId, details) => responses.invalidate(eventId, details));
   const categories = new CategoryRepository(datasources.store);
   const posts = new PostRepository(datasources.store, writer);
   const rsvps = new RsvpRepository(datasources.store);
@@ -235,6 +244,7 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     processed,
     deadLetters,
     reminderClaims,
+    responses,
   };
 }
 

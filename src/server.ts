@@ -15,7 +15,9 @@ import { createContext, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { isClientError } from './errors.js';
 import { OperationPipeline } from './graphql/operation-pipeline.js';
+import { CompiledExecutor } from './graphql/compiled-executor.js';
 import { bearerMatches, clientKeyOf, routerSecretMatches } from './http/caller.js';
+import { GraphqlOverHttp } from './http/graphql-over-http.js';
 import { healthReport } from './http/health.js';
 import { buildSchema } from './schema.js';
 import { serveGraphqlOverWebSocket } from './subscriptions/socket-server.js';
@@ -70,6 +72,7 @@ export class SubgraphServer {
   readonly apollo: ApolloServer<RequestContext>;
   readonly pipeline: OperationPipeline;
   private readonly auth: Authenticator;
+  private readonly overHttp: GraphqlOverHttp;
   private http: Server | undefined;
   private ws: WebSocketServer | undefined;
   private sockets: Disposable | undefined;
@@ -78,9 +81,21 @@ export class SubgraphServer {
   constructor(private readonly deps: Deps) {
     const { config, logger } = deps;
     this.schema = buildSchema({ maxRepresentations: config.graphql.maxRepresentations });
-    this.auth = createAuthenticator(config.auth);
-    this.pipeline = new OperationPipeline(config.graphql, logger.child({ component: 'graphql' }));
-    const { requestLatency } = deps.metrics;
+    const { requestLatency, cacheHits, cacheMisses } = deps.metrics;
+    const lookups = (cache: string) => {
+      const [hits, misses] = [cacheHits.labels({ cache }), cacheMisses.labels({ cache })];
+      return (hit: boolean) => (hit ? hits : misses).inc();
+    };
+    this.auth = createAuthenticator(config.auth, { onLookup: lookups('verified-tokens') });
+    this.pipeline = new OperationPipeline(config.graphql, logger.child({ component: 'graphql' }), { onLookup: lookups('graphql-documents') });
+    this.overHttp = new GraphqlOverHttp({
+      schema: this.schema,
+      pipeline: this.pipeline,
+      executor: new CompiledExecutor(this.schema),
+      cache: deps.responses,
+      limiter: deps.limiter,
+      requestLatency,
+    });
     const timing: ApolloServerPlugin<RequestContext> = {
       async requestDidStart() {
         const end = requestLatency.startTimer();
@@ -219,15 +234,12 @@ export class SubgraphServer {
       }
     }
     let context: RequestContext;
+    const clientKey = clientKeyOf(req, this.deps.config.routerSecret !== null);
     try {
-      context = await this.contextFor(req.headers.authorization, clientKeyOf(req, this.deps.config.routerSecret !== null));
+      context = await this.contextFor(req.headers.authorization, clientKey);
     } catch (error) {
       if (isClientError(error)) return graphqlError(res, 401, error.message, 'UNAUTHENTICATED');
       throw error;
-    }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     let body: unknown = undefined;
     if (text.length > 0) {
@@ -236,6 +248,11 @@ export class SubgraphServer {
       } catch {
         return graphqlError(res, 400, 'the request body is not valid JSON', 'BAD_REQUEST');
       }
+    }
+    if (await this.overHttp.serve(req, res, body, context, clientKey)) return;
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const response = await this.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

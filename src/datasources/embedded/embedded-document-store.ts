@@ -1,4 +1,5 @@
 import { Query, find, update as applyUpdate } from 'mingo';
+import { compileFilter, type Predicate } from './filter-predicate.js';
 import { plan } from './query-plan.js';
 import { SortedIndex } from './sorted-index.js';
 import { valueAt } from './value-order.js';
@@ -51,9 +52,8 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     else if (isInOnly(id)) candidates = this.byIds(id.$in);
     else return this.scan(filter);
     if (Object.keys(rest).length === 0) return candidates;
-    if (isPlainEquality(rest)) return candidates.filter((doc) => Object.entries(rest).every(([key, value]) => equalsOrContains(doc[key], value)));
-    const query = new Query(rest);
-    return candidates.filter((doc) => query.test(doc));
+    const matches = matcherOf(rest);
+    return candidates.filter((doc) => matches(doc));
   }
 
   private byIds(ids: readonly unknown[]): Doc[] {
@@ -65,7 +65,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
 
   /** Matches of `filter`, in `sort` order when given, at most `limit` after `skip`. */
   private scan(filter: Filter, sort?: FindOptions['sort'], skip = 0, limit = Infinity): Doc[] {
-    const query = new Query(filter);
+    const matches = matcherOf(filter);
     const chosen = plan(filter, sort, this.indexes, () => this.docs.keys());
     const wanted = chosen.ordered || !sort ? skip + limit : Infinity;
     const found: Doc[] = [];
@@ -73,7 +73,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     for (const id of chosen.ids) {
       if (found.length >= wanted) break;
       const doc = this.docs.get(id);
-      if (!doc || seen.has(id) || !query.test(doc)) continue;
+      if (!doc || seen.has(id) || !matches(doc)) continue;
       seen.add(id);
       found.push(doc);
     }
@@ -220,26 +220,18 @@ function isInOnly(value: unknown): value is { $in: unknown[] } {
   return value !== null && typeof value === 'object' && Object.keys(value).length === 1 && Array.isArray((value as { $in?: unknown }).$in);
 }
 
-function isPlainEquality(filter: Filter): boolean {
-  return Object.entries(filter).every(
-    ([key, value]) => !key.startsWith('$') && !key.includes('.') && (value === null || ['string', 'number', 'boolean'].includes(typeof value)),
-  );
-}
-
 function deepFreeze(value: unknown): void {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value) || value instanceof Date) return;
   Object.freeze(value);
   for (const child of Object.values(value)) deepFreeze(child);
 }
 
-/** MongoDB equality: an array field matches when one of its elements is equal. */
-function equalsOrContains(field: unknown, value: unknown): boolean {
-  return Array.isArray(field) ? field.some((element) => isEqual(element, value)) : isEqual(field, value);
-}
-
-function isEqual(a: unknown, b: unknown): boolean {
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  return a === b || (a === undefined && b === null) || (a === null && b === undefined);
+/** The filter as a plain function where it can be one, else mingo's reading of it. */
+function matcherOf(filter: Filter): Predicate {
+  const compiled = compileFilter(filter);
+  if (compiled) return compiled;
+  const query = new Query(filter);
+  return (doc) => query.test(doc);
 }
 
 export class EmbeddedDocumentStore implements DocumentStore {
