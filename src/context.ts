@@ -8,7 +8,7 @@ import { PostService } from './domain/posts/post-service.js';
 import { RsvpService } from './domain/rsvps/rsvp-service.js';
 import type { Viewer } from './domain/users/model.js';
 import { ViewerAccess } from './domain/viewer-access.js';
-import { ReadRecord } from './graphql/response-cache.js';
+import { NOT_RECORDED, ReadRecord } from './graphql/response-cache.js';
 
 /**
  * What every resolver receives: the request's viewer, its loaders and the domain
@@ -39,9 +39,13 @@ export class RequestContext {
     return (this.loaderSet ??= createLoaders(this.deps));
   }
 
-  /** What this operation read, charged and viewed, for the response cache (src/graphql/response-cache.ts). */
+  /**
+   * What this operation read, charged and viewed, for the response cache
+   * (src/graphql/response-cache.ts); kept for anonymous callers only, the only ones whose
+   * answers are cached.
+   */
   get reads(): ReadRecord {
-    return (this.readRecord ??= new ReadRecord());
+    return (this.readRecord ??= this.viewer.kind === 'anonymous' ? new ReadRecord() : NOT_RECORDED);
   }
 
   /**
@@ -50,20 +54,24 @@ export class RequestContext {
    * belongs here (and only here).
    */
   eventViewed(eventId: string): void {
-    this.reads.viewedEventIds.push(eventId);
+    this.reads.viewed(eventId);
   }
 
   get access(): ViewerAccess {
     const { limiter } = this.deps;
+    const reads = this.reads;
     return (this.accessRules ??= new ViewerAccess({
       viewer: this.viewer,
       clientKey: this.clientKey,
-      limiter: {
-        consume: (bucket, key) => {
-          this.reads.charges.add(bucket);
-          return limiter.consume(bucket, key);
-        },
-      },
+      limiter:
+        reads === NOT_RECORDED
+          ? limiter
+          : {
+              consume: (bucket, key) => {
+                reads.charged(bucket);
+                return limiter.consume(bucket, key);
+              },
+            },
       findEvent: (id) => this.deps.events.findById(id),
       relationsOf: (userId) => relationsOf(this.loaders, userId),
       freshRelationsOf: (userId) => relationsOf(createLoaders(this.deps), userId),

@@ -12,7 +12,34 @@ export class ReadRecord {
   listed = false;
   readonly charges = new Set<string>();
   readonly viewedEventIds: string[] = [];
+
+  /** The answer shows this event, or would if it existed and were visible. */
+  event(eventId: string): void {
+    this.eventIds.add(eventId);
+  }
+
+  /** The answer lists these events. */
+  list(eventIds: Iterable<string>): void {
+    this.listed = true;
+    for (const eventId of eventIds) this.eventIds.add(eventId);
+  }
+
+  charged(bucket: string): void {
+    this.charges.add(bucket);
+  }
+
+  viewed(eventId: string): void {
+    this.viewedEventIds.push(eventId);
+  }
 }
+
+/** For operations whose answers are never cached (signed-in callers): notes nothing. */
+export const NOT_RECORDED: ReadRecord = new (class extends ReadRecord {
+  override event(): void {}
+  override list(): void {}
+  override charged(): void {}
+  override viewed(): void {}
+})();
 
 /** A response kept for anonymous callers, with what it depends on and what serving it does. */
 export interface CachedResponse {

@@ -2,15 +2,14 @@ import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 
 export const Query: QueryResolvers = {
   event: async (_, { id }, ctx) => {
-    ctx.reads.eventIds.add(id);
+    ctx.reads.event(id);
     const event = await ctx.events.byId(id);
     if (event) ctx.eventViewed(event._id);
     return event;
   },
   events: async (_, { filter, first, after }, ctx) => {
     const page = await ctx.events.list(filter, first, after);
-    ctx.reads.listed = true;
-    for (const event of page.items) ctx.reads.eventIds.add(event._id);
+    ctx.reads.list(page.items.map((event) => event._id));
     return page;
   },
   myEvents: (_, { role, first, after }, ctx) => ctx.events.mine(role, first, after),

@@ -27,6 +27,8 @@ import { InvitationConnection } from './InvitationConnection.js';
 const DateTime = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
   serialize(value) {
+    // What the store hands out; anything else is checked and converted by graphql-scalars.
+    if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
     const serialized: unknown = DateTimeResolver.serialize(value);
     return serialized instanceof Date ? serialized.toISOString() : serialized;
   },
