@@ -15,6 +15,7 @@ import type { Session } from 'node:inspector/promises';
 import WebSocket from 'ws';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { demoEvents } from '../src/demo/seed.js';
 import { createLogger } from '../src/logger.js';
 import type { ChildMessage, LiveTrace, ParentMessage } from './lib/ipc.js';
 import { mapProfileToSources } from './lib/profile-sources.js';
@@ -136,6 +137,17 @@ function traceLive(app: App): void {
   });
 }
 
+/**
+ * BENCH_SEED_EVENTS=N (scale benchmark): the demo generator's first N events, inserted
+ * through the event repository as the service stores them, before the port is reported.
+ */
+async function seedEvents(app: App, count: number): Promise<number> {
+  if (count <= 0) return 0;
+  const started = performance.now();
+  for (const event of demoEvents(count)) await app.deps.events.insert(event);
+  return performance.now() - started;
+}
+
 async function main(): Promise<void> {
   // performance.now() counts from this process's start: node boot plus all (tsx-compiled) imports.
   const importsDoneMs = performance.now();
@@ -145,6 +157,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const app: App = await startApp(config, logger);
   const appStartedMs = performance.now();
+  const seedMs = await seedEvents(app, Number(process.env.BENCH_SEED_EVENTS ?? 0));
 
   let stopping = false;
   const stop = (reason: string) => {
@@ -169,7 +182,7 @@ async function main(): Promise<void> {
     serveInspection(app);
     if (process.env.BENCH_TRACE_LIVE_SENDS === '1') traceLive(app);
   }
-  report({ type: 'listening', port: app.server.port, pid: process.pid, timings: { importsDoneMs, appStartedMs } });
+  report({ type: 'listening', port: app.server.port, pid: process.pid, timings: { importsDoneMs, appStartedMs, seedMs } });
 }
 
 main().catch((error: unknown) => {

@@ -38,7 +38,10 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
   private readonly docs = new Map<string, Doc>();
   private readonly indexes: SortedIndex[] = [new SortedIndex({ key: { _id: 1 }, name: '_id_' })];
 
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    private readonly onFullScan?: FullScanListener,
+  ) {}
 
   /**
    * Documents that may match: by key for `_id` and `_id: {$in}` filters (the hot
@@ -67,6 +70,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
   private scan(filter: Filter, sort?: FindOptions['sort'], skip = 0, limit = Infinity): Doc[] {
     const matches = matcherOf(filter);
     const chosen = plan(filter, sort, this.indexes, () => this.docs.keys());
+    if (chosen.index === null) this.onFullScan?.(this.name, filter);
     const wanted = chosen.ordered || !sort ? skip + limit : Infinity;
     const found: Doc[] = [];
     const seen = new Set<string>();
@@ -234,14 +238,19 @@ function matcherOf(filter: Filter): Predicate {
   return (doc) => query.test(doc);
 }
 
+/** Told of each query no index serves, which reads every document of the collection. */
+export type FullScanListener = (collection: string, filter: Filter) => void;
+
 export class EmbeddedDocumentStore implements DocumentStore {
   readonly kind = 'embedded' as const;
   private readonly collections = new Map<string, EmbeddedCollection<StoredDocument>>();
 
+  constructor(private readonly options: { onFullScan?: FullScanListener } = {}) {}
+
   collection<T extends StoredDocument>(name: string): DocumentCollection<T> {
     let collection = this.collections.get(name);
     if (!collection) {
-      collection = new EmbeddedCollection(name);
+      collection = new EmbeddedCollection(name, this.options.onFullScan);
       this.collections.set(name, collection);
     }
     return collection as unknown as DocumentCollection<T>;
