@@ -75,10 +75,10 @@ function serveInspection(app: App): void {
 /**
  * BENCH_TRACE_LIVE_SENDS=1 (fan-out benchmark): notes when each counts version passes the
  * steps of the live path — the outbox relay publishing it to the bus and the broker
- * acknowledging it, the live-stats consumer handing it to LiveStats, and graphql-ws handing
+ * acknowledging it, the live-stats consumer handing it to LiveStats, and the fan-out handing
  * it to the first and last WebSocket — so the parent can tell where the time goes, and the
  * server's fan-out from its own time to receive thousands of messages. Wraps
- * `deps.bus.publish`, `deps.live.publish` and `ws`'s WebSocket#send (which graphql-ws calls
+ * `deps.bus.publish`, `deps.live.publish` and `ws`'s WebSocket#send (which the fan-out calls
  * once per message and subscriber); nothing else changes.
  */
 function traceLive(app: App): void {

@@ -117,7 +117,7 @@ export function report(r: FanoutResult, ctx: SectionContext): SectionResult {
         '"p99 from request" counts from sending the mutation instead; a negative time means the message came before the HTTP response (the subgraph ' +
         'fans out on the event loop that also finishes the mutation, so a fan-out can delay the response)',
       `path: event update + outbox entry → outbox relay → Kafka → this instance's live-stats consumer → LIVE_MAX_UPDATES_PER_SECOND=1000 throttle → ` +
-        `graphql-ws executes the selection per subscriber and sends; the receive times include this process handling ${fmt.int(r.registered)} messages on one core ` +
+        `the selection executed and serialised once, the same payload written to every socket; the receive times include this process handling ${fmt.int(r.registered)} messages on one core ` +
         `(load generator CPU ${fmt.ms(r.loadgenCpuMsPerRound)} per mutation, ${fmt.ms(r.loadgenCpuMsPerRound / Math.max(1, r.registered))} per message)`,
       `subgraph CPU per mutation (answer + fan-out to every subscriber): ${r.serverCpuMsPerRound === null ? '-' : fmt.ms(r.serverCpuMsPerRound)}` +
         (r.serverCpuMsPerRound === null || r.registered === 0 ? '' : ` (${((r.serverCpuMsPerRound * 1000) / r.registered).toFixed(1)} µs per delivery)`),
@@ -144,9 +144,9 @@ export function report(r: FanoutResult, ctx: SectionContext): SectionResult {
     numeric: [1, 2, 3, 4, 5, 6, 7],
     notes: [
       'traced in the subgraph (BENCH_TRACE_LIVE_SENDS=1): the outbox relay publishing the event.rsvp message and the broker acknowledging it, the live-stats ' +
-        'consumer handing it to LiveStats, graphql-ws handing it to the first and last WebSocket; "last received" is the last subscriber seeing it in this process',
+        'consumer handing it to LiveStats, the fan-out handing it to the first and last WebSocket; "last received" is the last subscriber seeing it in this process',
       'relay → Kafka: the relay reads the event documents with pending outbox entries (after its Redis lease check) before it publishes; ' +
-        'first → last ws send: graphql-ws executing the subscription\'s selection and serialising it once per subscriber; last ws send → last received: sockets and this process',
+        'first → last ws send: writing the shared payload to every socket; last ws send → last received: sockets and this process',
     ],
   };
   const memory: Table = {
