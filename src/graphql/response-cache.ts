@@ -66,6 +66,8 @@ interface Invalidation {
 
 /** Invalidations remembered for reads still running; a read older than all of them is not stored. */
 const RECENT_INVALIDATIONS = 256;
+/** Keys asked for once recently: an answer is kept from the second time it is asked for. */
+const ASKED_ONCE_KEPT = 10_000;
 
 /**
  * Answers to anonymous reads of public event data, by normalised operation and
@@ -73,13 +75,16 @@ const RECENT_INVALIDATIONS = 256;
  * out, the entries that contain that event, and for a change of its details (not just
  * its counts) every entry that lists events. A read that raced a change is not stored:
  * the read notes the invalidation epoch when it starts, and an entry is kept only if no
- * invalidation since then touched what it depends on.
+ * invalidation since then touched what it depends on. An answer is kept only from the
+ * second time its key is asked for: one-off operations (a unique id, a crawler's walk)
+ * never push out the ones that are asked for again and again.
  */
 export class ResponseCache {
   private readonly entries: LRUCache<string, CachedResponse> | null;
   private readonly byEvent = new Map<string, Set<string>>();
   private readonly lists = new Set<string>();
   private readonly recent: Invalidation[] = [];
+  private readonly askedOnce = new LRUCache<string, true>({ max: ASKED_ONCE_KEPT });
   private epoch = 0;
 
   constructor(private readonly options: ResponseCacheOptions) {
@@ -113,6 +118,11 @@ export class ResponseCache {
   /** Keeps `entry` unless a change since `startedAt` touched what it depends on; true when kept. */
   set(key: string, entry: CachedResponse, startedAt: number): boolean {
     if (!this.entries || !this.unchangedSince(startedAt, entry)) return false;
+    if (!this.askedOnce.has(key)) {
+      this.askedOnce.set(key, true);
+      return false;
+    }
+    this.askedOnce.delete(key);
     this.entries.set(key, entry);
     if (!this.entries.has(key)) return false;
     for (const eventId of entry.eventIds) {
@@ -139,6 +149,7 @@ export class ResponseCache {
 
   clear(): void {
     this.entries?.clear();
+    this.askedOnce.clear();
   }
 
   private unchangedSince(startedAt: number, entry: CachedResponse): boolean {

@@ -36,15 +36,15 @@ describe('response cache for anonymous public reads (embedded stores)', () => {
   });
   after(() => app.stop());
 
-  it('answers a repeated anonymous read from the cache, and the next read after a mutation shows the change', async () => {
+  it('answers a read asked for again from the cache, and the next read after a mutation shows the change', async () => {
     const host = uniqueUser('host');
     const id = await createEvent(app, host, { title: 'Before' });
     const read = async () => (await app.gql<{ event: EventView }>(EVENT, { id })).data!.event;
     const before = await lookups(app);
-    assert.equal((await read()).title, 'Before');
-    assert.equal((await read()).title, 'Before');
+    // Kept from the second time it is asked for, served the third.
+    for (let i = 0; i < 3; i++) assert.equal((await read()).title, 'Before');
     const afterReads = await lookups(app);
-    assert.deepEqual({ hits: afterReads.hits - before.hits, misses: afterReads.misses - before.misses }, { hits: 1, misses: 1 });
+    assert.deepEqual({ hits: afterReads.hits - before.hits, misses: afterReads.misses - before.misses }, { hits: 1, misses: 2 });
 
     assert.equal((await app.gql(UPDATE, { id, input: { title: 'After' } }, host)).errors, undefined);
     assert.equal((await read()).title, 'After');
@@ -58,19 +58,19 @@ describe('response cache for anonymous public reads (embedded stores)', () => {
     const host = uniqueUser('host');
     const list = async () => (await app.gql<{ events: { edges: { node: { title: string } }[] } }>(LIST, { host })).data!.events.edges.map((edge) => edge.node.title);
     await createEvent(app, host, { title: 'First' });
-    assert.deepEqual(await list(), ['First']);
-    assert.deepEqual(await list(), ['First']);
+    for (let i = 0; i < 3; i++) assert.deepEqual(await list(), ['First']);
     await createEvent(app, host, { title: 'Second', startsAt: new Date(Date.now() + 48 * 3600_000).toISOString(), endsAt: new Date(Date.now() + 50 * 3600_000).toISOString() });
     assert.deepEqual(await list(), ['First', 'Second']);
   });
 
   it('still charges the browse bucket for a list answered from the cache', async () => {
-    const fresh = await startTestApp({ mode: 'embedded', env: { RATE_LIMIT_BROWSE_PER_HOUR: '2' } });
+    const fresh = await startTestApp({ mode: 'embedded', env: { RATE_LIMIT_BROWSE_PER_HOUR: '3' } });
     try {
       const query = '{ events(first: 1) { edges { node { id } } } }';
       const codes = [];
-      for (let i = 0; i < 3; i++) codes.push((await fresh.gql(query)).errors?.[0]?.extensions?.code ?? 'OK');
-      assert.deepEqual(codes, ['OK', 'OK', 'RATE_LIMITED']);
+      // The third is answered from the cache (kept the second time), or refused by the limit.
+      for (let i = 0; i < 4; i++) codes.push((await fresh.gql(query)).errors?.[0]?.extensions?.code ?? 'OK');
+      assert.deepEqual(codes, ['OK', 'OK', 'OK', 'RATE_LIMITED']);
     } finally {
       await fresh.stop();
     }
@@ -104,6 +104,8 @@ describe('response cache across two instances (FerretDB, Kafka)', () => {
     const id = await createEvent(a, host, { title: 'Before' });
     const readOnB = async () => (await b.gql<{ event: EventView | null }>(EVENT, { id })).data!.event?.title;
     await eventually(async () => assert.equal(await readOnB(), 'Before'), { what: 'the event on instance b' });
+    // Kept on b from the second read, served from its cache from the third.
+    assert.equal(await readOnB(), 'Before');
     assert.equal(await readOnB(), 'Before');
     assert.equal((await a.gql(UPDATE, { id, input: { title: 'After' } }, host)).errors, undefined);
     await eventually(async () => assert.equal(await readOnB(), 'After'), { what: 'the change on instance b', timeoutMs: 20_000 });

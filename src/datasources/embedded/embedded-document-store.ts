@@ -37,6 +37,8 @@ function seedFromFilter(filter: Filter): Record<string, unknown> {
 class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection<T> {
   private readonly docs = new Map<string, Doc>();
   private readonly indexes: SortedIndex[] = [new SortedIndex({ key: { _id: 1 }, name: '_id_' })];
+  /** The index a field leads, by field (null: none). */
+  private readonly leading = new Map<string, SortedIndex | null>();
 
   constructor(
     private readonly name: string,
@@ -66,8 +68,47 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     });
   }
 
+  /**
+   * `{ field: value }` or `{ field: { $in: [...] } }` on the first field of an index (what
+   * loaders ask: a user's answers, invitees' invitations): that index's ranges, with nothing
+   * left to test and no plan to make. Null for any other filter.
+   */
+  private byLeadingField(filter: Filter): Doc[] | null {
+    let field: string | undefined;
+    for (const key in filter) {
+      if (field !== undefined) return null;
+      field = key;
+    }
+    if (field === undefined || field === '_id' || field.startsWith('$')) return null;
+    const condition = filter[field];
+    const values = isKeyValue(condition) ? [condition] : isInOnly(condition) && condition.$in.every(isKeyValue) ? condition.$in : null;
+    const index = values && this.leadingIndex(field);
+    if (!values || !index) return null;
+    const found: Doc[] = [];
+    const seen = new Set<string>();
+    for (const value of values) {
+      for (const id of index.scan([value])) {
+        const doc = this.docs.get(id);
+        if (!doc || seen.has(id)) continue;
+        seen.add(id);
+        found.push(doc);
+      }
+    }
+    return found;
+  }
+
+  private leadingIndex(field: string): SortedIndex | null {
+    let index = this.leading.get(field);
+    if (index === undefined) this.leading.set(field, (index = this.indexes.find((known) => known.fields[0] === field) ?? null));
+    return index;
+  }
+
   /** Matches of `filter`, in `sort` order when given, at most `limit` after `skip`. */
   private scan(filter: Filter, sort?: FindOptions['sort'], skip = 0, limit = Infinity): Doc[] {
+    if (!sort && skip === 0) {
+      const direct = this.byLeadingField(filter);
+      if (direct) return limit < direct.length ? direct.slice(0, limit) : direct;
+    }
     const matches = matcherOf(filter);
     const chosen = plan(filter, sort, this.indexes, () => this.docs.keys());
     if (chosen.index === null) this.onFullScan?.(this.name, filter);
@@ -216,8 +257,14 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
       const index = new SortedIndex(spec);
       for (const doc of this.docs.values()) index.add(doc);
       this.indexes.push(index);
+      this.leading.clear();
     }
   }
+}
+
+/** A value an index holds as itself (null and missing are left to the plan). */
+function isKeyValue(value: unknown): value is string | number | boolean | Date {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date;
 }
 
 function isInOnly(value: unknown): value is { $in: unknown[] } {
