@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import Negotiator from 'negotiator';
 import type { RequestContext } from '../context.js';
 import type { RateLimiter } from '../datasources/cache.js';
 import { callerKey } from '../domain/viewer-access.js';
@@ -10,6 +11,10 @@ import type { ResponseCache } from '../graphql/response-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 
 const JSON_UTF8 = 'application/json; charset=utf-8';
+/** The types Apollo Server offers for a single result, in its order of preference. */
+const SINGLE_RESULT_TYPES = [JSON_UTF8, 'application/graphql-response+json; charset=utf-8', 'application/json; callbackSpec=1.0; charset=utf-8'];
+/** `accept` values whose negotiation is remembered (clients send few distinct ones). */
+const ACCEPTS_KEPT = 64;
 
 export interface GraphqlOverHttpDeps {
   schema: GraphQLSchema;
@@ -67,13 +72,16 @@ function stableJson(value: unknown): string {
  * pipeline (limits, introspection ban, error formatter: the same as WebSocket's), the
  * compiled executor, and for anonymous public reads the response cache. The answer is
  * the one Apollo Server gives (status, content type, body bytes). Everything else —
- * GET, other content types or `accept` headers, persisted queries, inline traces,
+ * GET, other content types, an `accept` Apollo Server would answer otherwise than in plain
+ * JSON, persisted queries, inline traces,
  * subscriptions over HTTP, and every request the pipeline refuses (so its errors come
  * out exactly as before) — is left to Apollo Server.
  */
 export class GraphqlOverHttp {
   /** Per document: is it a public read, and its normalised text for cache keys. */
   private readonly shapes = new WeakMap<DocumentNode, Map<string | null, { publicRead: boolean; key: string }>>();
+  /** Per `accept` value: does Apollo Server answer it in plain JSON? */
+  private readonly plainJsonAccepts = new Map<string, boolean>();
 
   constructor(private readonly deps: GraphqlOverHttpDeps) {}
 
@@ -129,9 +137,20 @@ export class GraphqlOverHttp {
     if (req.method !== 'POST') return false;
     const contentType = req.headers['content-type'];
     if (contentType === undefined || !/^application\/json\s*(;|$)/i.test(contentType)) return false;
+    if (req.headers['apollo-federation-include-trace'] !== undefined) return false;
     const accept = req.headers.accept;
-    if (accept !== undefined && accept !== '*/*' && accept !== 'application/json') return false;
-    return req.headers['apollo-federation-include-trace'] === undefined;
+    return accept === undefined || this.acceptsPlainJson(accept);
+  }
+
+  /** Whether Apollo Server's negotiation (the same `negotiator`) picks plain JSON for `accept`. */
+  private acceptsPlainJson(accept: string): boolean {
+    let plain = this.plainJsonAccepts.get(accept);
+    if (plain === undefined) {
+      plain = new Negotiator({ headers: { accept } }).mediaType(SINGLE_RESULT_TYPES) === JSON_UTF8;
+      if (this.plainJsonAccepts.size >= ACCEPTS_KEPT) this.plainJsonAccepts.clear();
+      this.plainJsonAccepts.set(accept, plain);
+    }
+    return plain;
   }
 
   /**
