@@ -71,11 +71,11 @@ function stableJson(value: unknown): string {
  * query or mutation — without Apollo Server's per-request machinery: the operation
  * pipeline (limits, introspection ban, error formatter: the same as WebSocket's), the
  * compiled executor, and for anonymous public reads the response cache. The answer is
- * the one Apollo Server gives (status, content type, body bytes). Everything else —
- * GET, other content types, an `accept` Apollo Server would answer otherwise than in plain
- * JSON, persisted queries, inline traces,
- * subscriptions over HTTP, and every request the pipeline refuses (so its errors come
- * out exactly as before) — is left to Apollo Server.
+ * the one Apollo Server gives (status, content type, body bytes). Everything else — GET,
+ * other content types, an `accept` Apollo Server would answer in another type, any
+ * `extensions` (persisted queries), inline traces, subscriptions over HTTP, and every
+ * request the pipeline refuses (so its errors come out exactly as before) — is left to
+ * Apollo Server.
  */
 export class GraphqlOverHttp {
   /** Per document: is it a public read, and its normalised text for cache keys. */
