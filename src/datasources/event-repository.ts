@@ -177,6 +177,17 @@ export class EventRepository {
     return stored;
   }
 
+  /** Inserts new events in one batch (demo and benchmark data), without domain events to publish. */
+  async insertMany(records: readonly EventRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const stored: EventDocument[] = records.map((record) => ({ ...record, ...this.outbox.onInsert([]) }));
+    try {
+      await this.events.insertMany(stored);
+    } finally {
+      for (const record of records) for (const listener of this.listeners) listener(record._id, true);
+    }
+  }
+
   /** Sets changed details while `expected` still holds. */
   changeDetails(id: string, details: EventDetails, expected: DetailsGuard, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
     const conditions: Filter = { updatedAt: expected.updatedAt };
