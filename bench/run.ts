@@ -18,6 +18,7 @@ import { checksTable, formatTable, type Check, type Table } from './lib/report.j
 import { fanoutSection } from './sections/fanout.js';
 import { httpSection } from './sections/http.js';
 import { rsvpSection } from './sections/rsvp.js';
+import { scaleRealSection, scaleSection } from './sections/scale.js';
 import { startupSection } from './sections/startup.js';
 import type { NamedScenario, RealServersEnv, Section, SectionContext } from './sections/types.js';
 
@@ -29,7 +30,7 @@ const RESULTS_FILE = join(BENCH_DIR, 'results', 'latest.json');
  * Run order. Sections that need the real servers come last, after the embedded ones; they
  * run only when selected (BENCH_ONLY=rsvp,fanout or BENCH_ONLY=all).
  */
-const SECTIONS: Section[] = [startupSection, httpSection, rsvpSection, fanoutSection];
+const SECTIONS: Section[] = [startupSection, httpSection, scaleSection, rsvpSection, fanoutSection, scaleRealSection];
 
 interface Selected {
   section: Section;

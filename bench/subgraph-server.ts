@@ -15,6 +15,7 @@ import type { Session } from 'node:inspector/promises';
 import WebSocket from 'ws';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { demoEvents } from '../src/demo/seed.js';
 import { createLogger } from '../src/logger.js';
 import type { ChildMessage, LiveTrace, ParentMessage } from './lib/ipc.js';
 import { mapProfileToSources } from './lib/profile-sources.js';
@@ -74,10 +75,10 @@ function serveInspection(app: App): void {
 /**
  * BENCH_TRACE_LIVE_SENDS=1 (fan-out benchmark): notes when each counts version passes the
  * steps of the live path — the outbox relay publishing it to the bus and the broker
- * acknowledging it, the live-stats consumer handing it to LiveStats, and graphql-ws handing
+ * acknowledging it, the live-stats consumer handing it to LiveStats, and the fan-out handing
  * it to the first and last WebSocket — so the parent can tell where the time goes, and the
  * server's fan-out from its own time to receive thousands of messages. Wraps
- * `deps.bus.publish`, `deps.live.publish` and `ws`'s WebSocket#send (which graphql-ws calls
+ * `deps.bus.publish`, `deps.live.publish` and `ws`'s WebSocket#send (which the fan-out calls
  * once per message and subscriber); nothing else changes.
  */
 function traceLive(app: App): void {
@@ -136,6 +137,21 @@ function traceLive(app: App): void {
   });
 }
 
+/** Events per insertMany while seeding: one round trip each on a real store. */
+const SEED_BATCH = 1_000;
+
+/**
+ * BENCH_SEED_EVENTS=N (scale benchmark): the demo generator's first N events, inserted
+ * through the event repository as the service stores them, before the port is reported.
+ */
+async function seedEvents(app: App, count: number): Promise<number> {
+  if (count <= 0) return 0;
+  const started = performance.now();
+  const events = demoEvents(count);
+  for (let from = 0; from < events.length; from += SEED_BATCH) await app.deps.events.insertMany(events.slice(from, from + SEED_BATCH));
+  return performance.now() - started;
+}
+
 async function main(): Promise<void> {
   // performance.now() counts from this process's start: node boot plus all (tsx-compiled) imports.
   const importsDoneMs = performance.now();
@@ -145,6 +161,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const app: App = await startApp(config, logger);
   const appStartedMs = performance.now();
+  const seedMs = await seedEvents(app, Number(process.env.BENCH_SEED_EVENTS ?? 0));
 
   let stopping = false;
   const stop = (reason: string) => {
@@ -169,7 +186,7 @@ async function main(): Promise<void> {
     serveInspection(app);
     if (process.env.BENCH_TRACE_LIVE_SENDS === '1') traceLive(app);
   }
-  report({ type: 'listening', port: app.server.port, pid: process.pid, timings: { importsDoneMs, appStartedMs } });
+  report({ type: 'listening', port: app.server.port, pid: process.pid, timings: { importsDoneMs, appStartedMs, seedMs } });
 }
 
 main().catch((error: unknown) => {

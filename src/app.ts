@@ -33,7 +33,10 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
   if (config.consumers.enabled) await life.start('consumers', () => deps.consumers.start(), () => deps.consumers.stop());
   await life.start(
     'live counts feed',
-    () => startLiveStatsFeed(deps.bus, deps.live, config.instanceId, logger.child({ component: 'live' })),
+    () =>
+      startLiveStatsFeed(deps.bus, deps.live, config.instanceId, logger.child({ component: 'live' }), (eventId, details) =>
+        deps.responses.invalidate(eventId, details),
+      ),
     async (feed) => {
       await feed.stop();
       deps.live.close();

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import type { Config } from './config.js';
 import { anonymous, type Viewer } from './domain/users/model.js';
@@ -22,7 +23,22 @@ function reasonOf(error: unknown): string {
   return 'the token is not valid';
 }
 
-export function createAuthenticator(auth: Config['auth']): Authenticator {
+/** Verified tokens kept, and for how long at most (a JWKS key withdrawn still verifies a kept token this long). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+const VERIFIED_TOKEN_MAX_AGE_MS = 5 * 60_000;
+
+export interface AuthenticatorHooks {
+  /** Told whether a token was found among those verified before. */
+  onLookup?: (hit: boolean) => void;
+}
+
+/**
+ * Bearer tokens verified with jose. A token that verified is kept (by its exact text)
+ * until it expires, for at most five minutes, so a client sending the same token with
+ * every request pays for one signature check, not one per request; a kept token is
+ * checked against its `exp` at every use. Refused tokens are never kept.
+ */
+export function createAuthenticator(auth: Config['auth'], hooks: AuthenticatorHooks = {}): Authenticator {
   const key: Uint8Array | JWTVerifyGetKey | null = auth.jwksUrl
     ? createRemoteJWKSet(new URL(auth.jwksUrl))
     : auth.secret
@@ -35,16 +51,24 @@ export function createAuthenticator(auth: Config['auth']): Authenticator {
     ...(auth.issuer ? { issuer: auth.issuer } : {}),
     ...(auth.audience ? { audience: auth.audience } : {}),
   };
+  const verified = new LRUCache<string, Identity>({ max: VERIFIED_TOKENS_KEPT });
   return {
     async identify(authorization) {
       if (!authorization) return nobody;
       const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
       if (!match?.[1]) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
       if (!key) throw new UnauthenticatedError('this service accepts no tokens');
+      const token = match[1];
+      const known = verified.get(token);
+      hooks.onLookup?.(known !== undefined);
+      if (known && (known.expiresAt === null || known.expiresAt.getTime() > Date.now())) return known;
       try {
-        const { payload } = await (typeof key === 'function' ? jwtVerify(match[1], key, options) : jwtVerify(match[1], key, options));
+        const { payload } = await (typeof key === 'function' ? jwtVerify(token, key, options) : jwtVerify(token, key, options));
         if (!payload.sub) throw new UnauthenticatedError('the token has no subject');
-        return { viewer: { kind: 'user', id: payload.sub }, expiresAt: payload.exp === undefined ? null : new Date(payload.exp * 1000) };
+        const identity: Identity = { viewer: { kind: 'user', id: payload.sub }, expiresAt: payload.exp === undefined ? null : new Date(payload.exp * 1000) };
+        const keepMs = Math.min(VERIFIED_TOKEN_MAX_AGE_MS, identity.expiresAt === null ? Infinity : identity.expiresAt.getTime() - Date.now());
+        if (keepMs > 0) verified.set(token, identity, { ttl: keepMs });
+        return identity;
       } catch (error) {
         if (error instanceof UnauthenticatedError) throw error;
         throw new UnauthenticatedError(reasonOf(error));

@@ -105,6 +105,10 @@ const EnvSchema = z
     GRAPHQL_MAX_REPRESENTATIONS: positiveInt.default(1000),
     HTTP_BODY_LIMIT_BYTES: positiveInt.default(1_000_000),
     INTROSPECTION: flag.optional(),
+    /** Bytes of answers kept for anonymous reads of public events; 0 turns the response cache off. */
+    RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
+    /** Longest life of a kept answer: how long a change made on another instance may go unseen if its message is late. */
+    RESPONSE_CACHE_TTL_SECONDS: positiveInt.default(30),
 
     WS_MAX_MESSAGE_BYTES: positiveInt.default(65_536),
     WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.default(20),
@@ -202,6 +206,7 @@ export interface Config {
     hideSuggestions: boolean;
     /** `_service { sdl }` and inline traces (ftv1): off in production unless only the router can call. */
     federationInternals: boolean;
+    responseCache: { maxBytes: number; ttlMs: number };
   };
   websocket: {
     maxMessageBytes: number;
@@ -347,6 +352,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       introspection: env.INTROSPECTION ?? !production,
       hideSuggestions: production,
       federationInternals: !production || env.ROUTER_SECRET !== undefined,
+      responseCache: { maxBytes: env.RESPONSE_CACHE_MAX_BYTES, ttlMs: env.RESPONSE_CACHE_TTL_SECONDS * 1000 },
     },
     websocket: {
       maxMessageBytes: env.WS_MAX_MESSAGE_BYTES,

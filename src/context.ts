@@ -8,6 +8,7 @@ import { PostService } from './domain/posts/post-service.js';
 import { RsvpService } from './domain/rsvps/rsvp-service.js';
 import type { Viewer } from './domain/users/model.js';
 import { noFriendsWithoutGraph, ViewerAccess } from './domain/viewer-access.js';
+import { NOT_RECORDED, ReadRecord } from './graphql/response-cache.js';
 
 /**
  * What every resolver receives: the request's viewer, its loaders and the domain
@@ -23,6 +24,7 @@ export class RequestContext {
   private invitationService: InvitationService | undefined;
   private categoryService: CategoryService | undefined;
   private postService: PostService | undefined;
+  private readRecord: ReadRecord | undefined;
 
   constructor(
     private readonly deps: Deps,
@@ -37,11 +39,39 @@ export class RequestContext {
     return (this.loaderSet ??= createLoaders(this.deps));
   }
 
+  /**
+   * What this operation read, charged and viewed, for the response cache
+   * (src/graphql/response-cache.ts); kept for anonymous callers only, the only ones whose
+   * answers are cached.
+   */
+  get reads(): ReadRecord {
+    return (this.readRecord ??= this.viewer.kind === 'anonymous' ? new ReadRecord() : NOT_RECORDED);
+  }
+
+  /**
+   * `event(id)` showed this event to the viewer. Served from the response cache, the
+   * same answer calls this again for each event it showed, so what is recorded per view
+   * belongs here (and only here).
+   */
+  eventViewed(eventId: string): void {
+    this.reads.viewed(eventId);
+  }
+
   get access(): ViewerAccess {
+    const { limiter } = this.deps;
+    const reads = this.reads;
     return (this.accessRules ??= new ViewerAccess({
       viewer: this.viewer,
       clientKey: this.clientKey,
-      limiter: this.deps.limiter,
+      limiter:
+        reads === NOT_RECORDED
+          ? limiter
+          : {
+              consume: (bucket, key) => {
+                reads.charged(bucket);
+                return limiter.consume(bucket, key);
+              },
+            },
       findEvent: (id) => this.deps.events.findById(id),
       relationsOf: (userId) => relationsOf(this.loaders, userId),
       freshRelationsOf: (userId) => relationsOf(createLoaders(this.deps), userId),

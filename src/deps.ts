@@ -43,6 +43,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { DependencyGuard } from './datasources/dependency-guard.js';
 import type { DatastoreInstruments, DatastoreName } from './datasources/driver-errors.js';
+import { ResponseCache } from './graphql/response-cache.js';
 
 /** The process-wide singletons: stores, bus and background workers. */
 export interface Deps {
@@ -84,6 +85,8 @@ export interface Deps {
   reminderClaims: ReminderClaimRepository;
   /** Ids of the messages the relay published, for the reconciler. */
   published: PublishedMessages;
+  /** Answers to anonymous reads of public events, invalidated by every event change. */
+  responses: ResponseCache;
 }
 
 export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus' | 'breakers' | 'tracer'>;
@@ -231,6 +234,12 @@ export async function closeDatasources(datasources: Datasources): Promise<void> 
 export function createDeps(config: Config, logger: Logger, metrics: Metrics, datasources: Datasources): Deps {
   const writer = new OutboxWriter();
   const events = new EventRepository(datasources.store, writer);
+  const responses = new ResponseCache({
+    ...config.graphql.responseCache,
+    onLookup: (hit) => (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache: 'graphql-responses' }),
+  });
+  // Before the change's own response goes out: a read after it never sees the old answer.
+  events.onChange((eventId, details) => responses.invalidate(eventId, details));
   const categories = new CategoryRepository(datasources.store);
   const posts = new PostRepository(datasources.store, writer);
   const rsvps = new RsvpRepository(datasources.store);
@@ -326,6 +335,7 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     deadLetters,
     reminderClaims,
     published,
+    responses,
   };
 }
 

@@ -8,8 +8,8 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { context, trace, type Tracer } from '@opentelemetry/api';
-import { contextFrom, inSpan, SpanKind } from './observability/tracing.js';
+import { context, type Tracer } from '@opentelemetry/api';
+import { contextFrom, inSpan, nameOperationSpan, SpanKind } from './observability/tracing.js';
 import type { Disposable } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { createAuthenticator, type Authenticator } from './auth.js';
@@ -17,9 +17,11 @@ import { createContext, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { isClientError } from './errors.js';
 import { OperationPipeline } from './graphql/operation-pipeline.js';
+import { CompiledExecutor } from './graphql/compiled-executor.js';
 import { bearerMatches, clientKeyOf, routerSecretMatches } from './http/caller.js';
 import { HealthReporter } from './http/health.js';
 import { closeAfterResponse } from './http/lingering-close.js';
+import { GraphqlOverHttp } from './http/graphql-over-http.js';
 import { buildSchema } from './schema.js';
 import { serveGraphqlOverWebSocket } from './subscriptions/socket-server.js';
 
@@ -73,6 +75,7 @@ export class SubgraphServer {
   readonly apollo: ApolloServer<RequestContext>;
   readonly pipeline: OperationPipeline;
   private readonly auth: Authenticator;
+  private readonly overHttp: GraphqlOverHttp;
   private http: Server | undefined;
   private ws: WebSocketServer | undefined;
   private sockets: Disposable | undefined;
@@ -84,10 +87,22 @@ export class SubgraphServer {
   constructor(private readonly deps: Deps) {
     const { config, logger } = deps;
     this.schema = buildSchema({ maxRepresentations: config.graphql.maxRepresentations });
-    this.auth = createAuthenticator(config.auth);
-    this.pipeline = new OperationPipeline(config.graphql, logger.child({ component: 'graphql' }));
+    const { requestLatency, cacheHits, cacheMisses } = deps.metrics;
+    const lookups = (cache: string) => {
+      const [hits, misses] = [cacheHits.labels({ cache }), cacheMisses.labels({ cache })];
+      return (hit: boolean) => (hit ? hits : misses).inc();
+    };
+    this.auth = createAuthenticator(config.auth, { onLookup: lookups('verified-tokens') });
     this.health = new HealthReporter(deps);
-    const { requestLatency } = deps.metrics;
+    this.pipeline = new OperationPipeline(config.graphql, logger.child({ component: 'graphql' }), { onLookup: lookups('graphql-documents') });
+    this.overHttp = new GraphqlOverHttp({
+      schema: this.schema,
+      pipeline: this.pipeline,
+      executor: new CompiledExecutor(this.schema),
+      cache: deps.responses,
+      limiter: deps.limiter,
+      requestLatency,
+    });
     const timing: ApolloServerPlugin<RequestContext> = {
       async requestDidStart() {
         const end = requestLatency.startTimer();
@@ -102,12 +117,7 @@ export class SubgraphServer {
       async requestDidStart() {
         return {
           async didResolveOperation({ operation, operationName }) {
-            // The active span is the operation's (see `traced`); without tracing there is none.
-            const type = operation?.operation ?? 'unknown';
-            trace.getActiveSpan()?.updateName(`${type} ${operationName ?? 'anonymous'}`).setAttributes({
-              'graphql.operation.type': type,
-              ...(operationName ? { 'graphql.operation.name': operationName } : {}),
-            });
+            nameOperationSpan(operation?.operation ?? 'unknown', operationName);
           },
         };
       },
@@ -211,10 +221,16 @@ export class SubgraphServer {
 
   private async route(req: IncomingMessage, res: ServerResponse) {
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      switch (url.pathname) {
+      // The path and query string as sent (a WHATWG URL costs more than the whole route).
+      const target = req.url ?? '/';
+      const queryAt = target.indexOf('?');
+      const pathname = queryAt === -1 ? target : target.slice(0, queryAt);
+      switch (pathname) {
         case GRAPHQL_PATH:
-          return this.deps.tracer ? await this.traced(this.deps.tracer, req, res, () => this.graphql(req, res, url)) : await this.graphql(req, res, url);
+          {
+            const search = queryAt === -1 ? '' : target.slice(queryAt);
+            return this.deps.tracer ? await this.traced(this.deps.tracer, req, res, () => this.graphql(req, res, search)) : await this.graphql(req, res, search);
+          }
         case '/live': {
           const live = this.health.live();
           return sendJson(res, live ? 200 : 503, { status: live ? 'ok' : 'wedged' });
@@ -268,7 +284,7 @@ export class SubgraphServer {
     return open || bearerMatches(token, req.headers.authorization);
   }
 
-  private async graphql(req: IncomingMessage, res: ServerResponse, url: URL) {
+  private async graphql(req: IncomingMessage, res: ServerResponse, search: string) {
     // Checked before reading the body, so only the router can make us parse anything.
     if (!routerSecretMatches(this.deps.config.routerSecret, req.headers['router-authorization'])) {
       return graphqlError(res, 403, 'only the router may call this subgraph', 'FORBIDDEN');
@@ -287,15 +303,12 @@ export class SubgraphServer {
       }
     }
     let context: RequestContext;
+    const clientKey = clientKeyOf(req, this.deps.config.routerSecret !== null);
     try {
-      context = await this.contextFor(req.headers.authorization, clientKeyOf(req, this.deps.config.routerSecret !== null));
+      context = await this.contextFor(req.headers.authorization, clientKey);
     } catch (error) {
       if (isClientError(error)) return graphqlError(res, 401, error.message, 'UNAUTHENTICATED');
       throw error;
-    }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     let body: unknown = undefined;
     if (text.length > 0) {
@@ -305,8 +318,13 @@ export class SubgraphServer {
         return graphqlError(res, 400, 'the request body is not valid JSON', 'BAD_REQUEST');
       }
     }
+    if (await this.overHttp.serve(req, res, body, context, clientKey)) return;
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
     const response = await this.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
       context: async () => context,
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -19,7 +19,7 @@ export interface Child {
   /** Resolves with the port once the child reports it listens; rejects if it fails or exits. */
   listening(timeoutMs: number): Promise<number>;
   /** The child's own start-up timings, if it reported them with its port. */
-  timings?: { importsDoneMs: number; appStartedMs: number };
+  timings?: { importsDoneMs: number; appStartedMs: number; seedMs?: number };
   /** The next message of this type (rejects on an error message, exit or timeout). */
   waitFor<T extends ChildMessage['type']>(type: T, timeoutMs: number): Promise<Extract<ChildMessage, { type: T }>>;
   stop(): Promise<void>;

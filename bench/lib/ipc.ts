@@ -15,7 +15,7 @@ export type ChildMessage =
       port: number;
       pid: number;
       /** Subgraph only, ms since the child process started: imports done, startApp() done. */
-      timings?: { importsDoneMs: number; appStartedMs: number };
+      timings?: { importsDoneMs: number; appStartedMs: number; seedMs?: number };
     }
   | { type: 'error'; message: string }
   /** The bare server is ready to receive the responses it will serve. */

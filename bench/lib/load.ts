@@ -13,6 +13,8 @@ export interface LoadSettings {
    * slower than this gets more in flight than `connections`.
    */
   timeoutS?: number;
+  /** A body (and headers) per request, e.g. a random id each time; default: `req` as it is. */
+  vary?: () => { body: string; headers?: Record<string, string> };
 }
 
 export interface LoadResult {
@@ -57,6 +59,18 @@ export async function runLoad(
     pipelining: settings.pipelining,
     duration: durationS,
     timeout: settings.timeoutS ?? 10,
+    ...(settings.vary
+      ? {
+          requests: [
+            {
+              setupRequest: (request: autocannon.Request) => {
+                const next = settings.vary!();
+                return { ...request, body: next.body, headers: { ...request.headers, ...next.headers } };
+              },
+            },
+          ],
+        }
+      : {}),
   });
   const cpu = window();
   const requests = result.requests.total;

@@ -1,92 +1,20 @@
 /**
  * HTTP throughput on the embedded twins: the subgraph (compiled, as `npm start` runs it)
  * against a bare node:http server that returns the very same bytes, both pinned to the
- * server core, autocannon on the other.
- * Add a scenario by appending to HTTP_SCENARIOS.
+ * server core, autocannon on the other. The scenarios are in http-scenarios.ts.
  */
 import { spawnChild, type Child } from '../lib/children.js';
 import { compiledBuild } from '../lib/compiled.js';
 import { processMemoryBytes } from '../lib/cpu.js';
-import { graphql, graphqlRequest, localUrl, request, waitReady, type GraphQLRequest } from '../lib/http.js';
+import { localUrl, request, waitReady, type GraphQLRequest } from '../lib/http.js';
+import { HTTP_SCENARIOS, type HttpScenario } from './http-scenarios.js';
 import type { CapturedResponse } from '../lib/ipc.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { progress, warn } from '../lib/log.js';
 import { profileData, profileTable, startProfile, stopProfile, type ProfileResult } from '../lib/profile-run.js';
 import { SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
-import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
-
-export interface HttpScenario extends NamedScenario {
-  /** Minimum subgraph/bare throughput ratio (design §6). */
-  targetRatio: number;
-  /** Builds the request; may ask the running subgraph first (e.g. for a public event id). */
-  prepare(port: number): Promise<{ request: GraphQLRequest; about: string }>;
-  /** Why a captured response is not the one meant to be measured, or null if it is fine. */
-  invalid(json: unknown): string | null;
-}
-
-/** ~10 scalar fields plus one entity reference and one loaded relation. */
-const EVENT_FIELDS = `id title description privacy status startsAt endsAt timeZone isVirtual capacity
-      host { id }
-      category { name }`;
-
-const PREFERRED_EVENT_ID = 'demo-event-07';
-
-interface EventPrivacyRow {
-  id: string;
-  privacy: string;
-}
-
-/** demo-event-07 if it is public, else the first public event (anonymous requests see public ones only). */
-async function publicEventId(port: number): Promise<string> {
-  const preferred = await graphql<{ event: EventPrivacyRow | null }>(port, 'query ($id: ID!) { event(id: $id) { id privacy } }', {
-    id: PREFERRED_EVENT_ID,
-  });
-  if (preferred.event?.privacy === 'PUBLIC') return preferred.event.id;
-  const list = await graphql<{ events: { edges: { node: EventPrivacyRow }[] } }>(port, '{ events(first: 50) { edges { node { id privacy } } } }');
-  const found = list.events.edges.find((edge) => edge.node.privacy === 'PUBLIC');
-  if (!found) throw new Error('no public demo event found; is the demo data seeded?');
-  warn(`${PREFERRED_EVENT_ID} is not public; using ${found.node.id}`);
-  return found.node.id;
-}
-
-function dataOf(json: unknown): Record<string, unknown> | null {
-  if (typeof json !== 'object' || json === null) return null;
-  const { data, errors } = json as { data?: Record<string, unknown> | null; errors?: unknown[] };
-  if (errors?.length) return null;
-  return data ?? null;
-}
-
-export const HTTP_SCENARIOS: HttpScenario[] = [
-  {
-    name: 'event-by-id',
-    title: 'event(id)',
-    targetRatio: 0.5,
-    async prepare(port) {
-      const id = await publicEventId(port);
-      const query = `query BenchEvent($id: ID!) {\n  event(id: $id) {\n      ${EVENT_FIELDS}\n  }\n}`;
-      return { request: graphqlRequest(query, { id }), about: `anonymous, id ${id}` };
-    },
-    invalid(json) {
-      const event = dataOf(json)?.event as { id?: string } | null | undefined;
-      return event?.id ? null : `expected an event, got ${JSON.stringify(json).slice(0, 300)}`;
-    },
-  },
-  {
-    name: 'events-first-20',
-    title: 'events(first: 20)',
-    targetRatio: 0.3,
-    async prepare() {
-      const query = `query BenchEvents {\n  events(first: 20) {\n    edges {\n      node {\n      ${EVENT_FIELDS}\n      }\n    }\n  }\n}`;
-      return { request: graphqlRequest(query), about: 'anonymous, no filter' };
-    },
-    invalid(json) {
-      const edges = (dataOf(json)?.events as { edges?: unknown[] } | undefined)?.edges;
-      if (!edges) return `expected events, got ${JSON.stringify(json).slice(0, 300)}`;
-      return edges.length === 20 ? null : `expected 20 edges, got ${edges.length}`;
-    },
-  },
-];
+import type { Section, SectionContext, SectionResult } from './types.js';
 
 interface Prepared {
   scenario: HttpScenario;

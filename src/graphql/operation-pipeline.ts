@@ -20,6 +20,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.js';
 import { RequestRejectedError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -54,6 +55,7 @@ export interface OperationRequest {
 
 /** An operation that passed every check, ready for graphql-js to execute or subscribe. */
 export interface PreparedOperation {
+  /** The same object for the same query text while it stays cached: a key for what is derived from it. */
   document: DocumentNode;
   operation: OperationDefinitionNode;
   operationName: string | null;
@@ -67,13 +69,25 @@ export interface PreparedOperation {
  * no schema suggestions in production). Apollo Server runs it for HTTP (`apolloOptions`);
  * graphql-ws runs it through `prepare` and `format*`.
  */
+/** Query texts whose parsed and validated document is kept (as Apollo Server's document store does). */
+const DOCUMENTS_KEPT = 1000;
+
 export class OperationPipeline {
   readonly parseOptions: ParseOptions;
+  /**
+   * Documents that passed parsing and validation, by query text: every rule is
+   * deterministic for a text and the schema, so a repeated query skips both.
+   */
+  private readonly validDocuments = new LRUCache<string, DocumentNode>({ max: DOCUMENTS_KEPT });
   /** Besides graphql-js's specified rules. */
   readonly validationRules: readonly ValidationRule[];
   readonly formatError: ErrorFormatter;
 
-  constructor(config: Config['graphql'], logger: Logger) {
+  constructor(
+    config: Config['graphql'],
+    logger: Logger,
+    private readonly observe: { onLookup?: (hit: boolean) => void } = {},
+  ) {
     this.parseOptions = { maxTokens: config.maxTokens };
     this.validationRules = [
       ...limitRules(config),
@@ -96,15 +110,8 @@ export class OperationPipeline {
     if (typeof request.query !== 'string' || request.query.trim() === '') {
       return [new GraphQLError('GraphQL operations must contain a non-empty `query`', { extensions: { code: 'BAD_REQUEST' } })];
     }
-    let document: DocumentNode;
-    try {
-      document = parse(request.query, this.parseOptions);
-    } catch (error) {
-      if (error instanceof GraphQLError) return [new RequestRejectedError(error, 'GRAPHQL_PARSE_FAILED')];
-      throw error;
-    }
-    const invalid = validate(schema, document, [...specifiedRules, ...this.validationRules]);
-    if (invalid.length > 0) return invalid.map((error) => new RequestRejectedError(error, 'GRAPHQL_VALIDATION_FAILED'));
+    const document = this.validDocument(schema, request.query);
+    if (Array.isArray(document)) return document;
     const operationName = typeof request.operationName === 'string' ? request.operationName : null;
     const operation = getOperationAST(document, operationName);
     if (!operation) {
@@ -118,6 +125,24 @@ export class OperationPipeline {
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables as Record<string, unknown>, { maxErrors: 50 });
     if (coerced.errors) return coerced.errors.map((error) => new RequestRejectedError(error, 'BAD_USER_INPUT'));
     return { document, operation, operationName, variableValues: variables as Record<string, unknown> };
+  }
+
+  /** The parsed and validated document of `query`, or why it is refused. */
+  private validDocument(schema: GraphQLSchema, query: string): DocumentNode | GraphQLError[] {
+    const known = this.validDocuments.get(query);
+    this.observe.onLookup?.(known !== undefined);
+    if (known) return known;
+    let document: DocumentNode;
+    try {
+      document = parse(query, this.parseOptions);
+    } catch (error) {
+      if (error instanceof GraphQLError) return [new RequestRejectedError(error, 'GRAPHQL_PARSE_FAILED')];
+      throw error;
+    }
+    const invalid = validate(schema, document, [...specifiedRules, ...this.validationRules]);
+    if (invalid.length > 0) return invalid.map((error) => new RequestRejectedError(error, 'GRAPHQL_VALIDATION_FAILED'));
+    this.validDocuments.set(query, document);
+    return document;
   }
 
   formatErrors(errors: readonly GraphQLError[]): GraphQLFormattedError[] {

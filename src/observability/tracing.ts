@@ -114,4 +114,12 @@ function samplerOf({ name, ratio }: TelemetryConfig['sampler'], s: Samplers) {
   }
 }
 
+/** Names the request's operation span (see the server's `traced`) by the operation it turned out to be; without tracing there is none. */
+export function nameOperationSpan(type: string, operationName: string | null | undefined): void {
+  trace.getActiveSpan()?.updateName(`${type} ${operationName ?? 'anonymous'}`).setAttributes({
+    'graphql.operation.type': type,
+    ...(operationName ? { 'graphql.operation.name': operationName } : {}),
+  });
+}
+
 export { SpanKind };

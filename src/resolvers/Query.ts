@@ -1,8 +1,17 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 
 export const Query: QueryResolvers = {
-  event: (_, { id }, ctx) => ctx.events.byId(id),
-  events: (_, { filter, first, after }, ctx) => ctx.events.list(filter, first, after),
+  event: async (_, { id }, ctx) => {
+    ctx.reads.event(id);
+    const event = await ctx.events.byId(id);
+    if (event) ctx.eventViewed(event._id);
+    return event;
+  },
+  events: async (_, { filter, first, after }, ctx) => {
+    const page = await ctx.events.list(filter, first, after);
+    ctx.reads.list(page.items.map((event) => event._id));
+    return page;
+  },
   myEvents: (_, { role, first, after }, ctx) => ctx.events.mine(role, first, after),
   categories: (_, __, ctx) => ctx.categories.all(),
   myInvitations: (_, { status, first, after }, ctx) => ctx.invitations.mine(status, first, after),

@@ -46,7 +46,13 @@ export function liveStatsGroupId(instanceId: string): string {
  * reads in a consumer group of its own (a stable id per instance), so every instance
  * sees every answer and every change, wherever it was made.
  */
-export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId: string, logger: Logger): Promise<Subscription> {
+/** Every domain event of an event, wherever it was made: its counts only (`details` false), or more. */
+export type EventChanged = (eventId: string, details: boolean) => void;
+
+/** Types that change counts on an event, nothing that moves it in lists. */
+const COUNTS_ONLY = new Set(['event.rsvp', 'event.post.created']);
+
+export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId: string, logger: Logger, onEventChanged?: EventChanged): Promise<Subscription> {
   return bus.subscribe({
     groupId: liveStatsGroupId(instanceId),
     topics: [TOPICS.events],
@@ -55,7 +61,10 @@ export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId:
       if (message.value === null) return;
       let change: LiveChange | null;
       try {
-        change = liveChangeOf(JSON.parse(message.value) as CloudEvent);
+        const event = JSON.parse(message.value) as CloudEvent;
+        // Changes made on other instances reach this instance's caches here.
+        if (onEventChanged && typeof event.subject === 'string') onEventChanged(event.subject, !COUNTS_ONLY.has(event.type));
+        change = liveChangeOf(event);
       } catch (error) {
         logger.warn({ err: error, topic: message.topic, offset: message.offset }, 'live: a message does not match its contract; ignored');
         return;

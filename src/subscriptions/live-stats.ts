@@ -16,6 +16,19 @@ interface Throttle {
 
 const REVALIDATION_SLICE = 200;
 
+/**
+ * A subscriber's stream of one event's counts. Read with `next()`, or hand every change
+ * to a function with `deliverTo` (the socket server's shared fan-out): then `next()`
+ * only reports how the stream ends — done, or failed when access ended.
+ */
+export interface LiveStream extends AsyncIterableIterator<EventStatsChange> {
+  deliverTo(sink: (change: EventStatsChange) => void): void;
+}
+
+export function isLiveStream(value: unknown): value is LiveStream {
+  return typeof (value as Partial<LiveStream> | null)?.deliverTo === 'function';
+}
+
 interface Watcher {
   viewerId: string | null;
   mayView: LiveAccess['mayView'];
@@ -120,13 +133,15 @@ export class LiveStats {
    * With `access`, the stream fails (ending the subscription with that error) once the
    * subscriber may no longer see the event or their authority ends.
    */
-  subscribe(eventId: string, access?: LiveAccess): AsyncIterableIterator<EventStatsChange> {
+  subscribe(eventId: string, access?: LiveAccess): LiveStream {
     let pending: EventStatsChange | null = null;
+    let sink: ((change: EventStatsChange) => void) | null = null;
     let waiting: { resolve: (result: IteratorResult<EventStatsChange>) => void; reject: (error: unknown) => void } | null = null;
     let done = false;
     let failure: { error: unknown } | null = null;
     const listener = (change: EventStatsChange) => {
-      if (waiting) {
+      if (sink) sink(change);
+      else if (waiting) {
         const wake = waiting;
         waiting = null;
         wake.resolve({ done: false, value: change });
@@ -158,7 +173,12 @@ export class LiveStats {
       waiting = null;
       return Promise.resolve({ done: true, value: undefined });
     };
-    const iterator: AsyncIterableIterator<EventStatsChange> = {
+    const iterator: LiveStream = {
+      deliverTo: (to) => {
+        sink = to;
+        if (pending && !done) to(pending);
+        pending = null;
+      },
       next: () => {
         if (failure) {
           const { error } = failure;

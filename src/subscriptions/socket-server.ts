@@ -12,6 +12,7 @@ import type { Viewer } from '../domain/users/model.js';
 import { RateLimitedError, TooManySubscriptionsError, UnauthenticatedError, isClientError } from '../errors.js';
 import type { OperationPipeline } from '../graphql/operation-pipeline.js';
 import { clientKeyOf, routerSecretMatches } from '../http/caller.js';
+import { LiveFanout } from './live-fanout.js';
 
 /** The longest delay setTimeout keeps (about 24.8 days); later expiries are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -64,6 +65,7 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
   const limits = config.websocket;
   const log = logger.child({ component: 'websocket' });
   const operationRate = new RateLimiterMemory({ points: limits.maxOperationsPerMinute, duration: 60 });
+  const fanout = new LiveFanout(pipeline);
   /** Active subscriptions per caller over all their sockets on this instance. */
   const perCaller = new Map<string, number>();
   let sockets = 0;
@@ -102,6 +104,8 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
     {
       schema,
       isProd: config.env === 'production',
+      // Live counts are executed and serialised once per change for all who share a selection.
+      subscribe: (args) => fanout.subscribe(args),
       onConnect: async (ctx) => {
         const { request, socket } = ctx.extra;
         if (!routerSecretMatches(config.routerSecret, request.headers['router-authorization'])) return false;
@@ -151,13 +155,15 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
           state.subscriptions.add(id);
           perCaller.set(state.caller, (perCaller.get(state.caller) ?? 0) + 1);
         }
+        // Fresh loaders per operation, so a long-lived socket never serves stale rows.
+        const contextValue = createContext(deps, state.viewer, state.clientKey, state.authority);
+        if (prepared.operation.operation === 'subscription') fanout.target(contextValue, { socket: ctx.extra.socket, id });
         return {
           schema,
           document: prepared.document,
           operationName: prepared.operationName,
           variableValues: prepared.variableValues,
-          // Fresh loaders per operation, so a long-lived socket never serves stale rows.
-          contextValue: createContext(deps, state.viewer, state.clientKey, state.authority),
+          contextValue,
         };
       },
       // Most results carry no error: graphql-ws then sends them as they are.

@@ -1,4 +1,5 @@
 import { Query, find, update as applyUpdate } from 'mingo';
+import { compileFilter, type Predicate } from './filter-predicate.js';
 import { plan } from './query-plan.js';
 import { SortedIndex } from './sorted-index.js';
 import { valueAt } from './value-order.js';
@@ -37,8 +38,13 @@ function seedFromFilter(filter: Filter): Record<string, unknown> {
 class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection<T> {
   private readonly docs = new Map<string, Doc>();
   private readonly indexes: SortedIndex[] = [new SortedIndex({ key: { _id: 1 }, name: '_id_' })];
+  /** The index a field leads, by field (null: none). */
+  private readonly leading = new Map<string, SortedIndex | null>();
 
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    private readonly onFullScan?: FullScanListener,
+  ) {}
 
   /**
    * Documents that may match: by key for `_id` and `_id: {$in}` filters (the hot
@@ -52,9 +58,8 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     else if (isInOnly(id)) candidates = this.byIds(id.$in);
     else return this.scan(filter);
     if (Object.keys(rest).length === 0) return candidates;
-    if (isPlainEquality(rest)) return candidates.filter((doc) => Object.entries(rest).every(([key, value]) => equalsOrContains(doc[key], value)));
-    const query = new Query(rest);
-    return candidates.filter((doc) => query.test(doc));
+    const matches = matcherOf(rest);
+    return candidates.filter((doc) => matches(doc));
   }
 
   private byIds(ids: readonly unknown[]): Doc[] {
@@ -64,17 +69,57 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     });
   }
 
+  /**
+   * `{ field: value }` or `{ field: { $in: [...] } }` on the first field of an index (what
+   * loaders ask: a user's answers, invitees' invitations): that index's ranges, with nothing
+   * left to test and no plan to make. Null for any other filter.
+   */
+  private byLeadingField(filter: Filter): Doc[] | null {
+    let field: string | undefined;
+    for (const key in filter) {
+      if (field !== undefined) return null;
+      field = key;
+    }
+    if (field === undefined || field === '_id' || field.startsWith('$')) return null;
+    const condition = filter[field];
+    const values = isKeyValue(condition) ? [condition] : isInOnly(condition) && condition.$in.every(isKeyValue) ? condition.$in : null;
+    const index = values && this.leadingIndex(field);
+    if (!values || !index) return null;
+    const found: Doc[] = [];
+    const seen = new Set<string>();
+    for (const value of values) {
+      for (const id of index.scan([value])) {
+        const doc = this.docs.get(id);
+        if (!doc || seen.has(id)) continue;
+        seen.add(id);
+        found.push(doc);
+      }
+    }
+    return found;
+  }
+
+  private leadingIndex(field: string): SortedIndex | null {
+    let index = this.leading.get(field);
+    if (index === undefined) this.leading.set(field, (index = this.indexes.find((known) => known.fields[0] === field) ?? null));
+    return index;
+  }
+
   /** Matches of `filter`, in `sort` order when given, at most `limit` after `skip`. */
   private scan(filter: Filter, sort?: FindOptions['sort'], skip = 0, limit = Infinity): Doc[] {
-    const query = new Query(filter);
+    if (!sort && skip === 0) {
+      const direct = this.byLeadingField(filter);
+      if (direct) return limit < direct.length ? direct.slice(0, limit) : direct;
+    }
+    const matches = matcherOf(filter);
     const chosen = plan(filter, sort, this.indexes, () => this.docs.keys());
+    if (chosen.index === null) this.onFullScan?.(this.name, filter);
     const wanted = chosen.ordered || !sort ? skip + limit : Infinity;
     const found: Doc[] = [];
     const seen = new Set<string>();
     for (const id of chosen.ids) {
       if (found.length >= wanted) break;
       const doc = this.docs.get(id);
-      if (!doc || seen.has(id) || !query.test(doc)) continue;
+      if (!doc || seen.has(id) || !matches(doc)) continue;
       seen.add(id);
       found.push(doc);
     }
@@ -220,18 +265,18 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
       const index = new SortedIndex(spec);
       for (const doc of this.docs.values()) index.add(doc);
       this.indexes.push(index);
+      this.leading.clear();
     }
   }
 }
 
-function isInOnly(value: unknown): value is { $in: unknown[] } {
-  return value !== null && typeof value === 'object' && Object.keys(value).length === 1 && Array.isArray((value as { $in?: unknown }).$in);
+/** A value an index holds as itself (null and missing are left to the plan). */
+function isKeyValue(value: unknown): value is string | number | boolean | Date {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date;
 }
 
-function isPlainEquality(filter: Filter): boolean {
-  return Object.entries(filter).every(
-    ([key, value]) => !key.startsWith('$') && !key.includes('.') && (value === null || ['string', 'number', 'boolean'].includes(typeof value)),
-  );
+function isInOnly(value: unknown): value is { $in: unknown[] } {
+  return value !== null && typeof value === 'object' && Object.keys(value).length === 1 && Array.isArray((value as { $in?: unknown }).$in);
 }
 
 function deepFreeze(value: unknown): void {
@@ -240,24 +285,27 @@ function deepFreeze(value: unknown): void {
   for (const child of Object.values(value)) deepFreeze(child);
 }
 
-/** MongoDB equality: an array field matches when one of its elements is equal. */
-function equalsOrContains(field: unknown, value: unknown): boolean {
-  return Array.isArray(field) ? field.some((element) => isEqual(element, value)) : isEqual(field, value);
+/** The filter as a plain function where it can be one, else mingo's reading of it. */
+function matcherOf(filter: Filter): Predicate {
+  const compiled = compileFilter(filter);
+  if (compiled) return compiled;
+  const query = new Query(filter);
+  return (doc) => query.test(doc);
 }
 
-function isEqual(a: unknown, b: unknown): boolean {
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  return a === b || (a === undefined && b === null) || (a === null && b === undefined);
-}
+/** Told of each query no index serves, which reads every document of the collection. */
+export type FullScanListener = (collection: string, filter: Filter) => void;
 
 export class EmbeddedDocumentStore implements DocumentStore {
   readonly kind = 'embedded' as const;
   private readonly collections = new Map<string, EmbeddedCollection<StoredDocument>>();
 
+  constructor(private readonly options: { onFullScan?: FullScanListener } = {}) {}
+
   collection<T extends StoredDocument>(name: string): DocumentCollection<T> {
     let collection = this.collections.get(name);
     if (!collection) {
-      collection = new EmbeddedCollection(name);
+      collection = new EmbeddedCollection(name, this.options.onFullScan);
       this.collections.set(name, collection);
     }
     return collection as unknown as DocumentCollection<T>;

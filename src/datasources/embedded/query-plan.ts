@@ -87,7 +87,7 @@ function sortFields(sort: SortSpec): { fields: string[]; directions: (1 | -1)[];
 /**
  * Picks how to find a query's candidates: an index range in the order of the sort when
  * one fits (so a page stops after `limit` matches), else the union of index ranges for
- * equal or `$in` values, else every document.
+ * equal or `$in` values, else the range above a lower bound, else every document.
  */
 export function plan(filter: Filter, sort: SortSpec | undefined, indexes: readonly SortedIndex[], all: () => Iterable<string>): Plan {
   const wanted = sort ? sortFields(sort) : null;
@@ -148,6 +148,11 @@ export function plan(filter: Filter, sort: SortSpec | undefined, indexes: readon
       ordered: false,
       index: index.name,
     };
+  }
+  // A lower bound on an index's first (ascending) field: the range from it, e.g. pending outboxes.
+  for (const index of indexes) {
+    const from = constraints.from.get(index.fields[0]!);
+    if (from && index.directions[0] === 1 && from.value !== null) return { ids: index.scan([], from), ordered: false, index: index.name };
   }
   return { ids: all(), ordered: false, index: null };
 }

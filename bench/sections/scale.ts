@@ -1,0 +1,184 @@
+/**
+ * Costs that stay flat as data grows: `event(id)`, `events(first: 20, filter: { categoryId })`
+ * and an RSVP with 1,000, 10,000 and 100,000 events in the embedded store (`scale`), and
+ * with 1,000 and 10,000 in FerretDB (`scale-real`). Each size is a fresh subgraph child
+ * that seeds the demo generator's first N events through the event repository before it
+ * listens; the response cache is off, so every read goes to the store. Requests vary:
+ * a random public event, a random category, a random user answering a random event.
+ * Target: throughput at the largest size ≥ 80 % of that at 1,000.
+ */
+import { DEFAULT_CATEGORIES } from '../../src/domain/categories/defaults.js';
+import { demoEvents } from '../../src/demo/seed.js';
+import { signTokens } from '../lib/api.js';
+import { spawnChild } from '../lib/children.js';
+import { compiledBuild } from '../lib/compiled.js';
+import { graphqlRequest, waitReady } from '../lib/http.js';
+import { runLoad, type LoadResult } from '../lib/load.js';
+import { progress } from '../lib/log.js';
+import { fmt, type Check, type Table } from '../lib/report.js';
+import { realAppEnv, SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
+import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
+
+const TARGET_RATIO = 0.8;
+/**
+ * Requests in flight on FerretDB: its SQLite backend reads every document of a collection
+ * for any filter but a plain `_id` equality, so 50 at once only queue up past autocannon's
+ * timeout and measure nothing.
+ */
+const FERRETDB_CONNECTIONS = 8;
+const USERS = 2_000;
+const SAMPLE = 2_000;
+
+const EVENT = 'query ScaleEvent($id: ID!) { event(id: $id) { id title startsAt host { id } category { name } stats { going } } }';
+const EVENTS = 'query ScaleEvents($c: ID!) { events(first: 20, filter: { categoryId: $c }) { edges { node { id title startsAt } } pageInfo { hasNextPage } } }';
+const RSVP = 'mutation ScaleRsvp($e: ID!) { rsvp(eventId: $e, status: GOING) { status } }';
+
+interface ScaleScenario extends NamedScenario {
+  /** A request body per call, from what the store holds and the users' tokens. */
+  request(data: { publicIds: string[]; openIds: string[]; tokens: string[] }): () => { body: string; headers?: Record<string, string> };
+}
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+const body = (query: string, variables: Record<string, unknown>) => graphqlRequest(query, variables).body;
+
+const SCENARIOS: ScaleScenario[] = [
+  { name: 'event-by-id', title: 'event(id)', request: ({ publicIds }) => () => ({ body: body(EVENT, { id: pick(publicIds) }) }) },
+  {
+    name: 'events-by-category',
+    title: 'events(first: 20, filter: { categoryId })',
+    request: () => () => ({ body: body(EVENTS, { c: pick(DEFAULT_CATEGORIES)._id }) }),
+  },
+  {
+    name: 'rsvp',
+    title: 'rsvp(GOING)',
+    request: ({ openIds, tokens }) => () => ({ body: body(RSVP, { e: pick(openIds) }), headers: { authorization: `Bearer ${pick(tokens)}` } }),
+  },
+];
+
+interface Row {
+  scenario: string;
+  title: string;
+  events: number;
+  seedMs: number | null;
+  result: LoadResult;
+}
+
+/** Public ids (anyone may read them) and open public ids (anyone may answer), sampled from the seeded set. */
+function seededIds(count: number) {
+  const events = demoEvents(count);
+  const now = Date.now();
+  const publicEvents = events.filter((event) => event.privacy === 'PUBLIC');
+  const open = publicEvents.filter((event) => event.status === 'ACTIVE' && event.endsAt.getTime() > now);
+  const sample = (items: typeof events) => Array.from({ length: Math.min(SAMPLE, items.length) }, () => pick(items)._id);
+  return { publicIds: sample(publicEvents), openIds: sample(open) };
+}
+
+async function runSizes(sizes: number[], store: 'embedded' | 'ferretdb', ctx: SectionContext): Promise<Row[]> {
+  const { subgraphScript } = await compiledBuild(ctx.root);
+  const tokens = await signTokens(`bench-scale-${Date.now().toString(36)}`, USERS);
+  const rows: Row[] = [];
+  for (const size of sizes) {
+    const appEnv =
+      store === 'embedded'
+        ? { SEED_DEMO_DATA: 'false', RESPONSE_CACHE_MAX_BYTES: '0' }
+        : realAppEnv(ctx.realEnv ?? {}, `scale${size}`, { RESPONSE_CACHE_MAX_BYTES: '0' });
+    const child = spawnChild({
+      name: `subgraph-scale-${size}`,
+      script: subgraphScript,
+      cwd: ctx.root,
+      pinning: ctx.pinning,
+      env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify(appEnv), BENCH_SEED_EVENTS: String(size) },
+    });
+    try {
+      progress('seeding', { store, events: size });
+      const port = await child.listening(600_000);
+      await waitReady(port, 180_000);
+      const seedMs = child.timings?.seedMs ?? null;
+      progress('seeded', { store, events: size, ms: seedMs === null ? null : Math.round(seedMs) });
+      const data = { ...seededIds(size), tokens };
+      for (const scenario of SCENARIOS) {
+        const vary = scenario.request(data);
+        const first = vary();
+        const base = graphqlRequest(EVENT);
+        const req = { ...base, body: first.body, headers: { ...base.headers, ...first.headers } };
+        const connections = store === 'ferretdb' ? Math.min(ctx.options.connections, FERRETDB_CONNECTIONS) : ctx.options.connections;
+        const settings = { connections, pipelining: ctx.options.pipelining, vary, timeoutS: 30 };
+        if (ctx.options.warmupS > 0) await runLoad(port, req, ctx.options.warmupS, settings, child.pid, ctx.pinning);
+        const result = await runLoad(port, req, ctx.options.durationS, settings, child.pid, ctx.pinning);
+        progress('measured', { store, events: size, scenario: scenario.name, rps: Math.round(result.requestsPerSecond), non2xx: result.non2xx });
+        rows.push({ scenario: scenario.name, title: scenario.title, events: size, seedMs, result });
+      }
+    } finally {
+      await child.stop();
+    }
+  }
+  return rows;
+}
+
+function report(rows: Row[], store: string, ctx: SectionContext): SectionResult {
+  const sizes = [...new Set(rows.map((row) => row.events))];
+  const smallest = Math.min(...sizes);
+  const largest = Math.max(...sizes);
+  const table: Table = {
+    title: `Costs as data grows (${store}; response cache off)`,
+    headers: ['scenario', 'events', 'req/s', 'p50', 'p99', 'server CPU', 'others on cores', 'non2xx/err', `vs ${fmt.int(smallest)}`],
+    rows: rows.map((row) => {
+      const base = rows.find((other) => other.scenario === row.scenario && other.events === smallest);
+      const m = row.result;
+      return [
+        row.title,
+        fmt.int(row.events),
+        fmt.int(m.requestsPerSecond),
+        fmt.ms(m.latencyP50Ms),
+        fmt.ms(m.latencyP99Ms),
+        m.serverCpuPct === null ? '-' : `${Math.round(m.serverCpuPct)} %`,
+        m.othersOnServerCpuPct === null ? '-' : `${Math.round(m.othersOnServerCpuPct)} / ${Math.round(m.othersOnLoadCpuPct ?? 0)} %`,
+        `${m.non2xx}/${m.errors}`,
+        base ? fmt.pct(m.requestsPerSecond / base.result.requestsPerSecond) : '-',
+      ];
+    }),
+    numeric: [1, 2, 3, 4, 5, 7, 8],
+    notes: [
+      `seeding through the event repository: ${sizes.map((size) => `${fmt.int(size)} in ${fmt.ms(rows.find((row) => row.events === size)?.seedMs ?? Number.NaN)}`).join(', ')}`,
+      'requests vary: a random public event, a random category, a random one of ' + `${fmt.int(USERS)} users answering a random open public event`,
+      `${store === 'FerretDB' ? Math.min(ctx.options.connections, FERRETDB_CONNECTIONS) : ctx.options.connections} connections, ${ctx.options.warmupS} s warm-up + ${ctx.options.durationS} s measured per row`,
+      ...(store === 'FerretDB'
+        ? ['FerretDB 1.24 (SQLite) uses no index but `_id` equality: every other query reads the whole collection, so list and RSVP costs grow with it here; on MongoDB the same queries read index ranges']
+        : []),
+    ],
+  };
+  const checks: Check[] = SCENARIOS.flatMap((scenario) => {
+    const small = rows.find((row) => row.scenario === scenario.name && row.events === smallest);
+    const large = rows.find((row) => row.scenario === scenario.name && row.events === largest);
+    if (!small || !large || largest === smallest) return [];
+    const ratio = large.result.requestsPerSecond / small.result.requestsPerSecond;
+    return [
+      {
+        name: `${scenario.title} at ${fmt.int(largest)} vs ${fmt.int(smallest)} events (${store})`,
+        measured: fmt.pct(ratio),
+        target: `≥ ${Math.round(TARGET_RATIO * 100)} %`,
+        pass: ratio >= TARGET_RATIO,
+        note: `${fmt.int(large.result.requestsPerSecond)} vs ${fmt.int(small.result.requestsPerSecond)} req/s`,
+      },
+    ];
+  });
+  return { tables: [table], checks, data: rows };
+}
+
+export const scaleSection: Section = {
+  name: 'scale',
+  description: 'event(id), events by category and RSVP with 1,000 / 10,000 / 100,000 events in the embedded store',
+  needsRealServers: false,
+  byDefault: false,
+  scenarios: [{ name: 'scale-embedded', title: 'costs as data grows (embedded)' }],
+  run: async (_selected, ctx) => report(await runSizes([1_000, 10_000, 100_000], 'embedded', ctx), 'embedded store', ctx),
+};
+
+export const scaleRealSection: Section = {
+  name: 'scale-real',
+  description: 'the same with 1,000 and 10,000 events in FerretDB (real servers)',
+  needsRealServers: true,
+  byDefault: false,
+  scenarios: [{ name: 'scale-ferretdb', title: 'costs as data grows (FerretDB)' }],
+  run: async (_selected, ctx) => report(await runSizes([1_000, 10_000], 'ferretdb', ctx), 'FerretDB', ctx),
+};
