@@ -9,6 +9,20 @@ export interface FriendshipChange {
   since?: Date;
 }
 
+/** Friends of one user and which of them gave one answer, per event. */
+export interface FriendsAnswers {
+  friendIds: string[];
+  /** Event id → the friends who gave the answer. */
+  byEvent: Map<string, string[]>;
+}
+
+/**
+ * Which events `friendsAnswers` looks at: the given ones, or the `mostFriends` events
+ * the user has not answered with the most friends giving the answer (latest answer first
+ * among equals), in that order.
+ */
+export type AnswerScope = { eventIds: readonly string[] } | { mostFriends: number };
+
 export interface SocialGraph {
   readonly kind: 'neo4j' | 'embedded';
   /** Friends of each given user, in one round trip; users without friends map to []. */
@@ -34,6 +48,12 @@ export interface SocialGraph {
   setRsvp(userId: string, eventId: string, status: GraphRsvpStatus | null, at: Date): Promise<void>;
   /** Which of the user's friends answered the event with the given status, in one round trip per call. */
   friendsWithRsvp(userId: string, eventIds: readonly string[], status: GraphRsvpStatus): Promise<Map<string, string[]>>;
+  /**
+   * The user's friends and which of them answered `status`, per event of `scope`, in one
+   * round trip: everything a request needs from the graph (privacy by friendship,
+   * friends going, recommendations) in a single query.
+   */
+  friendsAnswers(userId: string, status: GraphRsvpStatus, scope: AnswerScope): Promise<FriendsAnswers>;
   /** Removes the user and every relation of theirs. */
   removeUser(userId: string): Promise<void>;
   ping(): Promise<void>;

@@ -173,6 +173,60 @@ export function socialGraphContract(name: string, create: () => Promise<SocialGr
       assert.deepEqual(maybe.get(talk), [friendA]);
     });
 
+    it("tells a user's friends and which of them answered the given events, in one call", async () => {
+      const [me, friendA, friendB, stranger, loner] = ids('user', 5) as [string, string, string, string, string];
+      const [party, talk, quiet] = ids('event', 3) as [string, string, string];
+      const at = new Date();
+      await graph.addFriendship(me, friendA, since);
+      await graph.addFriendship(friendB, me, since);
+      await graph.setRsvp(friendA, party, 'GOING', at);
+      await graph.setRsvp(friendB, party, 'GOING', at);
+      await graph.setRsvp(stranger, party, 'GOING', at);
+      await graph.setRsvp(friendA, talk, 'MAYBE', at);
+
+      const answers = await graph.friendsAnswers(me, 'GOING', { eventIds: [party, talk, quiet, party] });
+      assert.deepEqual(sorted(answers.friendIds), sorted([friendA, friendB]));
+      assert.deepEqual(sorted(answers.byEvent.get(party)), sorted([friendA, friendB]));
+      assert.deepEqual(answers.byEvent.get(talk), []);
+      assert.deepEqual(answers.byEvent.get(quiet), []);
+      assert.equal(answers.byEvent.size, 3);
+
+      const none = await graph.friendsAnswers(loner, 'GOING', { eventIds: [party] });
+      assert.deepEqual(none.friendIds, []);
+      assert.deepEqual(none.byEvent.get(party), []);
+      assert.deepEqual((await graph.friendsAnswers(me, 'GOING', { eventIds: [] })).byEvent, new Map());
+    });
+
+    it("ranks the events with most friends answering, skipping those the user answered, at most the limit", async () => {
+      const [me, a, b, c, stranger] = ids('user', 5) as [string, string, string, string, string];
+      const [three, twoOld, twoNew, one, mine, lonely] = ids('event', 6) as [string, string, string, string, string, string];
+      for (const friend of [a, b, c]) await graph.addFriendship(me, friend, since);
+      const at = (minutes: number) => new Date(Date.UTC(2030, 0, 1, 12, minutes));
+      for (const friend of [a, b, c]) await graph.setRsvp(friend, three, 'GOING', at(1));
+      await graph.setRsvp(a, twoOld, 'GOING', at(2));
+      await graph.setRsvp(b, twoOld, 'GOING', at(3));
+      await graph.setRsvp(b, twoNew, 'GOING', at(4));
+      await graph.setRsvp(c, twoNew, 'GOING', at(5));
+      await graph.setRsvp(c, one, 'GOING', at(6));
+      await graph.setRsvp(c, one, 'GOING', at(6));
+      await graph.setRsvp(a, mine, 'GOING', at(7));
+      await graph.setRsvp(b, mine, 'GOING', at(7));
+      await graph.setRsvp(me, mine, 'INTERESTED', at(8));
+      await graph.setRsvp(stranger, lonely, 'GOING', at(9));
+      await graph.setRsvp(a, lonely, 'MAYBE', at(9));
+
+      const top = await graph.friendsAnswers(me, 'GOING', { mostFriends: 10 });
+      assert.deepEqual(sorted(top.friendIds), sorted([a, b, c]));
+      assert.deepEqual([...top.byEvent.keys()], [three, twoNew, twoOld, one]);
+      assert.deepEqual(sorted(top.byEvent.get(twoNew)), sorted([b, c]));
+      assert.deepEqual(top.byEvent.get(one), [c]);
+
+      const limited = await graph.friendsAnswers(me, 'GOING', { mostFriends: 2 });
+      assert.deepEqual([...limited.byEvent.keys()], [three, twoNew]);
+      const nobody = await graph.friendsAnswers(ids('user', 1)[0]!, 'GOING', { mostFriends: 5 });
+      assert.deepEqual(nobody, { friendIds: [], byEvent: new Map() });
+    });
+
     it('keeps one answer per (user, event): a new status replaces the old, null removes it', async () => {
       const [me, friend] = ids('user', 2) as [string, string];
       const [event] = ids('event', 1) as [string];

@@ -1,5 +1,5 @@
 import neo4j, { Neo4jError, type Driver, type RoutingControl } from 'neo4j-driver';
-import type { FriendshipChange, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
+import type { AnswerScope, FriendsAnswers, FriendshipChange, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
 import type { DatastoreLatency } from '../../observability/metrics.js';
 import { callDatastore, DatastoreError, messageOf as plainMessageOf, redactUrl as redact } from '../driver-errors.js';
 
@@ -234,6 +234,42 @@ export class Neo4jSocialGraph implements SocialGraph {
     );
     for (const record of records) result.set(stringField(record, 'eventId'), stringList(record, 'friendIds'));
     return result;
+  }
+
+  async friendsAnswers(userId: string, status: GraphRsvpStatus, scope: AnswerScope): Promise<FriendsAnswers> {
+    const query =
+      'eventIds' in scope
+        ? `OPTIONAL MATCH (:User {id: $userId})-[:FRIENDS_WITH]-(friend:User)
+           WITH collect(DISTINCT friend) AS friends
+           RETURN [f IN friends | f.id] AS friendIds,
+                  [eventId IN $eventIds | {
+                    eventId: eventId,
+                    friendIds: [(:Event {id: eventId})<-[:RSVP {status: $status}]-(f:User) WHERE f IN friends | f.id]
+                  }] AS answers`
+        : `OPTIONAL MATCH (me:User {id: $userId})
+           OPTIONAL MATCH (me)-[:FRIENDS_WITH]-(friend:User)
+           WITH me, collect(DISTINCT friend) AS friends
+           CALL {
+             WITH me, friends
+             UNWIND friends AS f
+             MATCH (f)-[r:RSVP {status: $status}]->(e:Event)
+             WHERE NOT EXISTS { MATCH (me)-[:RSVP]->(e) }
+             WITH e, collect(f.id) AS goers, max(r.at) AS latest
+             ORDER BY size(goers) DESC, latest DESC, e.id
+             LIMIT $limit
+             RETURN collect({eventId: e.id, friendIds: goers}) AS answers
+           }
+           RETURN [f IN friends | f.id] AS friendIds, answers`;
+    const parameters =
+      'eventIds' in scope ? { userId, status, eventIds: [...new Set(scope.eventIds)] } : { userId, status, limit: neo4j.int(scope.mostFriends) };
+    const [record] = await this.run('friendsAnswers', 'READ', query, parameters);
+    const byEvent = new Map<string, string[]>();
+    const answers = record?.get('answers');
+    for (const answer of Array.isArray(answers) ? (answers as { eventId: unknown; friendIds: unknown }[]) : []) {
+      if (typeof answer.eventId !== 'string' || !Array.isArray(answer.friendIds)) throw new Error('Neo4j returned a malformed answer');
+      byEvent.set(answer.eventId, [...new Set(answer.friendIds.filter((id): id is string => typeof id === 'string'))]);
+    }
+    return { friendIds: record ? stringList(record, 'friendIds') : [], byEvent };
   }
 
   async removeUser(userId: string): Promise<void> {
