@@ -17,11 +17,11 @@ export interface FriendsAnswers {
 }
 
 /**
- * Which events `friendsAnswers` looks at: the given ones, or the `mostFriends` events
- * the user has not answered with the most friends giving the answer (latest answer first
- * among equals), in that order.
+ * Which events `friendsAnswers` looks at: the given ones, or the `mostRecent` events the
+ * user has not answered that friends gave the answer to most recently, latest first (a
+ * friend's recent answer is the likeliest to be for an event still to come).
  */
-export type AnswerScope = { eventIds: readonly string[] } | { mostFriends: number };
+export type AnswerScope = { eventIds: readonly string[] } | { mostRecent: number };
 
 export interface SocialGraph {
   readonly kind: 'neo4j' | 'embedded';

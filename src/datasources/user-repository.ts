@@ -57,6 +57,13 @@ export class UserRepository {
     return doc && !doc.deletedAt ? replicaOf(doc) : null;
   }
 
+  /** The live replicas among `ids` (unknown and deleted users left out), in one round trip. */
+  async findByIds(ids: readonly string[]): Promise<UserReplica[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.users.find({ _id: { $in: [...new Set(ids)] } });
+    return docs.filter((doc) => !doc.deletedAt).map(replicaOf);
+  }
+
   /**
    * Applies `changes` as of `time` unless the stored user (replica or tombstone) is
    * newer; at equal times a deletion wins. A change newer than a deletion brings the user

@@ -127,8 +127,8 @@ export class EmbeddedSocialGraph implements SocialGraph {
         return { eventId, friendIds: goers.map((goer) => goer.id), latest: Math.max(...goers.map((goer) => goer.at)) };
       })
       .filter((event) => event.friendIds.length > 0)
-      .sort((a, b) => b.friendIds.length - a.friendIds.length || b.latest - a.latest || (a.eventId < b.eventId ? -1 : 1))
-      .slice(0, scope.mostFriends);
+      .sort((a, b) => b.latest - a.latest || (a.eventId < b.eventId ? -1 : 1))
+      .slice(0, scope.mostRecent);
     return { friendIds: [...friends], byEvent: new Map(ranked.map((event) => [event.eventId, event.friendIds])) };
   }
 

@@ -255,13 +255,13 @@ export class Neo4jSocialGraph implements SocialGraph {
              MATCH (f)-[r:RSVP {status: $status}]->(e:Event)
              WHERE NOT EXISTS { MATCH (me)-[:RSVP]->(e) }
              WITH e, collect(f.id) AS goers, max(r.at) AS latest
-             ORDER BY size(goers) DESC, latest DESC, e.id
+             ORDER BY latest DESC, e.id
              LIMIT $limit
              RETURN collect({eventId: e.id, friendIds: goers}) AS answers
            }
            RETURN [f IN friends | f.id] AS friendIds, answers`;
     const parameters =
-      'eventIds' in scope ? { userId, status, eventIds: [...new Set(scope.eventIds)] } : { userId, status, limit: neo4j.int(scope.mostFriends) };
+      'eventIds' in scope ? { userId, status, eventIds: [...new Set(scope.eventIds)] } : { userId, status, limit: neo4j.int(scope.mostRecent) };
     const [record] = await this.run('friendsAnswers', 'READ', query, parameters);
     const byEvent = new Map<string, string[]>();
     const answers = record?.get('answers');

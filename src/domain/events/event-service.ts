@@ -26,6 +26,18 @@ export interface EventListFilter {
 
 export type MyEventRole = 'HOST' | 'COHOST' | 'ANY';
 
+/** The store criteria of a list filter (`events`, and discovery's filters). */
+export function criteriaOf(filter: EventListFilter | null | undefined): EventCriteria {
+  const criteria: EventCriteria = {};
+  if (filter?.categoryId) criteria.categoryId = filter.categoryId;
+  if (filter?.tags?.length) criteria.tagsAll = filter.tags.map((tag) => tag.trim().toLowerCase());
+  if (filter?.startsAfter) criteria.startsAfter = filter.startsAfter;
+  if (filter?.startsBefore) criteria.startsBefore = filter.startsBefore;
+  if (filter?.hostId) criteria.hostId = filter.hostId;
+  if (filter?.status) criteria.status = filter.status;
+  return criteria;
+}
+
 export interface EventServiceDeps {
   events: EventRepository;
   /** More seats (or none to count) may let people in from the waitlist. */
@@ -58,14 +70,7 @@ export class EventService {
   }
 
   async list(filter: EventListFilter | null | undefined, first: number | null | undefined, after: string | null | undefined) {
-    const criteria: EventCriteria = {};
-    if (filter?.categoryId) criteria.categoryId = filter.categoryId;
-    if (filter?.tags?.length) criteria.tagsAll = filter.tags.map((tag) => tag.trim().toLowerCase());
-    if (filter?.startsAfter) criteria.startsAfter = filter.startsAfter;
-    if (filter?.startsBefore) criteria.startsBefore = filter.startsBefore;
-    if (filter?.hostId) criteria.hostId = filter.hostId;
-    if (filter?.status) criteria.status = filter.status;
-    return this.page(criteria, first, after);
+    return this.page(criteriaOf(filter), first, after);
   }
 
   async mine(role: MyEventRole, first: number | null | undefined, after: string | null | undefined) {
@@ -158,7 +163,7 @@ export class EventService {
     }
     const updated = { ...merged, updatedAt: now };
     const message = EventUpdated.create(this.deps.eventSource, id, { event: eventSnapshot(updated), changed }, now);
-    const committed = this.committedOrConflict(await this.deps.events.changeDetails(id, details, expected, [message]), 'id');
+    const committed = this.committedOrConflict(await this.deps.events.changeDetails(event, details, expected, [message]), 'id');
     if (!('capacity' in set)) return committed;
     if ((await this.deps.ledger.promoteWaitlist(id)) === 0) return committed;
     return (await this.deps.events.findById(id)) ?? committed;
