@@ -113,8 +113,8 @@ export class RecommendationService {
     const scope = await this.audience.exactScope();
     const criteria: DiscoveryCriteria = { status: 'ACTIVE', endsAfter: now };
     const interests = [...new Set((user?.interests ?? []).flatMap((interest) => wordsOf(interest).join(' ') || []))];
-    // Tags are stored lower-cased as written ("board-games"), interests compared word by word ("board games").
-    const rawInterests = (user?.interests ?? []).map((interest) => interest.trim().toLowerCase()).filter(Boolean);
+    // Tags are stored lower-cased as written: "board games" may be tagged "board-games" or "boardgames".
+    const tagVariants = interests.flatMap((interest) => [' ', '-', '_', ''].map((separator) => interest.split(' ').join(separator)));
     const categories = await this.deps.categories.all();
     const categoryIdsOf = new Map<string, string>();
     for (const category of categories) {
@@ -125,13 +125,15 @@ export class RecommendationService {
     const [known, popularStored, interesting, nearby] = await Promise.all([
       this.deps.events.findByIds([...new Set([...circle.byEvent.keys(), ...(popular ?? []).map((entry) => entry.id)])]),
       popular === null ? this.deps.events.topTrending(criteria, scope, POPULAR_EVENTS) : Promise.resolve([]),
-      this.deps.events.matchingInterests(interestCategories, [...new Set([...interests, ...rawInterests])], criteria, scope, INTEREST_EVENTS),
+      this.deps.events.matchingInterests(interestCategories, [...new Set(tagVariants)], criteria, scope, INTEREST_EVENTS),
       user?.location ? this.deps.events.inCells(coveringCells(user.location, RECOMMENDATION_WEIGHTS.nearbyKm), criteria, scope, NEARBY_EVENTS) : Promise.resolve([]),
     ]);
     const candidates = new Map<string, EventRecord>();
     for (const event of [...known, ...popularStored.map((row) => row.event), ...interesting, ...nearby]) {
       if (event && !candidates.has(event._id)) candidates.set(event._id, event);
     }
+    // The page is read through the loader next: hand it what was just read.
+    for (const event of candidates.values()) this.loaders.eventById.prime(event._id, event);
     const answeredIds = new Set(answered);
     const eligible: EventRecord[] = [];
     for (const event of candidates.values()) {
