@@ -312,6 +312,7 @@ function createDiscovery(config: Config, logger: Logger, metrics: Metrics, datas
       async () => Object.keys(await categoryCounts.refresh()).length,
       lease('category-counts-warmer', categoryCountsIntervalMs),
       log,
+      'debug',
     ),
     recommendations: new NamedCache(cacheDeps, 'recommendations', recommendationsTtlSeconds),
   };

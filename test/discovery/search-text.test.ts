@@ -13,9 +13,10 @@ describe('search text', () => {
     assert.deepEqual(wordsOf(null), []);
   });
 
-  it('stores every word and its prefixes from two letters, for title, tags and description', () => {
+  it('stores every word, with prefixes from two letters for title and tag words', () => {
     const tokens = new Set(searchTokensOf(event('Jazz Night', ['Live-Music'], 'At the Café')));
-    for (const token of ['jazz', 'ja', 'jaz', 'night', 'ni', 'live', 'music', 'mu', 'cafe', 'caf', 'at', 'the']) assert.ok(tokens.has(token), token);
+    for (const token of ['jazz', 'ja', 'jaz', 'night', 'ni', 'live', 'li', 'music', 'mu', 'cafe', 'at', 'the']) assert.ok(tokens.has(token), token);
+    assert.ok(!tokens.has('caf') && !tokens.has('th'), 'description words are stored whole');
     assert.ok(!tokens.has('j'), 'no one-letter prefixes');
     assert.ok(!tokens.has('Jazz'), 'folded');
   });
@@ -64,6 +65,9 @@ describe('search text', () => {
     assert.ok(searchRelevance(event('Jazz brunch'), parseSearchQuery('jazz bru')) > 0);
     assert.equal(searchRelevance(event('Jazz brunch'), parseSearchQuery('jazz bx')), 0);
     assert.ok(searchRelevance(event('Internationalisation day'), parseSearchQuery('internationalisat')) > 0);
+    // The last word begins title and tag words; description words it must match whole.
+    assert.equal(searchRelevance(event('Night out', [], 'Some jazz'), parseSearchQuery('jaz')), 0);
+    assert.ok(searchRelevance(event('Night out', [], 'Some jazz'), parseSearchQuery('night jazz')) > 0);
     assert.equal(searchRelevance(event('Internationalist day'), parseSearchQuery('internationalisat')), 0);
   });
 });

@@ -14,24 +14,24 @@ export const FIELD_WEIGHTS = { title: 3, tags: 2, description: 1 } as const;
 
 /**
  * How well an event matches: for each query word, the weight of the best field holding
- * it (the last word as a prefix); 0 when a word is missing anywhere, so the event does
- * not match at all (every word must match).
+ * it (the last word as a prefix of a title or tag word, or a whole description word);
+ * 0 when a word is missing, so the event does not match at all (every word must match).
  */
 export function searchRelevance(event: Pick<EventRecord, 'title' | 'tags' | 'description'>, query: SearchQuery): number {
   const fields = [
-    { weight: FIELD_WEIGHTS.title, words: wordsOf(event.title) },
-    { weight: FIELD_WEIGHTS.tags, words: event.tags.flatMap((tag) => wordsOf(tag)) },
-    { weight: FIELD_WEIGHTS.description, words: wordsOf(event.description) },
+    { weight: FIELD_WEIGHTS.title, words: wordsOf(event.title), prefixes: true },
+    { weight: FIELD_WEIGHTS.tags, words: event.tags.flatMap((tag) => wordsOf(tag)), prefixes: true },
+    { weight: FIELD_WEIGHTS.description, words: wordsOf(event.description), prefixes: false },
   ];
-  const best = (matches: (word: string) => boolean) => Math.max(0, ...fields.filter((field) => field.words.some(matches)).map((field) => field.weight));
+  const best = (word: string, asPrefix: boolean) =>
+    Math.max(0, ...fields.filter((field) => field.words.some((candidate) => (asPrefix && field.prefixes ? candidate.startsWith(word) : candidate === word))).map((field) => field.weight));
   let total = 0;
-  for (const word of query.words) {
-    const weight = best((candidate) => candidate === word);
+  for (const word of [...query.words, query.prefix]) {
+    const weight = best(word, word === query.prefix);
     if (weight === 0) return 0;
     total += weight;
   }
-  const prefixWeight = best((candidate) => candidate.startsWith(query.prefix));
-  return prefixWeight === 0 ? 0 : total + prefixWeight;
+  return total;
 }
 
 // Trending

@@ -29,20 +29,23 @@ export interface SearchableText {
 
 /**
  * The tokens stored with an event for lookups: every distinct word of its title, tags
- * and (the first 200 distinct words of its) description, and each word's prefixes of
- * 2–12 letters. An index on them answers "which events contain this word or prefix";
- * the exact ranking is then worked out from the text itself.
+ * and (the first 200 distinct words of its) description, and the prefixes of 2–12
+ * letters of the title's and tags' words. An index on them answers "which events contain
+ * this word or begin a title or tag word with this prefix"; the exact ranking is then
+ * worked out from the text itself. Description words are stored whole only: their
+ * prefixes would double the index for the field that ranks lowest.
  */
 export function searchTokensOf(event: SearchableText): string[] {
   const tokens = new Set<string>();
-  const add = (word: string) => {
+  const add = (word: string, withPrefixes: boolean) => {
     const stored = word.slice(0, MAX_WORD_LENGTH);
     tokens.add(stored);
+    if (!withPrefixes) return;
     for (let length = MIN_PREFIX_LENGTH; length < Math.min(stored.length, MAX_PREFIX_LENGTH + 1); length++) tokens.add(stored.slice(0, length));
   };
-  for (const word of wordsOf(event.title)) add(word);
-  for (const word of event.tags.flatMap((tag) => wordsOf(tag))) add(word);
-  for (const word of [...new Set(wordsOf(event.description))].slice(0, MAX_DESCRIPTION_WORDS)) add(word);
+  for (const word of wordsOf(event.title)) add(word, true);
+  for (const word of event.tags.flatMap((tag) => wordsOf(tag))) add(word, true);
+  for (const word of [...new Set(wordsOf(event.description))].slice(0, MAX_DESCRIPTION_WORDS)) add(word, false);
   return [...tokens];
 }
 

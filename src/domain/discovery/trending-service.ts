@@ -14,7 +14,7 @@ const trendCursor = rankCursor('t', 1);
 /** Board reads per page at most: each one after the last when too many were hidden from the viewer. */
 const MAX_READS = 4;
 /** The board is read this far at most to count (totalCount). */
-const COUNT_LIMIT = 1_000;
+const COUNT_LIMIT = 500;
 
 interface Circle {
   center: GeoPoint;
@@ -101,18 +101,19 @@ export class TrendingService {
       if (found.length >= count) return { ranked: found.slice(0, count), more: true };
       after = entries.at(-1);
     }
-    return { ranked: found, more: true };
+    // Only hidden events so far: a next page would start from the same place and find them again.
+    return { ranked: found, more: false };
   }
 
   private async fromStore(wanted: Wanted, count: number, start?: BoardEntry): Promise<{ ranked: Ranked[]; more: boolean }> {
     const criteria: DiscoveryCriteria = { status: 'ACTIVE', endsAfter: wanted.now, ...(wanted.categoryId ? { categoryId: wanted.categoryId } : {}) };
-    // Far from everything trends near one point: read further when the circle will drop most.
-    const limit = wanted.circle ? Math.max(count, 500) : count;
+    // Read beyond the page for events the viewer may not see, and far more when a circle will drop most.
+    const limit = wanted.circle ? Math.max(count, 500) : Math.max(2 * count, 50);
     const rows = await this.deps.events.topTrending(criteria, await this.audience.candidateScope(), limit, start);
     const candidates = rows.flatMap(({ event, trend }) => (trend && this.fits(event, wanted) ? [{ event, rank: trend.rank }] : []));
     const visible = new Set(await this.audience.visible(candidates.map(({ event }) => event)));
     const ranked = candidates.filter(({ event }) => visible.has(event));
-    return { ranked: ranked.slice(0, count), more: ranked.length > count || rows.length === limit };
+    return { ranked: ranked.slice(0, count), more: false };
   }
 
   private async boardTop(categoryId: string | null, count: number, after?: BoardEntry): Promise<BoardEntry[] | null> {

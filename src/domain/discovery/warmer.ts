@@ -19,6 +19,8 @@ export class Warmer {
     private readonly rebuild: () => Promise<number>,
     private readonly lease: StoreLease,
     private readonly logger: Logger,
+    /** Frequent, cheap rebuilds log at debug. */
+    private readonly level: 'info' | 'debug' = 'info',
   ) {}
 
   start(intervalMs: number): void {
@@ -35,7 +37,7 @@ export class Warmer {
     const started = Date.now();
     try {
       const entries = await this.rebuild();
-      this.logger.info({ warmer: this.name, entries, ms: Date.now() - started }, `${this.name} warmer: rebuilt`);
+      this.logger[this.level]({ warmer: this.name, entries, ms: Date.now() - started }, `${this.name} warmer: rebuilt`);
       return entries;
     } finally {
       await this.lease.release().catch((error: unknown) => this.logger.warn({ err: error, warmer: this.name }, `${this.name} warmer: lease not released; it expires by itself`));
