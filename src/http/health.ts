@@ -35,7 +35,7 @@ export async function healthReport(deps: Deps) {
     status,
     instanceId: deps.config.instanceId,
     dependencies,
-    counts: { documentsWithPendingOutbox: outboxPending },
+    counts: { documentsWithPendingOutbox: outboxPending, viewsAwaitingFlush: deps.views.buffered },
     // From the broker, refreshed every CONSUMER_LAG_INTERVAL_SECONDS: lag and oldest unprocessed message per group.
     consumers: await deps.consumerLag.current(2_000),
   };

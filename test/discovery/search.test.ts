@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { overwriteEvent } from '../support/events.js';
-import { createAt, lonelyPlace, offset, search, searchIds, uniqueWord } from './support.js';
+import { demoEvents } from '../../src/demo/seed.js';
+import { createAt, locationAt, lonelyPlace, nearbyIds, offset, search, searchIds, uniqueWord } from './support.js';
 
 const HOUR = 3600_000;
 const inHours = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
@@ -80,6 +81,18 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
       assert.ok(!(await ids({})).includes(cancelled));
     });
 
+    it('finds events stored before search existed once their lookup fields are written (at start-up)', async () => {
+      const word = uniqueWord();
+      const [older] = demoEvents(1);
+      const id = `${word}-older`;
+      const schedule = { startsAt: new Date(inHours(30)), endsAt: new Date(inHours(32)) };
+      await app.deps.store.collection('events').insertOne({ ...older!, ...schedule, _id: id, title: `${word} from before`, hostId: host, privacy: 'PUBLIC', location: locationAt(place), outbox: {}, outboxCount: 0 });
+      assert.deepEqual(await searchIds(app, word), []);
+      assert.ok((await app.deps.events.backfillLookups()) >= 1);
+      assert.deepEqual(await searchIds(app, word), [id]);
+      assert.deepEqual(await nearbyIds(app, place, 0.5).then((ids) => ids.includes(id)), true);
+    });
+
     it('pages through the ranking with cursors, without repeats or gaps', async () => {
       const word = uniqueWord();
       const made = [];
@@ -107,6 +120,7 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
         ['¿¡ -- !?', null, 'query'],
         ['jazz', { near: { lat: 95, lng: 0 } }, 'filter.near.lat'],
         ['jazz', { near: { lat: 0, lng: 0 }, radiusKm: 501 }, 'filter.radiusKm'],
+        ['jazz', { tags: Array.from({ length: 11 }, (_, i) => `tag${i}`) }, 'filter.tags'],
       ] as const) {
         const result = await search(app, query, undefined, filter);
         assert.equal(result.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', `${JSON.stringify(query)} ${JSON.stringify(filter)}`);

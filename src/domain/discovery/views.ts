@@ -36,7 +36,7 @@ export interface ViewRecorderDeps {
  */
 export class ViewRecorder {
   private pending = new Map<string, Set<string>>();
-  private buffered = 0;
+  private bufferedCount = 0;
   private readonly periodic = new PeriodicPass(
     () => this.flushOnce(),
     (error) => this.deps.logger.warn({ err: error }, 'views: flush failed; the next flush retries'),
@@ -44,12 +44,17 @@ export class ViewRecorder {
 
   constructor(private readonly deps: ViewRecorderDeps) {}
 
+  /** Views recorded and not flushed yet (shown in /health). */
+  get buffered(): number {
+    return this.bufferedCount;
+  }
+
   /** Notes that `viewerKey` saw the event now. Synchronous and in memory only. */
   record(eventId: string, viewerKey: string, at = new Date()): void {
     const key = `${utcDay(at)}|${eventId}`;
     let viewers = this.pending.get(key);
     if (viewers?.has(viewerKey)) return;
-    if (this.buffered >= this.deps.maxBuffered) {
+    if (this.bufferedCount >= this.deps.maxBuffered) {
       this.deps.onDropped?.();
       return;
     }
@@ -58,7 +63,7 @@ export class ViewRecorder {
       this.pending.set(key, viewers);
     }
     viewers.add(viewerKey);
-    this.buffered += 1;
+    this.bufferedCount += 1;
   }
 
   start(intervalMs: number): void {
@@ -79,7 +84,7 @@ export class ViewRecorder {
   private async flushOnce(): Promise<number> {
     const batch = [...this.pending];
     this.pending = new Map();
-    this.buffered = 0;
+    this.bufferedCount = 0;
     let counted = 0;
     for (let i = 0; i < batch.length; i += FLUSH_CONCURRENCY) {
       const results = await Promise.all(batch.slice(i, i + FLUSH_CONCURRENCY).map(([key, viewers]) => this.flushEvent(key, viewers)));
