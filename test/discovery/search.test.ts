@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { overwriteEvent } from '../support/events.js';
+import type { StoredDocument } from '../../src/datasources/documents.js';
 import { demoEvents } from '../../src/demo/seed.js';
 import { createAt, locationAt, lonelyPlace, nearbyIds, offset, search, searchIds, uniqueWord } from './support.js';
 
@@ -86,7 +87,7 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
       const [older] = demoEvents(1);
       const id = `${word}-older`;
       const schedule = { startsAt: new Date(inHours(30)), endsAt: new Date(inHours(32)) };
-      await app.deps.store.collection('events').insertOne({ ...older!, ...schedule, _id: id, title: `${word} from before`, hostId: host, privacy: 'PUBLIC', location: locationAt(place), outbox: {}, outboxCount: 0 });
+      await app.deps.store.collection<StoredDocument & Record<string, unknown>>('events').insertOne({ ...older!, ...schedule, _id: id, title: `${word} from before`, hostId: host, privacy: 'PUBLIC', location: locationAt(place), outbox: {}, outboxCount: 0 });
       assert.deepEqual(await searchIds(app, word), []);
       assert.ok((await app.deps.events.backfillLookups()) >= 1);
       assert.deepEqual(await searchIds(app, word), [id]);

@@ -1,7 +1,7 @@
 import type { DiscoveryCriteria, EventRepository } from '../../datasources/event-repository.js';
 import type { Loaders } from '../../datasources/loaders.js';
 import { rankCursor, type Page } from '../../datasources/paging.js';
-import { criteriaOf, type EventListFilter } from '../events/event-service.js';
+import { criteriaOf, type EventListFilter } from '../events/list-filter.js';
 import type { EventPage, EventRecord } from '../events/model.js';
 import { pageSize } from '../pagination.js';
 import type { ViewerAccess } from '../viewer-access.js';

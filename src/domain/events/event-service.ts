@@ -3,44 +3,20 @@ import type { DetailsGuard, EventCriteria, EventDetails, EventRepository } from 
 import type { Loaders } from '../../datasources/loaders.js';
 import { timeCursor } from '../../datasources/paging.js';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../../errors.js';
+import { criteriaOf, type EventListFilter } from './list-filter.js';
 import { requireId } from '../ids.js';
 import { parseInput } from '../input.js';
 import { CoHostAdded, CoHostRemoved, EventCancelled, EventCreated, EventDeleted, EventUpdated } from '../messaging/event-messages.js';
 import { pageSize } from '../pagination.js';
 import { assertActive, type ViewerAccess } from '../viewer-access.js';
-import { emptyStats, type EventPage, type EventRecord, type EventStatus } from './model.js';
+import { emptyStats, type EventPage, type EventRecord } from './model.js';
 import { canSeeVirtualLink, isHost, isOrganizer } from './privacy.js';
 import { eventSnapshot } from './snapshot.js';
 import { cancelReasonSchema, createEventSchema, updateEventSchema, type UpdateEventFields } from './validation.js';
 
 const MAX_CO_HOSTS = 20;
 
-export interface EventListFilter {
-  categoryId?: string | null;
-  tags?: string[] | null;
-  startsAfter?: Date | null;
-  startsBefore?: Date | null;
-  hostId?: string | null;
-  status?: EventStatus | null;
-}
-
 export type MyEventRole = 'HOST' | 'COHOST' | 'ANY';
-
-/** An event has at most this many tags, so a filter naming more matches nothing. */
-const MAX_FILTER_TAGS = 10;
-
-/** The store criteria of a list filter (`events`, and discovery's filters). */
-export function criteriaOf(filter: EventListFilter | null | undefined): EventCriteria {
-  const criteria: EventCriteria = {};
-  if (filter?.categoryId) criteria.categoryId = filter.categoryId;
-  if (filter?.tags && filter.tags.length > MAX_FILTER_TAGS) throw new BadUserInputError(`filter.tags may name at most ${MAX_FILTER_TAGS} tags`, 'filter.tags');
-  if (filter?.tags?.length) criteria.tagsAll = filter.tags.map((tag) => tag.trim().toLowerCase());
-  if (filter?.startsAfter) criteria.startsAfter = filter.startsAfter;
-  if (filter?.startsBefore) criteria.startsBefore = filter.startsBefore;
-  if (filter?.hostId) criteria.hostId = filter.hostId;
-  if (filter?.status) criteria.status = filter.status;
-  return criteria;
-}
 
 export interface EventServiceDeps {
   events: EventRepository;
