@@ -11,11 +11,11 @@ import { rsvpId } from '../rsvps/model.js';
 import type { ViewerAccess } from '../viewer-access.js';
 import type { Audience } from './audience.js';
 import type { NamedCache } from './cache.js';
-import { coveringCells, distanceKm } from './geo.js';
+import { coveringCells, distanceKm, type GeoPoint } from './geo.js';
+import { Interests } from './interests.js';
 import type { Recommendation, RecommendationPage } from './model.js';
 import { compareRank } from './ranked-page.js';
 import { RECOMMENDATION_WEIGHTS, recommend, type RecommendationReason } from './scoring.js';
-import { wordsOf } from './search-text.js';
 import type { TrendingBoard } from './trending-board.js';
 import { trends } from './trending-scores.js';
 
@@ -104,29 +104,52 @@ export class RecommendationService {
 
   private async compute(viewerId: string): Promise<CachedRecommendation[]> {
     const now = new Date();
-    const [circle, answered, user, popular] = await Promise.all([
+    const [circle, answered, user, popular, categories] = await Promise.all([
       this.audience.learn({ mostRecent: FRIENDS_EVENTS }),
       this.deps.rsvps.eventIdsOf(viewerId),
       this.deps.users.findById(viewerId),
       this.deps.board.top(null, POPULAR_EVENTS).catch(() => null),
+      this.deps.categories.all(),
     ]);
-    const scope = await this.audience.exactScope();
-    const criteria: DiscoveryCriteria = { status: 'ACTIVE', endsAfter: now };
-    const interests = [...new Set((user?.interests ?? []).flatMap((interest) => wordsOf(interest).join(' ') || []))];
-    // Tags are stored lower-cased as written: "board games" may be tagged "board-games" or "boardgames".
-    const tagVariants = interests.flatMap((interest) => [' ', '-', '_', ''].map((separator) => interest.split(' ').join(separator)));
-    const categories = await this.deps.categories.all();
-    const categoryIdsOf = new Map<string, string>();
-    for (const category of categories) {
-      categoryIdsOf.set(category._id.toLowerCase(), category._id);
-      categoryIdsOf.set(wordsOf(category.name).join(' '), category._id);
+    const interests = new Interests(user?.interests ?? [], categories);
+    const location = user?.location ?? null;
+    const candidates = await this.candidates({ friendsEventIds: [...circle.byEvent.keys()], popular, interests, location, now });
+    const answeredIds = new Set(answered);
+    const eligible: EventRecord[] = [];
+    for (const event of candidates) {
+      if (!trends(event, now) || answeredIds.has(event._id) || isOrganizer(event, this.access.viewer)) continue;
+      if (await this.access.canView(event)) eligible.push(event);
     }
-    const interestCategories = interests.flatMap((interest) => categoryIdsOf.get(interest) ?? []);
+    // The graph's answer covered every event friends go to unless it hit its limit.
+    if (circle.byEvent.size < FRIENDS_EVENTS) this.audience.noFriendsGoing(eligible.filter((event) => !circle.byEvent.has(event._id)).map((event) => event._id));
+
+    const recommendations = eligible.flatMap((event) => {
+      const result = recommend({
+        friendsGoing: [...(circle.byEvent.get(event._id) ?? [])].sort(),
+        interests: interests.matchedBy(event),
+        distanceKm: location && event.location ? distanceKm(location, event.location) : null,
+        popularity: event.stats.going + event.stats.interested,
+      });
+      return result ? [{ eventId: event._id, ...result }] : [];
+    });
+    return recommendations.sort((a, b) => compareRank({ key: [-a.score], id: a.eventId }, { key: [-b.score], id: b.eventId })).slice(0, KEPT);
+  }
+
+  /** The events worth scoring, from every source, each once (read with the viewer's exact visibility where the store can). */
+  private async candidates(from: {
+    friendsEventIds: string[];
+    popular: { id: string }[] | null;
+    interests: Interests;
+    location: GeoPoint | null;
+    now: Date;
+  }): Promise<EventRecord[]> {
+    const scope = await this.audience.exactScope();
+    const criteria: DiscoveryCriteria = { status: 'ACTIVE', endsAfter: from.now };
     const [known, popularStored, interesting, nearby] = await Promise.all([
-      this.deps.events.findByIds([...new Set([...circle.byEvent.keys(), ...(popular ?? []).map((entry) => entry.id)])]),
-      popular === null ? this.deps.events.topTrending(criteria, scope, POPULAR_EVENTS) : Promise.resolve([]),
-      this.deps.events.matchingInterests(interestCategories, [...new Set(tagVariants)], criteria, scope, INTEREST_EVENTS),
-      user?.location ? this.deps.events.inCells(coveringCells(user.location, RECOMMENDATION_WEIGHTS.nearbyKm), criteria, scope, NEARBY_EVENTS) : Promise.resolve([]),
+      this.deps.events.findByIds([...new Set([...from.friendsEventIds, ...(from.popular ?? []).map((entry) => entry.id)])]),
+      from.popular === null ? this.deps.events.topTrending(criteria, scope, POPULAR_EVENTS) : Promise.resolve([]),
+      this.deps.events.matchingInterests(from.interests.categoryIds(), from.interests.tagSpellings(), criteria, scope, INTEREST_EVENTS),
+      from.location ? this.deps.events.inCells(coveringCells(from.location, RECOMMENDATION_WEIGHTS.nearbyKm), criteria, scope, NEARBY_EVENTS) : Promise.resolve([]),
     ]);
     const candidates = new Map<string, EventRecord>();
     for (const event of [...known, ...popularStored.map((row) => row.event), ...interesting, ...nearby]) {
@@ -134,30 +157,6 @@ export class RecommendationService {
     }
     // The page is read through the loader next: hand it what was just read.
     for (const event of candidates.values()) this.loaders.eventById.prime(event._id, event);
-    const answeredIds = new Set(answered);
-    const eligible: EventRecord[] = [];
-    for (const event of candidates.values()) {
-      if (!trends(event, now) || answeredIds.has(event._id) || isOrganizer(event, this.access.viewer)) continue;
-      if (await this.access.canView(event)) eligible.push(event);
-    }
-    // The graph's answer covered every event friends go to unless it hit its limit.
-    if (circle.byEvent.size < FRIENDS_EVENTS) this.audience.noFriendsGoing(eligible.filter((event) => !circle.byEvent.has(event._id)).map((event) => event._id));
-
-    const recommendations: CachedRecommendation[] = [];
-    for (const event of eligible) {
-      const eventInterests = new Set([...(event.categoryId ? [event.categoryId.toLowerCase()] : []), ...event.tags.map((tag) => wordsOf(tag).join(' '))]);
-      const matched = interests.filter((interest) => eventInterests.has(interest) || eventInterests.has(categoryIdsOf.get(interest)?.toLowerCase() ?? ''));
-      const result = recommend({
-        friendsGoing: [...(circle.byEvent.get(event._id) ?? [])].sort(),
-        interests: matched,
-        distanceKm: user?.location && event.location ? distanceKm(user.location, event.location) : null,
-        popularity: event.stats.going + event.stats.interested,
-      });
-      if (result) recommendations.push({ eventId: event._id, ...result });
-    }
-    return recommendations
-      .sort((a, b) => compareRank({ key: [-a.score], id: a.eventId }, { key: [-b.score], id: b.eventId }))
-      .slice(0, KEPT);
+    return [...candidates.values()];
   }
 }
-
