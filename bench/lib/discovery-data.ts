@@ -126,8 +126,14 @@ export async function inParallel<T>(label: string, items: readonly T[], concurre
   progress(`seeded ${label}`, { count: items.length, ms: Math.round(performance.now() - started) });
 }
 
+export interface DiscoveryOptions {
+  events: number;
+  users: number;
+  friends: number;
+}
+
+/** What the load generator needs to know of the data set (the same one every time for the same options). */
 export interface DiscoveryDataSet {
-  events: EventRecord[];
   cities: City[];
   users: string[];
   /** Home city of each user (index into cities). */
@@ -136,61 +142,87 @@ export interface DiscoveryDataSet {
   searchQuery: (random: () => number, city: number) => string;
 }
 
-/**
- * Seeds `events` events, `users` users with about `friends` friends each (mostly in their
- * city), five GOING and three INTERESTED answers per user in their city, and trending
- * interactions on the events, through the repositories, the ledger and the graph.
- */
-export async function seedDiscovery(deps: Deps, options: { events: number; users: number; friends: number; concurrency?: number }): Promise<DiscoveryDataSet> {
-  const concurrency = options.concurrency ?? 24;
-  const random = sequence(99);
-  const events = benchEvents(options.events, options.users);
+export function discoveryDataSet(options: DiscoveryOptions): DiscoveryDataSet {
   const places = cities(Math.ceil(options.events / EVENTS_PER_CITY));
-  const users = Array.from({ length: options.users }, (_, i) => userOf(i));
-  const homeOf = (user: number) => user % places.length;
-  const eventsOfCity = places.map((_, city) => events.filter((event, i) => i % places.length === city && event.location !== null && event.privacy === 'PUBLIC'));
+  return {
+    cities: places,
+    users: Array.from({ length: options.users }, (_, i) => userOf(i)),
+    homeOf: (user) => user % places.length,
+    searchQuery: (pick, city) => `${WORDS[Math.floor(pick() * WORDS.length)]} ${places[city]!.name}`,
+  };
+}
 
-  await inParallel('events', events, concurrency, async (event) => {
-    await deps.events.insert(event);
-  });
+export interface SeedSummary {
+  events: number;
+  users: number;
+  friendships: number;
+  answers: number;
+  ms: Record<string, number>;
+}
+
+/**
+ * Seeds the data set through the repositories, the RSVP ledger and the social graph:
+ * `events` events, `users` user replicas with about `friends` friends each (nine in ten
+ * in their city), five GOING and three INTERESTED answers per user in their city, and a
+ * trending score per event.
+ */
+export async function seedDiscovery(deps: Deps, options: DiscoveryOptions, concurrency = 16): Promise<SeedSummary> {
+  const random = sequence(99);
+  const data = discoveryDataSet(options);
+  const events = benchEvents(options.events, options.users);
+  const places = data.cities;
+  const eventsOfCity = places.map((_, city) => events.filter((event, i) => i % places.length === city && event.location !== null && event.privacy === 'PUBLIC'));
+  const ms: Record<string, number> = {};
+  const timed = async (label: string, work: () => Promise<void>) => {
+    const started = performance.now();
+    await work();
+    ms[label] = Math.round(performance.now() - started);
+  };
+
+  await timed('events', () => inParallel('events', events, concurrency, async (event) => void (await deps.events.insert(event))));
   const profileTime = new Date('2000-01-01T00:00:00Z');
-  await inParallel('user replicas', users, concurrency, async (user, i) => {
-    const home = places[homeOf(i)]!;
-    const interests = [WORDS[i % WORDS.length]!, DEFAULT_CATEGORIES[i % DEFAULT_CATEGORIES.length]!._id];
-    const birthday = `19${70 + (i % 30)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
-    await deps.users.applyIfNotOlder(user, { name: user, birthday, location: pointNear(home, 5, random), interests }, profileTime);
+  const replicas = data.users.map((user, i) => ({
+    _id: user,
+    name: user,
+    birthday: `19${70 + (i % 30)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+    location: pointNear(places[data.homeOf(i)]!, 5, random),
+    interests: [WORDS[i % WORDS.length]!, DEFAULT_CATEGORIES[i % DEFAULT_CATEGORIES.length]!._id],
+    updatedAt: profileTime,
+  }));
+  await timed('users', async () => {
+    await inParallel('user replicas', chunks(replicas, 100), concurrency, async (chunk) => void (await deps.users.importNew(chunk)));
   });
   // Each user befriends friends/2 others (so about `friends` each), nine in ten in the same city.
   const pairs: [string, string][] = [];
-  for (let i = 0; i < users.length; i++) {
+  const perCity = Math.max(1, Math.floor(data.users.length / places.length));
+  for (let i = 0; i < data.users.length; i++) {
     for (let f = 0; f < options.friends / 2; f++) {
-      const sameCity = random() < 0.9;
-      let j = sameCity ? homeOf(i) + places.length * Math.floor(random() * (users.length / places.length)) : Math.floor(random() * users.length);
-      if (j >= users.length || j === i) j = (i + 1 + f) % users.length;
-      pairs.push([users[i]!, users[j]!]);
+      let j = random() < 0.9 ? data.homeOf(i) + places.length * Math.floor(random() * perCity) : Math.floor(random() * data.users.length);
+      if (j >= data.users.length || j === i) j = (i + 1 + f) % data.users.length;
+      if (j !== i) pairs.push([data.users[i]!, data.users[j]!]);
     }
   }
-  const since = new Date();
-  await inParallel('friendships', pairs, concurrency, async ([a, b]) => {
-    if (a !== b) await deps.graph.addFriendship(a, b, since);
-  });
+  await timed('friendships', () => deps.graph.addFriendships(pairs, new Date()));
   const answers: [string, string, 'GOING' | 'INTERESTED'][] = [];
-  for (let i = 0; i < users.length; i++) {
-    const local = eventsOfCity[homeOf(i)]!;
-    for (let k = 0; k < 8 && local.length > 0; k++) answers.push([users[i]!, local[Math.floor(random() * local.length)]!._id, k < 5 ? 'GOING' : 'INTERESTED']);
+  for (let i = 0; i < data.users.length; i++) {
+    const local = eventsOfCity[data.homeOf(i)]!;
+    for (let k = 0; k < 8 && local.length > 0; k++) answers.push([data.users[i]!, local[Math.floor(random() * local.length)]!._id, k < 5 ? 'GOING' : 'INTERESTED']);
   }
-  await inParallel('answers', answers, concurrency, async ([user, eventId, status]) => {
-    await deps.ledger.answer(eventId, user, status);
-    await deps.graph.setRsvp(user, eventId, status, new Date());
-  });
-  await inParallel('trending interactions', events, concurrency, async (event) => {
-    await deps.discovery.scores.record(event._id, 1 + Math.floor(random() * 20), new Date(Date.now() - random() * 3 * 86_400_000));
-  });
-  return {
-    events,
-    cities: places,
-    users,
-    homeOf,
-    searchQuery: (pick, city) => `${WORDS[Math.floor(pick() * WORDS.length)]} ${places[city]!.name}`,
-  };
+  await timed('answers', () =>
+    inParallel('answers', answers, concurrency, async ([user, eventId, status]) => {
+      await deps.ledger.answer(eventId, user, status);
+      await deps.graph.setRsvp(user, eventId, status, new Date());
+    }),
+  );
+  await timed('trending', () =>
+    inParallel('trending interactions', events, concurrency, async (event) => {
+      await deps.discovery.scores.record(event._id, 1 + Math.floor(random() * 20), new Date(Date.now() - random() * 3 * 86_400_000));
+    }),
+  );
+  await timed('trending board', async () => void (await deps.discovery.trendingWarmer.runOnce()));
+  return { events: events.length, users: replicas.length, friendships: pairs.length, answers: answers.length, ms };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }

@@ -29,6 +29,8 @@ export interface BenchOptions {
   discoveryFriends: number;
   /** Event counts the embedded twin's search and nearby latency is measured at (BENCH_DISCOVERY_SCALES). */
   discoveryScales: number[];
+  /** Document stores the real-server discovery run uses, one run each (BENCH_DISCOVERY_STORES: embedded, ferretdb). */
+  discoveryStores: string[];
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number, { min = 0, integer = false } = {}): number {
@@ -71,5 +73,9 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
       if (!Number.isInteger(scale) || scale < 100) throw new Error(`BENCH_DISCOVERY_SCALES: ${JSON.stringify(value)} is not a whole number ≥ 100`);
       return scale;
     }),
+    discoveryStores: (env.BENCH_DISCOVERY_STORES ?? 'embedded,ferretdb')
+      .split(',')
+      .map((store) => store.trim())
+      .filter(Boolean),
   };
 }

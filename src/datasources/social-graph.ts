@@ -42,6 +42,8 @@ export interface SocialGraph {
    */
   addFriendship(a: string, b: string, since: Date): Promise<void>;
   removeFriendship(a: string, b: string): Promise<void>;
+  /** `addFriendship` for many pairs, a few round trips in all (demo data, benchmarks, imports). */
+  addFriendships(pairs: readonly (readonly [string, string])[], since: Date): Promise<void>;
   /** Forgets ended friendships decided before `before`; returns how many. */
   pruneEndedFriendships(before: Date): Promise<number>;
   /** Sets `(:User)-[:RSVP {status, at}]->(:Event)`; `null` removes it. Idempotent. */

@@ -65,6 +65,24 @@ export class UserRepository {
   }
 
   /**
+   * Writes replicas of users the replica does not know yet (a first load of the users
+   * service's data, demo data, benchmarks): one insert each, leaving known users and
+   * tombstones as they are. Returns how many it wrote.
+   */
+  async importNew(replicas: readonly UserReplica[]): Promise<number> {
+    let written = 0;
+    for (const replica of replicas) {
+      try {
+        await this.users.insertOne({ ...replica });
+        written += 1;
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+      }
+    }
+    return written;
+  }
+
+  /**
    * Applies `changes` as of `time` unless the stored user (replica or tombstone) is
    * newer; at equal times a deletion wins. A change newer than a deletion brings the user
    * back with defaults for the fields it lacks. Returns whether the changes were applied.

@@ -36,6 +36,23 @@ export function socialGraphContract(name: string, create: () => Promise<SocialGr
       assert.deepEqual(friends.get(bob), [ann]);
     });
 
+    it('adds many friendships at once, each pair once whichever way round, and refuses a batch with oneself', async () => {
+      const users = ids('user', 30);
+      const pairs: [string, string][] = [];
+      for (let i = 0; i < users.length; i++) for (let j = 1; j <= 3; j++) pairs.push([users[i]!, users[(i + j) % users.length]!]);
+      pairs.push([users[1]!, users[0]!], [users[0]!, users[1]!]);
+      await graph.addFriendships(pairs, since);
+      const friends = await graph.friendIdsOf(users);
+      for (const [i, user] of users.entries()) {
+        const expected = [-3, -2, -1, 1, 2, 3].map((offset) => users[(i + offset + users.length) % users.length]!);
+        assert.deepEqual(sorted(friends.get(user)), sorted(expected), user);
+      }
+      const [ann, bob] = ids('user', 2) as [string, string];
+      await assert.rejects(graph.addFriendships([[ann, bob], [bob, bob]], since));
+      assert.equal(await graph.areFriends(ann, bob), false, 'nothing of a refused batch is written');
+      await graph.addFriendships([], since);
+    });
+
     it('refuses a friendship with oneself', async () => {
       const [ann] = ids('user', 1) as [string];
       await assert.rejects(graph.addFriendship(ann, ann, since));

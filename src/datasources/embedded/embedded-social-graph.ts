@@ -49,6 +49,11 @@ export class EmbeddedSocialGraph implements SocialGraph {
     this.decide(a, b, { friends: true, at: null });
   }
 
+  async addFriendships(pairs: readonly (readonly [string, string])[], since: Date): Promise<void> {
+    for (const [a, b] of pairs) assertDistinct(a, b);
+    for (const [a, b] of pairs) await this.addFriendship(a, b, since);
+  }
+
   async removeFriendship(a: string, b: string): Promise<void> {
     this.assertOpen();
     unlink(this.friends, a, b);

@@ -26,6 +26,9 @@ const SCHEMA = [
   'CREATE INDEX unfriended_at IF NOT EXISTS FOR ()-[e:UNFRIENDED]-() ON (e.at)',
 ];
 
+/** Friendships written per statement by `addFriendships`. */
+const ADD_BATCH = 1_000;
+
 /** Ended friendships removed per statement while pruning. */
 const PRUNE_BATCH = 5_000;
 
@@ -148,23 +151,30 @@ export class Neo4jSocialGraph implements SocialGraph {
   }
 
   async addFriendship(a: string, b: string, since: Date): Promise<void> {
-    const [low, high] = orderedPair(a, b);
-    // Undirected MERGE also finds a pair written the other way round (e.g. by an older
-    // writer), so the pair never gets a second relationship.
-    await this.run(
-      'addFriendship',
-      'WRITE',
-      `MERGE (low:User {id: $low})
-       MERGE (high:User {id: $high})
-       WITH low, high
-       OPTIONAL MATCH (low)-[e:UNFRIENDED]-(high)
-       DELETE e
-       WITH DISTINCT low, high
-       MERGE (low)-[f:FRIENDS_WITH]-(high)
-         ON CREATE SET f.since = datetime($since)
-       REMOVE f.at`,
-      { low, high, since: since.toISOString() },
-    );
+    await this.addFriendships([[a, b]], since);
+  }
+
+  async addFriendships(pairs: readonly (readonly [string, string])[], since: Date): Promise<void> {
+    const ordered = [...new Map(pairs.map(([a, b]) => orderedPair(a, b)).map((pair) => [pair.join('\u0000'), pair])).values()];
+    for (let from = 0; from < ordered.length; from += ADD_BATCH) {
+      // Undirected MERGE also finds a pair written the other way round (e.g. by an older
+      // writer), so the pair never gets a second relationship.
+      await this.run(
+        'addFriendships',
+        'WRITE',
+        `UNWIND $pairs AS pair
+         MERGE (low:User {id: pair[0]})
+         MERGE (high:User {id: pair[1]})
+         WITH low, high
+         OPTIONAL MATCH (low)-[e:UNFRIENDED]-(high)
+         DELETE e
+         WITH DISTINCT low, high
+         MERGE (low)-[f:FRIENDS_WITH]-(high)
+           ON CREATE SET f.since = datetime($since)
+         REMOVE f.at`,
+        { pairs: ordered.slice(from, from + ADD_BATCH), since: since.toISOString() },
+      );
+    }
   }
 
   async removeFriendship(a: string, b: string): Promise<void> {
