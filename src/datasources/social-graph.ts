@@ -9,6 +9,13 @@ export interface FriendshipChange {
   since?: Date;
 }
 
+export interface GraphAnswer {
+  userId: string;
+  eventId: string;
+  status: GraphRsvpStatus;
+  at: Date;
+}
+
 /** Friends of one user and which of them gave one answer, per event. */
 export interface FriendsAnswers {
   friendIds: string[];
@@ -48,6 +55,8 @@ export interface SocialGraph {
   pruneEndedFriendships(before: Date): Promise<number>;
   /** Sets `(:User)-[:RSVP {status, at}]->(:Event)`; `null` removes it. Idempotent. */
   setRsvp(userId: string, eventId: string, status: GraphRsvpStatus | null, at: Date): Promise<void>;
+  /** `setRsvp` for many answers, a few round trips in all (demo data, benchmarks, imports). */
+  setRsvps(answers: readonly GraphAnswer[]): Promise<void>;
   /** Which of the user's friends answered the event with the given status, in one round trip per call. */
   friendsWithRsvp(userId: string, eventIds: readonly string[], status: GraphRsvpStatus): Promise<Map<string, string[]>>;
   /**

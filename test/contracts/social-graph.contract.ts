@@ -242,6 +242,22 @@ export function socialGraphContract(name: string, create: () => Promise<SocialGr
       assert.deepEqual(nobody, { friendIds: [], byEvent: new Map() });
     });
 
+    it('sets many answers at once, the last one per (user, event) winning', async () => {
+      const [me, a, b] = ids('user', 3) as [string, string, string];
+      const events = ids('event', 3);
+      await graph.addFriendships([[me, a], [me, b]], since);
+      const at = new Date();
+      await graph.setRsvps([
+        ...events.map((eventId) => ({ userId: a, eventId, status: 'GOING' as const, at })),
+        { userId: b, eventId: events[0]!, status: 'INTERESTED', at },
+        { userId: b, eventId: events[0]!, status: 'GOING', at },
+      ]);
+      const going = await graph.friendsWithRsvp(me, events, 'GOING');
+      assert.deepEqual(sorted(going.get(events[0]!)), sorted([a, b]));
+      assert.deepEqual(going.get(events[2]!), [a]);
+      await graph.setRsvps([]);
+    });
+
     it('keeps one answer per (user, event): a new status replaces the old, null removes it', async () => {
       const [me, friend] = ids('user', 2) as [string, string];
       const [event] = ids('event', 1) as [string];

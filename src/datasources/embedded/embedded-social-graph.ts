@@ -1,4 +1,4 @@
-import type { AnswerScope, FriendsAnswers, FriendshipChange, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
+import type { AnswerScope, FriendsAnswers, FriendshipChange, GraphAnswer, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
 
 /** The message time that decided a pair; null after a direct write. */
 interface PairDecision {
@@ -89,6 +89,10 @@ export class EmbeddedSocialGraph implements SocialGraph {
       this.rsvpsByEvent.set(eventId, answers);
     }
     answers.set(userId, { status, at: at.getTime() });
+  }
+
+  async setRsvps(answers: readonly GraphAnswer[]): Promise<void> {
+    for (const { userId, eventId, status, at } of answers) await this.setRsvp(userId, eventId, status, at);
   }
 
   async friendsWithRsvp(

@@ -1,5 +1,5 @@
 import neo4j, { Neo4jError, type Driver, type RoutingControl } from 'neo4j-driver';
-import type { AnswerScope, FriendsAnswers, FriendshipChange, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
+import type { AnswerScope, FriendsAnswers, FriendshipChange, GraphAnswer, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
 import type { DatastoreLatency } from '../../observability/metrics.js';
 import { callDatastore, DatastoreError, messageOf as plainMessageOf, redactUrl as redact } from '../driver-errors.js';
 
@@ -26,7 +26,7 @@ const SCHEMA = [
   'CREATE INDEX unfriended_at IF NOT EXISTS FOR ()-[e:UNFRIENDED]-() ON (e.at)',
 ];
 
-/** Friendships written per statement by `addFriendships`. */
+/** Friendships or answers written per statement by `addFriendships` and `setRsvps`. */
 const ADD_BATCH = 1_000;
 
 /** Ended friendships removed per statement while pruning. */
@@ -223,6 +223,21 @@ export class Neo4jSocialGraph implements SocialGraph {
        SET r.status = $status, r.at = datetime($at)`,
       { userId, eventId, status, at: at.toISOString() },
     );
+  }
+
+  async setRsvps(answers: readonly GraphAnswer[]): Promise<void> {
+    for (let from = 0; from < answers.length; from += ADD_BATCH) {
+      await this.run(
+        'setRsvps',
+        'WRITE',
+        `UNWIND $answers AS answer
+         MERGE (u:User {id: answer.userId})
+         MERGE (e:Event {id: answer.eventId})
+         MERGE (u)-[r:RSVP]->(e)
+         SET r.status = answer.status, r.at = datetime(answer.at)`,
+        { answers: answers.slice(from, from + ADD_BATCH).map((answer) => ({ ...answer, at: answer.at.toISOString() })) },
+      );
+    }
   }
 
   async friendsWithRsvp(
