@@ -15,6 +15,7 @@ import { loadAverage, pinSelf } from './lib/cpu.js';
 import { errorText, progress, warn } from './lib/log.js';
 import { readOptions, type BenchOptions } from './lib/options.js';
 import { checksTable, formatTable, type Check, type Table } from './lib/report.js';
+import { discoveryScalingSection, discoverySection } from './sections/discovery.js';
 import { fanoutSection } from './sections/fanout.js';
 import { httpSection } from './sections/http.js';
 import { rsvpSection } from './sections/rsvp.js';
@@ -30,7 +31,7 @@ const RESULTS_FILE = join(BENCH_DIR, 'results', 'latest.json');
  * Run order. Sections that need the real servers come last, after the embedded ones; they
  * run only when selected (BENCH_ONLY=rsvp,fanout or BENCH_ONLY=all).
  */
-const SECTIONS: Section[] = [startupSection, httpSection, scaleSection, rsvpSection, fanoutSection, scaleRealSection];
+const SECTIONS: Section[] = [startupSection, httpSection, scaleSection, discoveryScalingSection, rsvpSection, fanoutSection, scaleRealSection, discoverySection];
 
 interface Selected {
   section: Section;

@@ -18,6 +18,7 @@ import { loadConfig } from '../src/config.js';
 import { demoEvents } from '../src/demo/seed.js';
 import { createLogger } from '../src/logger.js';
 import type { ChildMessage, LiveTrace, ParentMessage } from './lib/ipc.js';
+import { seedDiscovery } from './lib/discovery-data.js';
 import { mapProfileToSources } from './lib/profile-sources.js';
 import { SUBGRAPH_BENCH_ENV } from './lib/subgraph-env.js';
 
@@ -152,6 +153,26 @@ async function seedEvents(app: App, count: number): Promise<number> {
   return performance.now() - started;
 }
 
+/**
+ * The discovery benchmark's data, written by this process through its own repositories
+ * (the embedded store lives here), and its cold-cache reset.
+ */
+function serveDiscovery(app: App): void {
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'seed-discovery') {
+      seedDiscovery(app.deps, message.options).then(
+        (summary) => report({ type: 'seeded-discovery', summary }),
+        (error: unknown) => report({ type: 'error', message: `seeding discovery: ${String(error)}` }),
+      );
+    } else if (message.type === 'drop-recommendations') {
+      Promise.all(message.users.map((user) => app.deps.discovery.recommendations.drop(user))).then(
+        () => report({ type: 'dropped-recommendations', users: message.users.length }),
+        (error: unknown) => report({ type: 'error', message: `dropping recommendations: ${String(error)}` }),
+      );
+    }
+  });
+}
+
 async function main(): Promise<void> {
   // performance.now() counts from this process's start: node boot plus all (tsx-compiled) imports.
   const importsDoneMs = performance.now();
@@ -184,6 +205,7 @@ async function main(): Promise<void> {
   if (process.send) {
     serveProfiling();
     serveInspection(app);
+    serveDiscovery(app);
     if (process.env.BENCH_TRACE_LIVE_SENDS === '1') traceLive(app);
   }
   report({ type: 'listening', port: app.server.port, pid: process.pid, timings: { importsDoneMs, appStartedMs, seedMs } });

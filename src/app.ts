@@ -55,6 +55,17 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
   await life.start('reconciliation', () => deps.reconciler.start(), () => deps.reconciler.stop());
   await life.start('reminders', () => deps.reminders.start(config.reminderIntervalSeconds * 1000), () => deps.reminders.stop());
   await life.start('housekeeping', () => deps.housekeeping.start(config.housekeeping.intervalMs), () => deps.housekeeping.stop());
+  const { discovery } = deps;
+  await life.start('trending warmer', () => discovery.trendingWarmer.start(config.discovery.trending.warmIntervalMs), () => discovery.trendingWarmer.stop());
+  await life.start(
+    'category counts warmer',
+    () => discovery.categoryCountsWarmer.start(config.discovery.categoryCountsIntervalMs),
+    async () => {
+      await discovery.categoryCountsWarmer.stop();
+      discovery.categoryCounts.stop();
+    },
+  );
+  await life.start('view counts', () => deps.views.start(config.discovery.viewsFlushIntervalMs), () => deps.views.stop());
   const server = await life.start('server', () => createServer(deps).start(), (running) => running.stop());
   return { deps, server, stop: () => life.stop() };
 }

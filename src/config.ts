@@ -9,6 +9,8 @@ const flag = z
   .transform((value) => value === 'true' || value === '1');
 
 const positiveInt = z.coerce.number().int().positive();
+const positiveNumber = z.coerce.number().positive();
+const nonNegativeNumber = z.coerce.number().nonnegative();
 
 const EnvSchema = z
   .object({
@@ -140,6 +142,24 @@ const EnvSchema = z
     CONSUMER_DLQ_PUBLISH_ATTEMPTS: positiveInt.default(3),
     CONSUMER_LAG_INTERVAL_SECONDS: positiveInt.default(15),
 
+    /** A trending interaction counts half as much after this long. */
+    TRENDING_HALF_LIFE_HOURS: positiveNumber.default(24),
+    /** Trending points per GOING answer (INTERESTED and MAYBE: half), share, unique daily viewer and post. */
+    TRENDING_WEIGHT_RSVP: nonNegativeNumber.default(3),
+    TRENDING_WEIGHT_SHARE: nonNegativeNumber.default(5),
+    TRENDING_WEIGHT_VIEW: nonNegativeNumber.default(0.5),
+    TRENDING_WEIGHT_POST: nonNegativeNumber.default(2),
+    /** How often one instance rebuilds the trending ranking in Redis from the store. */
+    TRENDING_WARM_INTERVAL_SECONDS: positiveInt.default(300),
+    /** How long a viewer's recommendations stay cached (answers and friendship changes drop them sooner). */
+    RECOMMENDATIONS_CACHE_TTL_SECONDS: positiveInt.default(1800),
+    /** How often one instance recounts upcoming public events per category into the cache. */
+    CATEGORY_COUNTS_INTERVAL_SECONDS: positiveInt.default(60),
+    /** How often recorded views are counted (unique per viewer and day) and written to the events. */
+    VIEWS_FLUSH_INTERVAL_SECONDS: positiveInt.default(10),
+    /** Views held between flushes at most; beyond it new ones are dropped (and counted in a metric). */
+    VIEWS_MAX_BUFFERED: positiveInt.default(100_000),
+
     HOUSEKEEPING_INTERVAL_SECONDS: positiveInt.default(3600),
     /** Keep at least as long as the consumed topics retain messages (Kafka's default: 7 days). */
     RETENTION_PROCESSED_MESSAGES_HOURS: positiveInt.default(168),
@@ -241,6 +261,17 @@ export interface Config {
     maxClockSkewMs: number;
     deadLetterPublishAttempts: number;
     lagIntervalMs: number;
+  };
+  discovery: {
+    trending: {
+      weights: { rsvp: number; share: number; view: number; post: number };
+      halfLifeMs: number;
+      warmIntervalMs: number;
+    };
+    recommendationsTtlSeconds: number;
+    categoryCountsIntervalMs: number;
+    viewsFlushIntervalMs: number;
+    viewsMaxBuffered: number;
   };
   housekeeping: {
     intervalMs: number;
@@ -382,6 +413,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxClockSkewMs: env.CONSUMER_MAX_CLOCK_SKEW_SECONDS * 1000,
       deadLetterPublishAttempts: env.CONSUMER_DLQ_PUBLISH_ATTEMPTS,
       lagIntervalMs: env.CONSUMER_LAG_INTERVAL_SECONDS * 1000,
+    },
+    discovery: {
+      trending: {
+        weights: { rsvp: env.TRENDING_WEIGHT_RSVP, share: env.TRENDING_WEIGHT_SHARE, view: env.TRENDING_WEIGHT_VIEW, post: env.TRENDING_WEIGHT_POST },
+        halfLifeMs: env.TRENDING_HALF_LIFE_HOURS * 3600_000,
+        warmIntervalMs: env.TRENDING_WARM_INTERVAL_SECONDS * 1000,
+      },
+      recommendationsTtlSeconds: env.RECOMMENDATIONS_CACHE_TTL_SECONDS,
+      categoryCountsIntervalMs: env.CATEGORY_COUNTS_INTERVAL_SECONDS * 1000,
+      viewsFlushIntervalMs: env.VIEWS_FLUSH_INTERVAL_SECONDS * 1000,
+      viewsMaxBuffered: env.VIEWS_MAX_BUFFERED,
     },
     housekeeping: {
       intervalMs: env.HOUSEKEEPING_INTERVAL_SECONDS * 1000,

@@ -7,8 +7,15 @@ import { InvitationService } from './domain/invitations/invitation-service.js';
 import { PostService } from './domain/posts/post-service.js';
 import { RsvpService } from './domain/rsvps/rsvp-service.js';
 import type { Viewer } from './domain/users/model.js';
-import { noFriendsWithoutGraph, ViewerAccess } from './domain/viewer-access.js';
+import { callerKey, noFriendsWithoutGraph, ViewerAccess } from './domain/viewer-access.js';
 import { NOT_RECORDED, ReadRecord } from './graphql/response-cache.js';
+import { Audience } from './domain/discovery/audience.js';
+import { FriendsService } from './domain/discovery/friends-service.js';
+import { RecommendationService } from './domain/discovery/recommendation-service.js';
+import { SearchService } from './domain/discovery/search-service.js';
+import { ShareService } from './domain/discovery/share-service.js';
+import { TrendingService } from './domain/discovery/trending-service.js';
+import type { EventRecord } from './domain/events/model.js';
 
 /**
  * What every resolver receives: the request's viewer, its loaders and the domain
@@ -25,6 +32,12 @@ export class RequestContext {
   private categoryService: CategoryService | undefined;
   private postService: PostService | undefined;
   private readRecord: ReadRecord | undefined;
+  private audienceOf: Audience | undefined;
+  private searchService: SearchService | undefined;
+  private trendingService: TrendingService | undefined;
+  private recommendationService: RecommendationService | undefined;
+  private friendsService: FriendsService | undefined;
+  private shareService: ShareService | undefined;
 
   constructor(
     private readonly deps: Deps,
@@ -51,10 +64,12 @@ export class RequestContext {
   /**
    * `event(id)` showed this event to the viewer. Served from the response cache, the
    * same answer calls this again for each event it showed, so what is recorded per view
-   * belongs here (and only here).
+   * belongs here (and only here): the unique daily view, counted without I/O (the
+   * recorder flushes them later).
    */
   eventViewed(eventId: string): void {
     this.reads.viewed(eventId);
+    this.deps.views.record(eventId, callerKey(this.viewer, this.clientKey));
   }
 
   get access(): ViewerAccess {
@@ -103,16 +118,46 @@ export class RequestContext {
   }
 
   get categories(): CategoryService {
-    const { categories, events, kv, metrics } = this.deps;
-    return (this.categoryService ??= new CategoryService(
-      {
-        categories,
-        events,
-        kv,
-        onCacheLookup: (cache, hit) => (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache }),
-      },
+    const { categories, discovery } = this.deps;
+    return (this.categoryService ??= new CategoryService({ categories, counts: discovery.categoryCounts }, this.loaders));
+  }
+
+  /** What discovery knows of the viewer in this request (friends, friends going): one graph query. */
+  private get audience(): Audience {
+    return (this.audienceOf ??= new Audience(this.deps.graph, this.access, this.loaders));
+  }
+
+  get search(): SearchService {
+    return (this.searchService ??= new SearchService({ events: this.deps.events }, this.access, this.audience, this.loaders));
+  }
+
+  get trending(): TrendingService {
+    const { discovery, events, metrics } = this.deps;
+    return (this.trendingService ??= new TrendingService(
+      { board: discovery.board, events, onLookup: (cache, hit) => (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache }) },
+      this.access,
+      this.audience,
       this.loaders,
     ));
+  }
+
+  get recommendations(): RecommendationService {
+    const { discovery, events, rsvps, users, categories } = this.deps;
+    return (this.recommendationService ??= new RecommendationService(
+      { events, rsvps, users, categories, board: discovery.board, cache: discovery.recommendations },
+      this.access,
+      this.audience,
+      this.loaders,
+    ));
+  }
+
+  get friends(): FriendsService {
+    return (this.friendsService ??= new FriendsService({ users: this.deps.users }, this.access, this.audience, this.loaders));
+  }
+
+  get shares(): ShareService {
+    const { events, kv, relay, config } = this.deps;
+    return (this.shareService ??= new ShareService({ events, kv, relay, eventSource: config.eventSource }, this.access, this.clientKey, this.loaders));
   }
 
   get posts(): PostService {

@@ -44,6 +44,25 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { DependencyGuard } from './datasources/dependency-guard.js';
 import type { DatastoreInstruments, DatastoreName } from './datasources/driver-errors.js';
 import { ResponseCache } from './graphql/response-cache.js';
+import { NamedCache } from './domain/discovery/cache.js';
+import { CategoryCounts } from './domain/discovery/category-counts.js';
+import { discoveryLookups } from './domain/discovery/lookup-fields.js';
+import type { CachedRecommendation } from './domain/discovery/recommendation-service.js';
+import { TrendingBoard } from './domain/discovery/trending-board.js';
+import { TrendingScores } from './domain/discovery/trending-scores.js';
+import { ViewRecorder } from './domain/discovery/views.js';
+import { Warmer } from './domain/discovery/warmer.js';
+
+/** Discovery's shared parts: the trending board and its scores, the caches and their warmers. */
+export interface DiscoveryDeps {
+  board: TrendingBoard;
+  scores: TrendingScores;
+  trendingWarmer: Warmer;
+  categoryCounts: CategoryCounts;
+  categoryCountsWarmer: Warmer;
+  /** Per viewer, dropped by the discovery consumers when the viewer answers or a friendship of theirs changes. */
+  recommendations: NamedCache<CachedRecommendation[]>;
+}
 
 /** The process-wide singletons: stores, bus and background workers. */
 export interface Deps {
@@ -87,6 +106,9 @@ export interface Deps {
   published: PublishedMessages;
   /** Answers to anonymous reads of public events, invalidated by every event change. */
   responses: ResponseCache;
+  discovery: DiscoveryDeps;
+  /** Unique views per viewer and day: `views.record(eventId, viewerKey)` is synchronous and does no I/O. */
+  views: ViewRecorder;
 }
 
 export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus' | 'breakers' | 'tracer'>;
@@ -233,7 +255,7 @@ export async function closeDatasources(datasources: Datasources): Promise<void> 
 /** Builds repositories, services' collaborators and workers over connected datasources; no I/O. */
 export function createDeps(config: Config, logger: Logger, metrics: Metrics, datasources: Datasources): Deps {
   const writer = new OutboxWriter();
-  const events = new EventRepository(datasources.store, writer);
+  const events = new EventRepository(datasources.store, writer, discoveryLookups);
   const responses = new ResponseCache({
     ...config.graphql.responseCache,
     onLookup: (hit) => (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache: 'graphql-responses' }),
@@ -289,7 +311,33 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     .register(invitationsCleanup(invitations))
     .register(postsCleanup(posts))
     .register(socialGraphCleanup(datasources.graph));
-  const consumers = createConsumers({ config, logger, metrics, ...datasources, users, userCleanup, rsvps, invitations });
+  const discovery = createDiscovery(config, logger, metrics, datasources, events, categories);
+  const views = new ViewRecorder({
+    kv: datasources.kv,
+    events,
+    relay,
+    eventSource: config.eventSource,
+    logger: logger.child({ component: 'views' }),
+    maxBuffered: config.discovery.viewsMaxBuffered,
+    onDropped: () => metrics.viewsDropped.inc(),
+    onCounted: (views) => metrics.viewsCounted.inc(views),
+  });
+  const consumers = createConsumers({
+    config,
+    logger,
+    metrics,
+    ...datasources,
+    users,
+    userCleanup,
+    rsvps,
+    invitations,
+    discovery: {
+      scores: discovery.scores,
+      counts: discovery.categoryCounts,
+      recommendations: discovery.recommendations,
+      weights: config.discovery.trending.weights,
+    },
+  });
   const consumerLag = new ConsumerLagMonitor(datasources.bus, logger.child({ component: 'consumer-lag' }), config.consumers.lagIntervalMs, {
     lag: metrics.consumerLag,
     oldestUnprocessed: metrics.consumerOldestUnprocessed,
@@ -336,6 +384,38 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     reminderClaims,
     published,
     responses,
+    discovery,
+    views,
+  };
+}
+
+function createDiscovery(config: Config, logger: Logger, metrics: Metrics, datasources: Datasources, events: EventRepository, categories: CategoryRepository): DiscoveryDeps {
+  const { trending, recommendationsTtlSeconds, categoryCountsIntervalMs } = config.discovery;
+  const log = logger.child({ component: 'discovery' });
+  const cacheDeps = { kv: datasources.kv, logger: log, onLookup: (cache: string, hit: boolean) => (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache }) };
+  const lease = (name: string, intervalMs: number) => new StoreLease(datasources.store, name, config.instanceId, Math.max(intervalMs, 60_000));
+  // The board counts as whole for three rebuilds: a stopped warmer sends readers to the store.
+  const board = new TrendingBoard(datasources.kv, (3 * trending.warmIntervalMs) / 1000);
+  const scores = new TrendingScores({ events, categories, board, settings: trending, logger: log });
+  const categoryCounts = new CategoryCounts({
+    events,
+    // Outlives a few missed passes of the warmer; a miss counts in the store.
+    cache: new NamedCache(cacheDeps, 'category-counts', (3 * categoryCountsIntervalMs) / 1000),
+    logger: log,
+  });
+  return {
+    board,
+    scores,
+    trendingWarmer: new Warmer('trending', () => scores.rebuild(), lease('trending-warmer', trending.warmIntervalMs), log),
+    categoryCounts,
+    categoryCountsWarmer: new Warmer(
+      'category-counts',
+      async () => Object.keys(await categoryCounts.refresh()).length,
+      lease('category-counts-warmer', categoryCountsIntervalMs),
+      log,
+      'debug',
+    ),
+    recommendations: new NamedCache(cacheDeps, 'recommendations', recommendationsTtlSeconds),
   };
 }
 
@@ -343,7 +423,7 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
 export async function prepareStores(deps: Deps): Promise<void> {
   const { events, categories, posts, rsvps, invitations, users, processed, deadLetters, reminderClaims, published } = deps;
   await Promise.all([
-    events.ensureIndexes(),
+    events.ensureIndexes().then(() => events.backfillLookups()),
     categories.ensureIndexes(),
     posts.ensureIndexes(),
     rsvps.ensureIndexes(),

@@ -1,4 +1,5 @@
 /** Messages between bench/run.ts and its child servers (over the Node IPC channel). */
+import type { DiscoveryOptions, SeedSummary } from './discovery-data.js';
 
 export interface CapturedResponse {
   /** Path the bare server answers on, e.g. `/event-by-id`. */
@@ -26,6 +27,10 @@ export type ChildMessage =
   | { type: 'inspected'; memory: MemoryReading; subscribers: number | null }
   /** Subgraph (BENCH_TRACE_LIVE_SENDS=1): the path of each counts version so far, as `live-trace` asked. */
   | { type: 'live-trace'; versions: Record<number, LiveTrace> }
+  /** Subgraph: the discovery data set is written (answer to `seed-discovery`). */
+  | { type: 'seeded-discovery'; summary: SeedSummary }
+  /** Subgraph: every user's cached recommendations are dropped (answer to `drop-recommendations`). */
+  | { type: 'dropped-recommendations'; users: number }
   /** Raw driver child (bench/raw-upsert.ts): connected, ready for `raw-run`. */
   | { type: 'raw-ready' }
   | { type: 'raw-result'; result: RawRunResult };
@@ -81,5 +86,9 @@ export type ParentMessage =
   | { type: 'inspect'; gc?: boolean; eventId?: string }
   /** Subgraph: the live path traced so far (BENCH_TRACE_LIVE_SENDS=1). */
   | { type: 'live-trace' }
+  /** Subgraph: write the discovery data set through its own repositories (bench/lib/discovery-data.ts). */
+  | { type: 'seed-discovery'; options: DiscoveryOptions }
+  /** Subgraph: drop these users' cached recommendations. */
+  | { type: 'drop-recommendations'; users: string[] }
   /** Raw driver child: `concurrency` upserts in flight for `seconds`. */
   | { type: 'raw-run'; seconds: number; concurrency: number };

@@ -117,6 +117,7 @@ export interface SettledLoadResult {
   /** Requests answered within the measured window, per second. */
   requestsPerSecond: number;
   latencyP50Ms: number;
+  latencyP95Ms: number;
   latencyP99Ms: number;
   latencyMaxMs: number;
   /** Answered within the window: successes, 200s that failed `ok`, other statuses. */
@@ -139,7 +140,7 @@ export interface SettledLoadResult {
   othersOnLoadCpuPct: number | null;
 }
 
-function percentileOf(sorted: Float64Array, p: number): number {
+export function percentileOf(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
@@ -233,6 +234,7 @@ export async function runSettledLoad(port: number, options: SettledLoadOptions):
     return {
       requestsPerSecond: latencies.length / durationS,
       latencyP50Ms: percentileOf(sorted, 50),
+      latencyP95Ms: percentileOf(sorted, 95),
       latencyP99Ms: percentileOf(sorted, 99),
       latencyMaxMs: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
       ok,

@@ -23,6 +23,14 @@ export interface BenchOptions {
   fanoutMutations: number;
   /** Longest wait for one mutation to reach every subscriber (BENCH_FANOUT_TIMEOUT_MS). */
   fanoutTimeoutMs: number;
+  /** Discovery on the real servers: events, users and friends per user (BENCH_DISCOVERY_EVENTS, _USERS, _FRIENDS). */
+  discoveryEvents: number;
+  discoveryUsers: number;
+  discoveryFriends: number;
+  /** Event counts the embedded twin's search and nearby latency is measured at (BENCH_DISCOVERY_SCALES). */
+  discoveryScales: number[];
+  /** Document stores the real-server discovery run uses, one run each (BENCH_DISCOVERY_STORES: embedded, ferretdb). */
+  discoveryStores: string[];
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number, { min = 0, integer = false } = {}): number {
@@ -57,5 +65,17 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     subscribers: number(env, 'BENCH_SUBSCRIBERS', 5_000, { min: 1, integer: true }),
     fanoutMutations: number(env, 'BENCH_FANOUT_MUTATIONS', 10, { min: 1, integer: true }),
     fanoutTimeoutMs: number(env, 'BENCH_FANOUT_TIMEOUT_MS', 10_000, { min: 100, integer: true }),
+    discoveryEvents: number(env, 'BENCH_DISCOVERY_EVENTS', 10_000, { min: 100, integer: true }),
+    discoveryUsers: number(env, 'BENCH_DISCOVERY_USERS', 2_000, { min: 10, integer: true }),
+    discoveryFriends: number(env, 'BENCH_DISCOVERY_FRIENDS', 50, { min: 2, integer: true }),
+    discoveryScales: (env.BENCH_DISCOVERY_SCALES ?? '1000,10000,100000').split(',').map((value) => {
+      const scale = Number(value.trim());
+      if (!Number.isInteger(scale) || scale < 100) throw new Error(`BENCH_DISCOVERY_SCALES: ${JSON.stringify(value)} is not a whole number ≥ 100`);
+      return scale;
+    }),
+    discoveryStores: (env.BENCH_DISCOVERY_STORES ?? 'embedded,ferretdb')
+      .split(',')
+      .map((store) => store.trim())
+      .filter(Boolean),
   };
 }

@@ -5,6 +5,7 @@ import type { UserRef as UserRefModel } from '../domain/users/model.js';
 import type { PostRecord as PostRecordModel, PostPage as PostPageModel, CommentRecord as CommentRecordModel, CommentPage as CommentPageModel, ReactionCounts as ReactionCountsModel } from '../domain/posts/model.js';
 import type { RsvpRecord as RsvpRecordModel, RsvpPage as RsvpPageModel, AttendeePage as AttendeePageModel, AttendeeEdgeModel as AttendeeEdgeModelModel, EventStatsChange as EventStatsChangeModel } from '../domain/rsvps/model.js';
 import type { InvitationRecord as InvitationRecordModel, InvitationPage as InvitationPageModel, InviteFriendsResult as InviteFriendsResultModel } from '../domain/invitations/model.js';
+import type { NearbyPage as NearbyPageModel, NearbyEdgeModel as NearbyEdgeModelModel, RecommendationPage as RecommendationPageModel, RecommendationEdgeModel as RecommendationEdgeModelModel, RecommendationReasonModel as RecommendationReasonModelModel, FriendsGoingModel as FriendsGoingModelModel, FriendBirthdayModel as FriendBirthdayModelModel } from '../domain/discovery/model.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -45,12 +46,17 @@ export type Category = {
   __typename?: 'Category';
   /** A #rrggbb colour. */
   color: Scalars['String']['output'];
-  /** Upcoming active public events in this category. */
+  /**
+   * Upcoming active public events in this category.
+   * @deprecated Use upcomingEventCount.
+   */
   eventCount: Scalars['Int']['output'];
   /** An emoji that stands for the category. */
   icon: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** Upcoming active PUBLIC events in the category (refreshed about every minute). */
+  upcomingEventCount: Scalars['Int']['output'];
 };
 
 export type CheckInState =
@@ -109,6 +115,8 @@ export type Event = {
   createdAt: Scalars['DateTime']['output'];
   description?: Maybe<Scalars['String']['output']>;
   endsAt: Scalars['DateTime']['output'];
+  /** The viewer's friends who are going, first `first` of them (0–20, default 3); count 0 for anonymous viewers. */
+  friendsGoing: FriendsGoing;
   host: User;
   id: Scalars['ID']['output'];
   /** Invitations to this event, newest first; host and co-hosts only. */
@@ -140,6 +148,11 @@ export type EventAttendeesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<RsvpStatus>;
+};
+
+
+export type EventFriendsGoingArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -215,6 +228,33 @@ export type EventStatus =
   | 'ACTIVE'
   | 'CANCELLED'
   | 'COMPLETED';
+
+/** A friend's birthday; the year of birth is never shown. */
+export type FriendBirthday = {
+  __typename?: 'FriendBirthday';
+  day: Scalars['Int']['output'];
+  /** 0 for today. */
+  inDays: Scalars['Int']['output'];
+  month: Scalars['Int']['output'];
+  /** The next day it is celebrated (today included), YYYY-MM-DD in UTC; 28 February in common years for a 29 February birthday. */
+  nextOn: Scalars['String']['output'];
+  user: User;
+};
+
+/** How many of the viewer's friends are going, and the first few of them. */
+export type FriendsGoing = {
+  __typename?: 'FriendsGoing';
+  count: Scalars['Int']['output'];
+  friends: Array<User>;
+};
+
+/** A point on Earth in decimal degrees. */
+export type GeoPointInput = {
+  /** Latitude, -90 to 90. */
+  lat: Scalars['Float']['input'];
+  /** Longitude, -180 to 180. */
+  lng: Scalars['Float']['input'];
+};
 
 /**
  * An invitation of one person to one event. There is at most one per (event, invitee):
@@ -340,6 +380,8 @@ export type Mutation = {
   respondToInvitation: Invitation;
   /** Answers (or changes the answer to) an event the viewer can see. GOING beyond capacity joins the waitlist. */
   rsvp: Rsvp;
+  /** Counts a share of an event the viewer can see (once per person, event and day) and returns the event. */
+  shareEvent: Event;
   /** Host or co-host. */
   updateEvent: Event;
 };
@@ -433,6 +475,12 @@ export type MutationRsvpArgs = {
 };
 
 
+export type MutationShareEventArgs = {
+  channel: ShareChannel;
+  eventId: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdateEventArgs = {
   id: Scalars['ID']['input'];
   input: UpdateEventInput;
@@ -443,6 +491,22 @@ export type MyEventRole =
   | 'ANY'
   | 'COHOST'
   | 'HOST';
+
+export type NearbyEventConnection = {
+  __typename?: 'NearbyEventConnection';
+  edges: Array<NearbyEventEdge>;
+  pageInfo: PageInfo;
+  /** Events within the radius that the viewer may see. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type NearbyEventEdge = {
+  __typename?: 'NearbyEventEdge';
+  cursor: Scalars['String']['output'];
+  /** Great-circle distance from the point asked about, in kilometres. */
+  distanceKm: Scalars['Float']['output'];
+  node: Event;
+};
 
 /** Relay pagination state for a connection. */
 export type PageInfo = {
@@ -498,10 +562,24 @@ export type Query = {
   event?: Maybe<Event>;
   /** Events the viewer may see, soonest first. */
   events: EventConnection;
+  /** The signed-in viewer's friends whose birthday falls in the `withinDays` days (1–60) starting today (UTC; 1: today only), soonest first. */
+  friendsBirthdays: Array<FriendBirthday>;
   /** Events the signed-in viewer hosts or co-hosts, soonest first. */
   myEvents: EventConnection;
   /** Invitations the viewer received, newest first. */
   myInvitations: InvitationConnection;
+  /** Events with a venue within `radiusKm` (0.1–500) of `near` that have not ended, nearest first. */
+  nearbyEvents: NearbyEventConnection;
+  /** For the signed-in viewer: events they have not answered, with a score and the reasons. */
+  recommendedEvents: RecommendationConnection;
+  /**
+   * Events matching every word of `query` (the last word as a prefix; case and accents
+   * ignored), the best matches first: a title match above a tag, a tag above the
+   * description; at equal relevance upcoming events come before past ones.
+   */
+  searchEvents: EventConnection;
+  /** Active events that have not ended, hottest first: recent answers, shares, views and posts, counting less as they age. */
+  trendingEvents: EventConnection;
 };
 
 
@@ -517,6 +595,11 @@ export type QueryEventsArgs = {
 };
 
 
+export type QueryFriendsBirthdaysArgs = {
+  withinDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryMyEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -528,6 +611,38 @@ export type QueryMyInvitationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<InvitationStatus>;
+};
+
+
+export type QueryNearbyEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  near: GeoPointInput;
+  radiusKm?: InputMaybe<Scalars['Float']['input']>;
+};
+
+
+export type QueryRecommendedEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySearchEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SearchFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
+export type QueryTrendingEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  near?: InputMaybe<GeoPointInput>;
+  radiusKm?: InputMaybe<Scalars['Float']['input']>;
 };
 
 /** A reaction to a post; a person has at most one per post. */
@@ -548,6 +663,46 @@ export type ReactionCounts = {
   total: Scalars['Int']['output'];
   wow: Scalars['Int']['output'];
 };
+
+export type RecommendationConnection = {
+  __typename?: 'RecommendationConnection';
+  edges: Array<RecommendationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type RecommendationEdge = {
+  __typename?: 'RecommendationEdge';
+  cursor: Scalars['String']['output'];
+  node: Event;
+  /** Strongest first. */
+  reasons: Array<RecommendationReason>;
+  /** Higher is a better match: friends going × 2 + popularity × 0.1, plus interests and closeness. */
+  score: Scalars['Float']['output'];
+};
+
+export type RecommendationReason = {
+  __typename?: 'RecommendationReason';
+  /** FRIENDS_GOING: friends going; POPULAR: people going or interested. */
+  count?: Maybe<Scalars['Int']['output']>;
+  /** NEARBY: kilometres from the viewer's location. */
+  distanceKm?: Maybe<Scalars['Float']['output']>;
+  /** FRIENDS_GOING: up to three of the friends going. */
+  friends: Array<User>;
+  /** MATCHES_INTEREST: the interest that matched. */
+  interest?: Maybe<Scalars['String']['output']>;
+  kind: RecommendationReasonKind;
+};
+
+/** Why an event is recommended. */
+export type RecommendationReasonKind =
+  /** Friends of the viewer are going (`count`, and up to three of them in `friends`). */
+  | 'FRIENDS_GOING'
+  /** The event's category or a tag matches one of the viewer's interests (`interest`). */
+  | 'MATCHES_INTEREST'
+  /** The venue is close to the viewer's location (`distanceKm`). */
+  | 'NEARBY'
+  /** Many people are going or interested (`count`). */
+  | 'POPULAR';
 
 /** One person's answer to one event. */
 export type Rsvp = {
@@ -594,6 +749,31 @@ export type RsvpStatus =
   | 'INTERESTED'
   | 'MAYBE'
   | 'NOT_GOING';
+
+/** The filter of `events`, plus an optional circle. */
+export type SearchFilter = {
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  hostId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only events within `radiusKm` of this point (online-only events have no place and never match). */
+  near?: InputMaybe<GeoPointInput>;
+  /** 0.1 to 500; default 10 when `near` is given. */
+  radiusKm?: InputMaybe<Scalars['Float']['input']>;
+  startsAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  startsBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Default: any status but CANCELLED. */
+  status?: InputMaybe<EventStatus>;
+  /** Events carrying every one of these tags. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Where an event was shared. */
+export type ShareChannel =
+  | 'EMAIL'
+  | 'LINK'
+  | 'MESSAGING'
+  | 'OTHER'
+  | 'SMS'
+  | 'SOCIAL';
 
 export type Subscription = {
   __typename?: 'Subscription';
@@ -781,6 +961,10 @@ export type ResolversTypes = ResolversObject<{
   EventStats: ResolverTypeWrapper<EventStats>;
   EventStatsChange: ResolverTypeWrapper<EventStatsChangeModel>;
   EventStatus: EventStatus;
+  FriendBirthday: ResolverTypeWrapper<FriendBirthdayModelModel>;
+  FriendsGoing: ResolverTypeWrapper<FriendsGoingModelModel>;
+  GeoPointInput: GeoPointInput;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Invitation: ResolverTypeWrapper<InvitationRecordModel>;
   InvitationConnection: ResolverTypeWrapper<InvitationPageModel>;
   InvitationEdge: ResolverTypeWrapper<Omit<InvitationEdge, 'node'> & { node: ResolversTypes['Invitation'] }>;
@@ -789,12 +973,13 @@ export type ResolversTypes = ResolversObject<{
   InvitationStatus: InvitationStatus;
   InviteFriendsResult: ResolverTypeWrapper<InviteFriendsResultModel>;
   Location: ResolverTypeWrapper<Location>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   LocationInput: LocationInput;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   MyEventRole: MyEventRole;
+  NearbyEventConnection: ResolverTypeWrapper<NearbyPageModel>;
+  NearbyEventEdge: ResolverTypeWrapper<NearbyEdgeModelModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Post: ResolverTypeWrapper<PostRecordModel>;
   PostConnection: ResolverTypeWrapper<PostPageModel>;
@@ -802,11 +987,17 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Reaction: Reaction;
   ReactionCounts: ResolverTypeWrapper<ReactionCountsModel>;
+  RecommendationConnection: ResolverTypeWrapper<RecommendationPageModel>;
+  RecommendationEdge: ResolverTypeWrapper<RecommendationEdgeModelModel>;
+  RecommendationReason: ResolverTypeWrapper<RecommendationReasonModelModel>;
+  RecommendationReasonKind: RecommendationReasonKind;
   Rsvp: ResolverTypeWrapper<RsvpRecordModel>;
   RsvpConnection: ResolverTypeWrapper<RsvpPageModel>;
   RsvpCounts: ResolverTypeWrapper<RsvpCounts>;
   RsvpEdge: ResolverTypeWrapper<Omit<RsvpEdge, 'node'> & { node: ResolversTypes['Rsvp'] }>;
   RsvpStatus: RsvpStatus;
+  SearchFilter: SearchFilter;
+  ShareChannel: ShareChannel;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateEventInput: UpdateEventInput;
   User: ResolverTypeWrapper<UserRefModel>;
@@ -832,27 +1023,36 @@ export type ResolversParentTypes = ResolversObject<{
   EventFilter: EventFilter;
   EventStats: EventStats;
   EventStatsChange: EventStatsChangeModel;
+  FriendBirthday: FriendBirthdayModelModel;
+  FriendsGoing: FriendsGoingModelModel;
+  GeoPointInput: GeoPointInput;
+  Float: Scalars['Float']['output'];
   Invitation: InvitationRecordModel;
   InvitationConnection: InvitationPageModel;
   InvitationEdge: Omit<InvitationEdge, 'node'> & { node: ResolversParentTypes['Invitation'] };
   InvitationSkip: InvitationSkip;
   InviteFriendsResult: InviteFriendsResultModel;
   Location: Location;
-  Float: Scalars['Float']['output'];
   LocationInput: LocationInput;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
+  NearbyEventConnection: NearbyPageModel;
+  NearbyEventEdge: NearbyEdgeModelModel;
   PageInfo: PageInfo;
   Post: PostRecordModel;
   PostConnection: PostPageModel;
   PostEdge: Omit<PostEdge, 'node'> & { node: ResolversParentTypes['Post'] };
   Query: Record<PropertyKey, never>;
   ReactionCounts: ReactionCountsModel;
+  RecommendationConnection: RecommendationPageModel;
+  RecommendationEdge: RecommendationEdgeModelModel;
+  RecommendationReason: RecommendationReasonModelModel;
   Rsvp: RsvpRecordModel;
   RsvpConnection: RsvpPageModel;
   RsvpCounts: RsvpCounts;
   RsvpEdge: Omit<RsvpEdge, 'node'> & { node: ResolversParentTypes['Rsvp'] };
+  SearchFilter: SearchFilter;
   Subscription: Record<PropertyKey, never>;
   UpdateEventInput: UpdateEventInput;
   User: UserRefModel;
@@ -879,6 +1079,7 @@ export type CategoryResolvers<ContextType = RequestContext, ParentType extends R
   icon?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  upcomingEventCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type CommentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment']> = ResolversObject<{
@@ -914,6 +1115,7 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  friendsGoing?: Resolver<ResolversTypes['FriendsGoing'], ParentType, ContextType, RequireFields<EventFriendsGoingArgs, 'first'>>;
   host?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   invitations?: Resolver<ResolversTypes['InvitationConnection'], ParentType, ContextType, RequireFields<EventInvitationsArgs, 'first'>>;
@@ -961,6 +1163,19 @@ export type EventStatsChangeResolvers<ContextType = RequestContext, ParentType e
   counts?: Resolver<ResolversTypes['RsvpCounts'], ParentType, ContextType>;
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type FriendBirthdayResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FriendBirthday'] = ResolversParentTypes['FriendBirthday']> = ResolversObject<{
+  day?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nextOn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
+export type FriendsGoingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FriendsGoing'] = ResolversParentTypes['FriendsGoing']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  friends?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
 export type InvitationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = ResolversObject<{
@@ -1023,7 +1238,20 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   removeRsvp?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationRemoveRsvpArgs, 'eventId'>>;
   respondToInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationRespondToInvitationArgs, 'accept' | 'id'>>;
   rsvp?: Resolver<ResolversTypes['Rsvp'], ParentType, ContextType, RequireFields<MutationRsvpArgs, 'eventId' | 'status'>>;
+  shareEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationShareEventArgs, 'channel' | 'eventId'>>;
   updateEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'id' | 'input'>>;
+}>;
+
+export type NearbyEventConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NearbyEventConnection'] = ResolversParentTypes['NearbyEventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['NearbyEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type NearbyEventEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NearbyEventEdge'] = ResolversParentTypes['NearbyEventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  distanceKm?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -1061,8 +1289,13 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
+  friendsBirthdays?: Resolver<Array<ResolversTypes['FriendBirthday']>, ParentType, ContextType, RequireFields<QueryFriendsBirthdaysArgs, 'withinDays'>>;
   myEvents?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryMyEventsArgs, 'first' | 'role'>>;
   myInvitations?: Resolver<ResolversTypes['InvitationConnection'], ParentType, ContextType, RequireFields<QueryMyInvitationsArgs, 'first'>>;
+  nearbyEvents?: Resolver<ResolversTypes['NearbyEventConnection'], ParentType, ContextType, RequireFields<QueryNearbyEventsArgs, 'first' | 'near' | 'radiusKm'>>;
+  recommendedEvents?: Resolver<ResolversTypes['RecommendationConnection'], ParentType, ContextType, RequireFields<QueryRecommendedEventsArgs, 'first'>>;
+  searchEvents?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QuerySearchEventsArgs, 'first' | 'query'>>;
+  trendingEvents?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryTrendingEventsArgs, 'first' | 'radiusKm'>>;
 }>;
 
 export type ReactionCountsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReactionCounts'] = ResolversParentTypes['ReactionCounts']> = ResolversObject<{
@@ -1072,6 +1305,26 @@ export type ReactionCountsResolvers<ContextType = RequestContext, ParentType ext
   sad?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   wow?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RecommendationConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecommendationConnection'] = ResolversParentTypes['RecommendationConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['RecommendationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type RecommendationEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecommendationEdge'] = ResolversParentTypes['RecommendationEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['RecommendationReason']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type RecommendationReasonResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecommendationReason'] = ResolversParentTypes['RecommendationReason']> = ResolversObject<{
+  count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  distanceKm?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  friends?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  interest?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RecommendationReasonKind'], ParentType, ContextType>;
 }>;
 
 export type RsvpResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Rsvp'] = ResolversParentTypes['Rsvp']> = ResolversObject<{
@@ -1129,6 +1382,8 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   EventEdge?: EventEdgeResolvers<ContextType>;
   EventStats?: EventStatsResolvers<ContextType>;
   EventStatsChange?: EventStatsChangeResolvers<ContextType>;
+  FriendBirthday?: FriendBirthdayResolvers<ContextType>;
+  FriendsGoing?: FriendsGoingResolvers<ContextType>;
   Invitation?: InvitationResolvers<ContextType>;
   InvitationConnection?: InvitationConnectionResolvers<ContextType>;
   InvitationEdge?: InvitationEdgeResolvers<ContextType>;
@@ -1137,12 +1392,17 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Location?: LocationResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NearbyEventConnection?: NearbyEventConnectionResolvers<ContextType>;
+  NearbyEventEdge?: NearbyEventEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Post?: PostResolvers<ContextType>;
   PostConnection?: PostConnectionResolvers<ContextType>;
   PostEdge?: PostEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReactionCounts?: ReactionCountsResolvers<ContextType>;
+  RecommendationConnection?: RecommendationConnectionResolvers<ContextType>;
+  RecommendationEdge?: RecommendationEdgeResolvers<ContextType>;
+  RecommendationReason?: RecommendationReasonResolvers<ContextType>;
   Rsvp?: RsvpResolvers<ContextType>;
   RsvpConnection?: RsvpConnectionResolvers<ContextType>;
   RsvpCounts?: RsvpCountsResolvers<ContextType>;

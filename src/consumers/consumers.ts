@@ -13,6 +13,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { ConsumerRunner } from './consumer-runner.js';
 import { friendshipsConsumer } from './friendships-consumer.js';
 import { usersConsumer } from './users-consumer.js';
+import { discoveryConsumer, discoveryFriendshipsConsumer, type DiscoveryConsumerDeps } from './discovery-consumer.js';
 
 export interface ConsumersDeps {
   config: Config;
@@ -25,6 +26,7 @@ export interface ConsumersDeps {
   userCleanup: UserCleanup;
   rsvps: RsvpRepository;
   invitations: InvitationRepository;
+  discovery: DiscoveryConsumerDeps;
 }
 
 /** The topics this service consumes, built at start-up and started by the app. */
@@ -33,6 +35,8 @@ export interface Consumers {
   friendships: ConsumerRunner;
   cancellations: ConsumerRunner;
   rsvpGraph: ConsumerRunner;
+  discovery: ConsumerRunner;
+  discoveryFriendships: ConsumerRunner;
   all: readonly ConsumerRunner[];
   start(): Promise<void>;
   /** Safe to call when never started; waits for the messages in progress. */
@@ -68,12 +72,20 @@ export function createConsumers(deps: ConsumersDeps): Consumers {
     options,
   );
   const rsvpGraph = new ConsumerRunner(runnerDeps, rsvpGraphConsumer(`${groupPrefix}-rsvp-graph`, { graph, users: deps.users }), options);
-  const all = [users, friendships, cancellations, rsvpGraph] as const;
+  const discovery = new ConsumerRunner(runnerDeps, discoveryConsumer(`${groupPrefix}-discovery`, deps.discovery), options);
+  const discoveryFriendships = new ConsumerRunner(
+    runnerDeps,
+    discoveryFriendshipsConsumer(`${groupPrefix}-discovery-friendships`, { recommendations: deps.discovery.recommendations }),
+    options,
+  );
+  const all = [users, friendships, cancellations, rsvpGraph, discovery, discoveryFriendships] as const;
   return {
     users,
     friendships,
     cancellations,
     rsvpGraph,
+    discovery,
+    discoveryFriendships,
     all,
     async start() {
       try {

@@ -7,7 +7,54 @@ import { timeCursor, type TimePosition } from './paging.js';
 
 export const EVENTS = 'events';
 
-type EventDocument = EventRecord & OutboxFields;
+/**
+ * Lookup fields kept with each event, worked out from fields of its own (search tokens,
+ * geohash cells): written on insert and whenever one of their sources changes, so they
+ * can be indexed on any MongoDB-compatible store.
+ */
+export interface LookupFields {
+  /** The event fields they are worked out from: a change of any of them rewrites them all. */
+  readonly sources: readonly (keyof EventRecord)[];
+  of(event: EventRecord): Record<string, unknown>;
+}
+
+/** An event's trending score as stored: its decayed `score` as of `at`, and `rank` to order by (see domain/discovery/scoring.ts). */
+export interface StoredTrend {
+  score: number;
+  at: Date;
+  rank: number;
+}
+
+interface DiscoveryFields {
+  searchTokens?: string[];
+  geoCells?: string[];
+  trend?: StoredTrend;
+}
+
+type EventDocument = EventRecord & OutboxFields & DiscoveryFields;
+
+/** Listings of discovery: the same criteria as `events` plus a time window on the end. */
+export interface DiscoveryCriteria extends EventCriteria {
+  /** Not ended by then. */
+  endsAfter?: Date;
+  /** Any status but this one. */
+  statusNot?: EventStatus;
+  /** With a venue in one of these geohash cells. */
+  inCells?: readonly string[];
+}
+
+/** Which side of `now` a search reads, and how many matches at most. */
+export interface SearchWindow {
+  side: 'upcoming' | 'past';
+  now: Date;
+  limit: number;
+}
+
+/** An event and the ranking fields stored with it. */
+export interface RankedEvent {
+  event: EventRecord;
+  trend: StoredTrend | null;
+}
 
 export interface EventCriteria {
   categoryId?: string;
@@ -23,7 +70,11 @@ export interface EventCriteria {
 /** What the viewer may see: public events, their own, friends' FRIENDS events, and those they belong to. */
 export interface VisibilityScope {
   viewerId: string | null;
-  friendIds: readonly string[];
+  /**
+   * The viewer's friends; `'unchecked'` reads FRIENDS events of every host, for a caller
+   * that learns the friends afterwards and drops the rest itself (one graph query per request).
+   */
+  friendIds: readonly string[] | 'unchecked';
   /** Events the viewer was invited to or answered. */
   memberEventIds: readonly string[];
 }
@@ -69,10 +120,19 @@ function criteriaFilter(criteria: EventCriteria): Filter[] {
   return terms;
 }
 
+function discoveryFilter(criteria: DiscoveryCriteria, scope: VisibilityScope): Filter[] {
+  const terms: Filter[] = [{ deleted: false }, visibilityFilter(scope), ...criteriaFilter(criteria)];
+  if (criteria.endsAfter) terms.push({ endsAt: { $gt: criteria.endsAfter } });
+  if (criteria.statusNot) terms.push({ status: { $ne: criteria.statusNot } });
+  if (criteria.inCells) terms.push({ geoCells: { $in: [...criteria.inCells] } });
+  return terms;
+}
+
 export function visibilityFilter(scope: VisibilityScope): Filter {
   if (!scope.viewerId) return { privacy: 'PUBLIC' };
   const anyOf: Filter[] = [{ privacy: 'PUBLIC' }, { hostId: scope.viewerId }, { coHostIds: scope.viewerId }];
-  if (scope.friendIds.length > 0) anyOf.push({ privacy: 'FRIENDS', hostId: { $in: [...scope.friendIds] } });
+  if (scope.friendIds === 'unchecked') anyOf.push({ privacy: 'FRIENDS' });
+  else if (scope.friendIds.length > 0) anyOf.push({ privacy: 'FRIENDS', hostId: { $in: [...scope.friendIds] } });
   if (scope.memberEventIds.length > 0) anyOf.push({ _id: { $in: [...scope.memberEventIds] } });
   return { $or: anyOf };
 }
@@ -100,6 +160,7 @@ export class EventRepository {
   constructor(
     store: DocumentStore,
     private readonly outbox: OutboxWriter,
+    private readonly lookups: LookupFields | null = null,
   ) {
     this.events = store.collection<EventDocument>(EVENTS);
   }
@@ -111,6 +172,12 @@ export class EventRepository {
 
   ensureIndexes() {
     return this.events.createIndexes([
+      // Discovery's lookups first: among indexes that fit a query equally well, the
+      // embedded store takes the first, and a token or a cell narrows far more than a status.
+      { key: { searchTokens: 1, startsAt: 1, _id: 1 }, name: 'searchTokens_startsAt' },
+      { key: { geoCells: 1, endsAt: 1 }, name: 'geoCells_endsAt' },
+      { key: { 'trend.rank': -1, _id: -1 }, name: 'trendRank' },
+      { key: { endsAt: 1, _id: 1 }, name: 'endsAt_id' },
       { key: { startsAt: 1, _id: 1 }, name: 'startsAt_id' },
       { key: { hostId: 1, startsAt: 1 }, name: 'host_startsAt' },
       { key: { coHostIds: 1, startsAt: 1 }, name: 'coHosts_startsAt' },
@@ -180,6 +247,76 @@ export class EventRepository {
     return { events, active, startingToday };
   }
 
+  /**
+   * Events matching every token (an index range on one of them), on one side of `now`:
+   * upcoming soonest first, or past latest first; at most `window.limit`.
+   */
+  searchMatches(tokens: readonly string[], criteria: DiscoveryCriteria, scope: VisibilityScope, window: SearchWindow): Promise<EventRecord[]> {
+    const side: Filter = window.side === 'upcoming' ? { startsAt: { $gt: window.now } } : { startsAt: { $lte: window.now } };
+    const order = window.side === 'upcoming' ? 1 : -1;
+    return this.events.find(
+      { $and: [...discoveryFilter(criteria, scope), side, ...tokens.map((token) => ({ searchTokens: token }))] },
+      { sort: { startsAt: order, _id: order }, limit: window.limit },
+    );
+  }
+
+  /** Events with a venue in any of the geohash `cells` (a superset of a circle), at most `limit`. */
+  inCells(cells: readonly string[], criteria: DiscoveryCriteria, scope: VisibilityScope, limit: number): Promise<EventRecord[]> {
+    return this.events.find({ $and: discoveryFilter({ ...criteria, inCells: cells }, scope) }, { limit });
+  }
+
+  /** The events with the highest trending rank after `after` (rank, then id, both descending), from the store. */
+  async topTrending(criteria: DiscoveryCriteria, scope: VisibilityScope, limit: number, after?: { rank: number; id: string }): Promise<RankedEvent[]> {
+    const terms = [...discoveryFilter(criteria, scope), { 'trend.rank': { $exists: true } }];
+    if (after) terms.push({ $or: [{ 'trend.rank': { $lt: after.rank } }, { 'trend.rank': after.rank, _id: { $lt: after.id } }] });
+    const rows = await this.events.find({ $and: terms }, { sort: { 'trend.rank': -1, _id: -1 }, limit });
+    return rows.map(ranked);
+  }
+
+  /** Events of any of the categories or tags, soonest first: candidates for recommendations. */
+  matchingInterests(categoryIds: readonly string[], tags: readonly string[], criteria: DiscoveryCriteria, scope: VisibilityScope, limit: number): Promise<EventRecord[]> {
+    const anyOf: Filter[] = [];
+    if (categoryIds.length > 0) anyOf.push({ categoryId: { $in: [...categoryIds] } });
+    if (tags.length > 0) anyOf.push({ tags: { $in: [...tags] } });
+    if (anyOf.length === 0) return Promise.resolve([]);
+    return this.events.find({ $and: [...discoveryFilter(criteria, scope), { $or: anyOf }] }, { sort: keysetSort('startsAt', 'asc'), limit });
+  }
+
+  /** An event with its stored trend; null when it does not exist. */
+  async findRanked(id: string): Promise<RankedEvent | null> {
+    const row = await this.events.findOne({ _id: id, deleted: false });
+    return row && ranked(row);
+  }
+
+  /** Events that have not ended, with their trends, in pages (the trending warmer's full read). */
+  async *notEndedRanked(now: Date, pageSize = 500): AsyncGenerator<RankedEvent[]> {
+    let position: TimePosition | null = null;
+    for (;;) {
+      const terms: Filter[] = [{ deleted: false, status: 'ACTIVE', endsAt: { $gt: now } }];
+      if (position) terms.push(keysetAfter('endsAt', position, 'asc'));
+      const rows: EventDocument[] = await this.events.find({ $and: terms }, { sort: keysetSort('endsAt', 'asc'), limit: pageSize });
+      if (rows.length > 0) yield rows.map(ranked);
+      if (rows.length < pageSize) return;
+      const last = rows.at(-1)!;
+      position = { time: last.endsAt, id: last._id };
+    }
+  }
+
+  /**
+   * Writes lookup fields into events stored without them (written before they existed),
+   * `pageSize` at a time; returns how many it wrote.
+   */
+  async backfillLookups(pageSize = 500): Promise<number> {
+    if (!this.lookups) return 0;
+    let written = 0;
+    for (;;) {
+      const rows = await this.events.find({ searchTokens: { $exists: false } }, { limit: pageSize });
+      for (const row of rows) await this.events.updateOne({ _id: row._id }, { $set: this.lookups.of(row) });
+      written += rows.length;
+      if (rows.length < pageSize) return written;
+    }
+  }
+
   /** Upcoming public active events per category, for category counts. */
   countUpcomingPublicByCategory(now: Date): Promise<Map<string, number>> {
     return this.events.countBy({ deleted: false, status: 'ACTIVE', privacy: 'PUBLIC', startsAt: { $gt: now } }, 'categoryId');
@@ -189,7 +326,7 @@ export class EventRepository {
 
   /** Inserts a new event together with its first domain events. */
   async insert(record: EventRecord, messages: readonly OutboxMessage[] = []): Promise<EventRecord> {
-    const stored: EventDocument = { ...record, ...this.outbox.onInsert(messages) };
+    const stored: EventDocument = { ...record, ...this.lookups?.of(record), ...this.outbox.onInsert(messages) };
     await this.changed(record._id, true, this.events.insertOne(stored));
     return stored;
   }
@@ -197,7 +334,7 @@ export class EventRepository {
   /** Inserts new events in one batch (demo and benchmark data), without domain events to publish. */
   async insertMany(records: readonly EventRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const stored: EventDocument[] = records.map((record) => ({ ...record, ...this.outbox.onInsert([]) }));
+    const stored: EventDocument[] = records.map((record) => ({ ...record, ...this.lookups?.of(record), ...this.outbox.onInsert([]) }));
     try {
       await this.events.insertMany(stored);
     } finally {
@@ -205,12 +342,13 @@ export class EventRepository {
     }
   }
 
-  /** Sets changed details while `expected` still holds. */
-  changeDetails(id: string, details: EventDetails, expected: DetailsGuard, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+  /** Sets changed details of `current` while `expected` still holds (and rewrites the lookup fields they feed). */
+  changeDetails(current: EventRecord, details: EventDetails, expected: DetailsGuard, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
     const conditions: Filter = { updatedAt: expected.updatedAt };
     if (expected.going !== undefined) conditions['stats.going'] = expected.going;
     if (expected.seatsLeft !== undefined) conditions.seatsLeft = expected.seatsLeft;
-    return this.change(id, { $set: { ...details } }, messages, conditions);
+    const lookups = this.lookups && this.lookups.sources.some((field) => field in details) ? this.lookups.of({ ...current, ...details }) : {};
+    return this.change(current._id, { $set: { ...details, ...lookups } }, messages, conditions);
   }
 
   /** ACTIVE → CANCELLED with the reason. */
@@ -238,6 +376,23 @@ export class EventRepository {
 
   uncountPost(id: string): Promise<EventRecord | null> {
     return this.change(id, { $inc: { 'stats.posts': -1 } }, [], {}, false);
+  }
+
+  /** Counts a share, with the message that reports it. */
+  countShare(id: string, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+    return this.change(id, { $inc: { 'stats.shares': 1 } }, messages, {}, false);
+  }
+
+  /** Adds unique views, with the message that reports them. */
+  countViews(id: string, views: number, messages: readonly OutboxMessage[]): Promise<EventRecord | null> {
+    return this.change(id, { $inc: { 'stats.views': views } }, messages, {}, false);
+  }
+
+  /** Stores a new trend if the stored one is still `expected` (null: none yet); false when another writer came first. */
+  async recordTrend(id: string, next: StoredTrend, expected: StoredTrend | null): Promise<boolean> {
+    const condition: Filter = expected ? { 'trend.score': expected.score, 'trend.at': expected.at } : { trend: { $exists: false } };
+    const { matched } = await this.events.updateOne({ _id: id, deleted: false, ...condition }, { $set: { trend: next } });
+    return matched === 1;
   }
 
   /**
@@ -292,4 +447,8 @@ export class EventRepository {
       for (const listener of this.listeners) listener(id, details);
     }
   }
+}
+
+function ranked(row: EventDocument): RankedEvent {
+  return { event: row, trend: row.trend ?? null };
 }

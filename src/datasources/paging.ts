@@ -59,3 +59,28 @@ export const seqCursor = {
         : null,
     ),
 };
+
+/** A position in a list ranked by computed numbers, then id (relevance, distance, trending rank, score). */
+export interface RankPosition {
+  /** Ascending: a list ranked highest first stores its numbers negated. */
+  key: number[];
+  id: string;
+}
+
+/**
+ * Cursors of ranked lists: `[tag, ...key, id]`, the tag telling one list's cursors from
+ * another's, so a search cursor handed to nearby is refused rather than misread.
+ */
+export function rankCursor(tag: string, keyLength: number) {
+  return {
+    encode: (position: RankPosition): string => encode([tag, ...position.key, position.id]),
+    decode: (after: string | null | undefined, field = 'after'): RankPosition | null =>
+      decode(after, field, (tuple) => {
+        if (tuple.length !== keyLength + 2 || tuple[0] !== tag || typeof tuple.at(-1) !== 'string') return null;
+        const key = tuple.slice(1, -1);
+        return key.every((value) => typeof value === 'number' && Number.isFinite(value)) ? { key: key as number[], id: tuple.at(-1) as string } : null;
+      }),
+  };
+}
+
+export type RankCursor = ReturnType<typeof rankCursor>;

@@ -57,6 +57,31 @@ export class UserRepository {
     return doc && !doc.deletedAt ? replicaOf(doc) : null;
   }
 
+  /** The live replicas among `ids` (unknown and deleted users left out), in one round trip. */
+  async findByIds(ids: readonly string[]): Promise<UserReplica[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.users.find({ _id: { $in: [...new Set(ids)] } });
+    return docs.filter((doc) => !doc.deletedAt).map(replicaOf);
+  }
+
+  /**
+   * Writes replicas of users the replica does not know yet (a first load of the users
+   * service's data, demo data, benchmarks): one insert each, leaving known users and
+   * tombstones as they are. Returns how many it wrote.
+   */
+  async importNew(replicas: readonly UserReplica[]): Promise<number> {
+    let written = 0;
+    for (const replica of replicas) {
+      try {
+        await this.users.insertOne({ ...replica });
+        written += 1;
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+      }
+    }
+    return written;
+  }
+
   /**
    * Applies `changes` as of `time` unless the stored user (replica or tombstone) is
    * newer; at equal times a deletion wins. A change newer than a deletion brings the user

@@ -86,6 +86,8 @@ export class HealthReporter {
       ...(deps.store.isolation ? { documentWrites: deps.store.isolation === 'lock' ? 'locked per document across instances' : 'isolated by the store' } : {}),
       counts: mongodb.status === 'up' ? await this.cachedCounts() : null,
       liveSubscriptions: deps.live.totalSubscribers(),
+      // Unique views counted in memory, not yet flushed into the events' stats.
+      viewsAwaitingFlush: deps.views.buffered,
       // From the broker, refreshed every CONSUMER_LAG_INTERVAL_SECONDS: lag and oldest unprocessed message per group.
       consumers: await deps.consumerLag.current(PROBE_TIMEOUT_MS),
     };

@@ -14,6 +14,12 @@ export function createMetrics() {
     rsvps: new Counter({ name: 'events_rsvp_total', help: 'RSVP answers recorded, by status', labelNames: ['status'] as const, registers }),
     cacheHits: new Counter({ name: 'cache_hits_total', help: 'Cache lookups answered from the cache', labelNames: ['cache'] as const, registers }),
     cacheMisses: new Counter({ name: 'cache_misses_total', help: 'Cache lookups that went to the store', labelNames: ['cache'] as const, registers }),
+    viewsCounted: new Counter({ name: 'event_views_counted_total', help: 'Unique daily views written to events by the view flushes', registers }),
+    viewsDropped: new Counter({
+      name: 'event_views_dropped_total',
+      help: 'Views not recorded because VIEWS_MAX_BUFFERED were waiting for the next flush',
+      registers,
+    }),
     requestLatency: new Histogram({
       name: 'graphql_request_duration_seconds',
       help: 'GraphQL request latency by operation type',

@@ -13,4 +13,5 @@ export const Event: EventResolvers = {
   attendees: (event, { status, first, after }, ctx) => ctx.rsvps.attendees(event, status, first, after),
   posts: (event, { first, after }, ctx) => ctx.posts.forEvent(event, first, after),
   invitations: (event, { status, first, after }, ctx) => ctx.invitations.forEvent(event, status, first, after),
+  friendsGoing: (event, { first }, ctx) => ctx.friends.going(event, first),
 };

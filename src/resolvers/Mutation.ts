@@ -17,4 +17,5 @@ export const Mutation: MutationResolvers = {
   reactToPost: (_, { postId, reaction }, ctx) => ctx.posts.react(postId, reaction),
   inviteFriends: (_, { eventId, userIds, message }, ctx) => ctx.invitations.invite(eventId, userIds, message),
   respondToInvitation: (_, { id, accept }, ctx) => ctx.invitations.respond(id, accept),
+  shareEvent: (_, { eventId, channel }, ctx) => ctx.shares.share(eventId, channel),
 };

@@ -15,4 +15,9 @@ export const Query: QueryResolvers = {
   myEvents: (_, { role, first, after }, ctx) => ctx.events.mine(role, first, after),
   categories: (_, __, ctx) => ctx.categories.all(),
   myInvitations: (_, { status, first, after }, ctx) => ctx.invitations.mine(status, first, after),
+  searchEvents: (_, { query, filter, first, after }, ctx) => ctx.search.search(query, filter, first, after),
+  nearbyEvents: (_, { near, radiusKm, filter, first, after }, ctx) => ctx.search.nearby(near, radiusKm, filter, first, after),
+  trendingEvents: (_, { first, after, category, near, radiusKm }, ctx) => ctx.trending.trending(first, after, category, near, radiusKm),
+  recommendedEvents: (_, { first, after }, ctx) => ctx.recommendations.recommended(first, after),
+  friendsBirthdays: (_, { withinDays }, ctx) => ctx.friends.birthdays(withinDays),
 };

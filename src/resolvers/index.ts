@@ -18,6 +18,11 @@ import { RsvpConnection } from './RsvpConnection.js';
 import { Subscription } from './Subscription.js';
 import { Invitation } from './Invitation.js';
 import { InvitationConnection } from './InvitationConnection.js';
+import { NearbyEventConnection, NearbyEventEdge } from './NearbyEventConnection.js';
+import { RecommendationConnection, RecommendationEdge } from './RecommendationConnection.js';
+import { RecommendationReason } from './RecommendationReason.js';
+import { FriendsGoing } from './FriendsGoing.js';
+import { FriendBirthday } from './FriendBirthday.js';
 
 /**
  * graphql-scalars' DateTime serialises to a Date, which JSON.stringify turns into the
@@ -67,4 +72,11 @@ export const resolvers: Resolvers = {
   AttendeeEdge,
   Invitation,
   InvitationConnection,
+  NearbyEventConnection,
+  NearbyEventEdge,
+  RecommendationConnection,
+  RecommendationEdge,
+  RecommendationReason,
+  FriendsGoing,
+  FriendBirthday,
 };

@@ -81,6 +81,94 @@ export function keyValueStoreContract(name: string, create: () => Promise<KeyVal
       const store = await open();
       await assert.rejects(store.set(key(), 'value', 0), RangeError);
       await assert.rejects(store.setIfAbsent(key(), 'value', -1), RangeError);
+      await assert.rejects(store.countDistinct(key(), ['a'], 0), RangeError);
+    });
+
+    it('ranks a sorted set highest score first, moves a member whose score changes, and removes members', async () => {
+      const store = await open();
+      const k = key();
+      assert.deepEqual(await store.sortedSetTop(k, 10), []);
+      await store.sortedSetAdd(k, [
+        { member: 'a', score: 1.5 },
+        { member: 'b', score: -2 },
+        { member: 'c', score: 30.25 },
+      ]);
+      await store.sortedSetAdd(k, [{ member: 'b', score: 100 }]);
+      assert.deepEqual(await store.sortedSetTop(k, 10), [
+        { member: 'b', score: 100 },
+        { member: 'c', score: 30.25 },
+        { member: 'a', score: 1.5 },
+      ]);
+      assert.deepEqual((await store.sortedSetTop(k, 2)).map((entry) => entry.member), ['b', 'c']);
+      await store.sortedSetRemove(k, ['c', 'missing']);
+      assert.deepEqual((await store.sortedSetTop(k, 10)).map((entry) => entry.member), ['b', 'a']);
+    });
+
+    it('pages a sorted set strictly after a cursor, equal scores ordered by member (greater first)', async () => {
+      const store = await open();
+      const k = key();
+      await store.sortedSetAdd(k, [
+        { member: 'e1', score: 5 },
+        { member: 'e2', score: 7 },
+        { member: 'e3', score: 7 },
+        { member: 'e4', score: 7 },
+        { member: 'e5', score: 1 },
+      ]);
+      const first = await store.sortedSetTop(k, 2);
+      assert.deepEqual(first.map((entry) => entry.member), ['e4', 'e3']);
+      const second = await store.sortedSetTop(k, 2, first.at(-1)!);
+      assert.deepEqual(second.map((entry) => entry.member), ['e2', 'e1']);
+      const third = await store.sortedSetTop(k, 2, second.at(-1)!);
+      assert.deepEqual(third, [{ member: 'e5', score: 1 }]);
+      assert.deepEqual(await store.sortedSetTop(k, 2, third[0]!), []);
+    });
+
+    it('replaces a whole sorted set at once, and an empty replacement removes it', async () => {
+      const store = await open();
+      const k = key();
+      await store.sortedSetAdd(k, [{ member: 'old', score: 9 }]);
+      const many = Array.from({ length: 2_500 }, (_, i) => ({ member: `m${i}`, score: i }));
+      await store.sortedSetReplace(k, many);
+      const top = await store.sortedSetTop(k, 3);
+      assert.deepEqual(top.map((entry) => entry.member), ['m2499', 'm2498', 'm2497']);
+      assert.equal((await store.sortedSetTop(k, 5_000)).length, 2_500);
+      await store.sortedSetReplace(k, []);
+      assert.deepEqual(await store.sortedSetTop(k, 10), []);
+    });
+
+    it('deletes a sorted set and a distinct count like any key', async () => {
+      const store = await open();
+      const [ranking, seen] = [key(), key()];
+      await store.sortedSetAdd(ranking, [{ member: 'a', score: 1 }]);
+      await store.countDistinct(seen, ['x'], 60);
+      await store.delete(ranking);
+      await store.delete(seen);
+      assert.deepEqual(await store.sortedSetTop(ranking, 10), []);
+      assert.equal(await store.countDistinct(seen, ['x'], 60), 1);
+    });
+
+    it('counts distinct members: repeats add nothing, and concurrent growths add up to the count', async () => {
+      const store = await open();
+      const k = key();
+      assert.equal(await store.countDistinct(k, ['ann', 'bob', 'ann'], 60), 2);
+      assert.equal(await store.countDistinct(k, ['bob', 'ann'], 60), 0);
+      assert.equal(await store.countDistinct(k, [], 60), 0);
+      const batches = Array.from({ length: 10 }, (_, b) => Array.from({ length: 200 }, (_, i) => `viewer-${b}-${i}`));
+      const growths = await Promise.all(batches.map((batch) => store.countDistinct(k, batch, 60)));
+      const total = 2 + growths.reduce((sum, grown) => sum + grown, 0);
+      // A HyperLogLog estimates (0.81 % standard error); the embedded twin counts exactly.
+      assert.ok(Math.abs(total - 2_002) <= 2_002 * 0.03, `counted ${total} of 2002`);
+      assert.equal(await store.countDistinct(k, batches[3]!, 60), 0);
+    });
+
+    it('forgets a distinct count after its TTL', async () => {
+      const store = await open();
+      const [k, marker] = [key(), key()];
+      assert.equal(await store.countDistinct(k, ['ann'], 0.2), 1);
+      // Set after the count, with the same TTL: once it is gone, so is the count.
+      await store.set(marker, 'set', 0.2);
+      await eventually(async () => assert.equal(await store.get(marker), null), { timeoutMs: 3_000 });
+      assert.equal(await store.countDistinct(k, ['ann'], 60), 1);
     });
   });
 }

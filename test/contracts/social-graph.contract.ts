@@ -36,6 +36,23 @@ export function socialGraphContract(name: string, create: () => Promise<SocialGr
       assert.deepEqual(friends.get(bob), [ann]);
     });
 
+    it('adds many friendships at once, each pair once whichever way round, and refuses a batch with oneself', async () => {
+      const users = ids('user', 30);
+      const pairs: [string, string][] = [];
+      for (let i = 0; i < users.length; i++) for (let j = 1; j <= 3; j++) pairs.push([users[i]!, users[(i + j) % users.length]!]);
+      pairs.push([users[1]!, users[0]!], [users[0]!, users[1]!]);
+      await graph.addFriendships(pairs, since);
+      const friends = await graph.friendIdsOf(users);
+      for (const [i, user] of users.entries()) {
+        const expected = [-3, -2, -1, 1, 2, 3].map((offset) => users[(i + offset + users.length) % users.length]!);
+        assert.deepEqual(sorted(friends.get(user)), sorted(expected), user);
+      }
+      const [ann, bob] = ids('user', 2) as [string, string];
+      await assert.rejects(graph.addFriendships([[ann, bob], [bob, bob]], since));
+      assert.equal(await graph.areFriends(ann, bob), false, 'nothing of a refused batch is written');
+      await graph.addFriendships([], since);
+    });
+
     it('refuses a friendship with oneself', async () => {
       const [ann] = ids('user', 1) as [string];
       await assert.rejects(graph.addFriendship(ann, ann, since));
@@ -171,6 +188,74 @@ export function socialGraphContract(name: string, create: () => Promise<SocialGr
       const maybe = await graph.friendsWithRsvp(me, [party, talk], 'MAYBE');
       assert.deepEqual(maybe.get(party), []);
       assert.deepEqual(maybe.get(talk), [friendA]);
+    });
+
+    it("tells a user's friends and which of them answered the given events, in one call", async () => {
+      const [me, friendA, friendB, stranger, loner] = ids('user', 5) as [string, string, string, string, string];
+      const [party, talk, quiet] = ids('event', 3) as [string, string, string];
+      const at = new Date();
+      await graph.addFriendship(me, friendA, since);
+      await graph.addFriendship(friendB, me, since);
+      await graph.setRsvp(friendA, party, 'GOING', at);
+      await graph.setRsvp(friendB, party, 'GOING', at);
+      await graph.setRsvp(stranger, party, 'GOING', at);
+      await graph.setRsvp(friendA, talk, 'MAYBE', at);
+
+      const answers = await graph.friendsAnswers(me, 'GOING', { eventIds: [party, talk, quiet, party] });
+      assert.deepEqual(sorted(answers.friendIds), sorted([friendA, friendB]));
+      assert.deepEqual(sorted(answers.byEvent.get(party)), sorted([friendA, friendB]));
+      assert.deepEqual(answers.byEvent.get(talk), []);
+      assert.deepEqual(answers.byEvent.get(quiet), []);
+      assert.equal(answers.byEvent.size, 3);
+
+      const none = await graph.friendsAnswers(loner, 'GOING', { eventIds: [party] });
+      assert.deepEqual(none.friendIds, []);
+      assert.deepEqual(none.byEvent.get(party), []);
+      assert.deepEqual((await graph.friendsAnswers(me, 'GOING', { eventIds: [] })).byEvent, new Map());
+    });
+
+    it("lists the events friends answered most recently, skipping those the user answered, at most the limit", async () => {
+      const [me, a, b, c, stranger] = ids('user', 5) as [string, string, string, string, string];
+      const [older, newer, newest, mine, lonely] = ids('event', 5) as [string, string, string, string, string];
+      for (const friend of [a, b, c]) await graph.addFriendship(me, friend, since);
+      const at = (minutes: number) => new Date(Date.UTC(2030, 0, 1, 12, minutes));
+      for (const friend of [a, b, c]) await graph.setRsvp(friend, older, 'GOING', at(1));
+      await graph.setRsvp(a, newer, 'GOING', at(2));
+      await graph.setRsvp(b, newer, 'GOING', at(4));
+      await graph.setRsvp(c, newest, 'GOING', at(5));
+      await graph.setRsvp(c, newest, 'GOING', at(6));
+      await graph.setRsvp(a, mine, 'GOING', at(7));
+      await graph.setRsvp(me, mine, 'INTERESTED', at(8));
+      await graph.setRsvp(stranger, lonely, 'GOING', at(9));
+      await graph.setRsvp(a, lonely, 'MAYBE', at(9));
+
+      const recent = await graph.friendsAnswers(me, 'GOING', { mostRecent: 10 });
+      assert.deepEqual(sorted(recent.friendIds), sorted([a, b, c]));
+      assert.deepEqual([...recent.byEvent.keys()], [newest, newer, older]);
+      assert.deepEqual(sorted(recent.byEvent.get(older)), sorted([a, b, c]));
+      assert.deepEqual(sorted(recent.byEvent.get(newer)), sorted([a, b]));
+      assert.deepEqual(recent.byEvent.get(newest), [c]);
+
+      const limited = await graph.friendsAnswers(me, 'GOING', { mostRecent: 2 });
+      assert.deepEqual([...limited.byEvent.keys()], [newest, newer]);
+      const nobody = await graph.friendsAnswers(ids('user', 1)[0]!, 'GOING', { mostRecent: 5 });
+      assert.deepEqual(nobody, { friendIds: [], byEvent: new Map() });
+    });
+
+    it('sets many answers at once, the last one per (user, event) winning', async () => {
+      const [me, a, b] = ids('user', 3) as [string, string, string];
+      const events = ids('event', 3);
+      await graph.addFriendships([[me, a], [me, b]], since);
+      const at = new Date();
+      await graph.setRsvps([
+        ...events.map((eventId) => ({ userId: a, eventId, status: 'GOING' as const, at })),
+        { userId: b, eventId: events[0]!, status: 'INTERESTED', at },
+        { userId: b, eventId: events[0]!, status: 'GOING', at },
+      ]);
+      const going = await graph.friendsWithRsvp(me, events, 'GOING');
+      assert.deepEqual(sorted(going.get(events[0]!)), sorted([a, b]));
+      assert.deepEqual(going.get(events[2]!), [a]);
+      await graph.setRsvps([]);
     });
 
     it('keeps one answer per (user, event): a new status replaces the old, null removes it', async () => {

@@ -1,4 +1,4 @@
-import type { FriendshipChange, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
+import type { AnswerScope, FriendsAnswers, FriendshipChange, GraphAnswer, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
 
 /** The message time that decided a pair; null after a direct write. */
 interface PairDecision {
@@ -9,8 +9,8 @@ interface PairDecision {
 /**
  * The social graph in process memory, with the Neo4j adapter's semantics: friendships are
  * undirected and stored once per pair, every write is idempotent, unknown users simply
- * have no relations. `since` and RSVP times are not kept: nothing in the port reads them
- * back; the time that decided each pair is, as the Neo4j adapter keeps it.
+ * have no relations. `since` is not kept: nothing in the port reads it back; the time
+ * that decided each pair is, as the Neo4j adapter keeps it, and so is each answer's time.
  */
 export class EmbeddedSocialGraph implements SocialGraph {
   readonly kind = 'embedded' as const;
@@ -19,8 +19,8 @@ export class EmbeddedSocialGraph implements SocialGraph {
   private readonly decisions = new Map<string, Map<string, PairDecision>>();
   /** userId → eventIds they answered, so `removeUser` finds their RSVPs. */
   private readonly rsvpsByUser = new Map<string, Set<string>>();
-  /** eventId → userId → status: the reverse index `friendsWithRsvp` reads. */
-  private readonly rsvpsByEvent = new Map<string, Map<string, GraphRsvpStatus>>();
+  /** eventId → userId → answer: the reverse index `friendsWithRsvp` reads. */
+  private readonly rsvpsByEvent = new Map<string, Map<string, { status: GraphRsvpStatus; at: number }>>();
   private closed = false;
 
   async friendIdsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -49,6 +49,11 @@ export class EmbeddedSocialGraph implements SocialGraph {
     this.decide(a, b, { friends: true, at: null });
   }
 
+  async addFriendships(pairs: readonly (readonly [string, string])[], since: Date): Promise<void> {
+    for (const [a, b] of pairs) assertDistinct(a, b);
+    for (const [a, b] of pairs) await this.addFriendship(a, b, since);
+  }
+
   async removeFriendship(a: string, b: string): Promise<void> {
     this.assertOpen();
     unlink(this.friends, a, b);
@@ -70,7 +75,7 @@ export class EmbeddedSocialGraph implements SocialGraph {
     return removed;
   }
 
-  async setRsvp(userId: string, eventId: string, status: GraphRsvpStatus | null, _at: Date): Promise<void> {
+  async setRsvp(userId: string, eventId: string, status: GraphRsvpStatus | null, at: Date): Promise<void> {
     this.assertOpen();
     if (status === null) {
       unlink(this.rsvpsByUser, userId, eventId);
@@ -80,10 +85,14 @@ export class EmbeddedSocialGraph implements SocialGraph {
     link(this.rsvpsByUser, userId, eventId);
     let answers = this.rsvpsByEvent.get(eventId);
     if (!answers) {
-      answers = new Map<string, GraphRsvpStatus>();
+      answers = new Map();
       this.rsvpsByEvent.set(eventId, answers);
     }
-    answers.set(userId, status);
+    answers.set(userId, { status, at: at.getTime() });
+  }
+
+  async setRsvps(answers: readonly GraphAnswer[]): Promise<void> {
+    for (const { userId, eventId, status, at } of answers) await this.setRsvp(userId, eventId, status, at);
   }
 
   async friendsWithRsvp(
@@ -98,11 +107,38 @@ export class EmbeddedSocialGraph implements SocialGraph {
       const answers = this.rsvpsByEvent.get(eventId);
       const matching: string[] = [];
       for (const [attendee, answer] of answers ?? []) {
-        if (answer === status && friends.has(attendee)) matching.push(attendee);
+        if (answer.status === status && friends.has(attendee)) matching.push(attendee);
       }
       result.set(eventId, matching);
     }
     return result;
+  }
+
+  async friendsAnswers(userId: string, status: GraphRsvpStatus, scope: AnswerScope): Promise<FriendsAnswers> {
+    this.assertOpen();
+    const friends = this.friends.get(userId) ?? new Set<string>();
+    const goersOf = (eventId: string) => {
+      const goers: { id: string; at: number }[] = [];
+      for (const [attendee, answer] of this.rsvpsByEvent.get(eventId) ?? []) {
+        if (answer.status === status && friends.has(attendee)) goers.push({ id: attendee, at: answer.at });
+      }
+      return goers;
+    };
+    if ('eventIds' in scope) {
+      const byEvent = new Map(scope.eventIds.map((eventId) => [eventId, goersOf(eventId).map((goer) => goer.id)]));
+      return { friendIds: [...friends], byEvent };
+    }
+    const answered = this.rsvpsByUser.get(userId) ?? new Set<string>();
+    const eventIds = new Set([...friends].flatMap((friend) => [...(this.rsvpsByUser.get(friend) ?? [])]).filter((eventId) => !answered.has(eventId)));
+    const ranked = [...eventIds]
+      .map((eventId) => {
+        const goers = goersOf(eventId);
+        return { eventId, friendIds: goers.map((goer) => goer.id), latest: Math.max(...goers.map((goer) => goer.at)) };
+      })
+      .filter((event) => event.friendIds.length > 0)
+      .sort((a, b) => b.latest - a.latest || (a.eventId < b.eventId ? -1 : 1))
+      .slice(0, scope.mostRecent);
+    return { friendIds: [...friends], byEvent: new Map(ranked.map((event) => [event.eventId, event.friendIds])) };
   }
 
   async removeUser(userId: string): Promise<void> {

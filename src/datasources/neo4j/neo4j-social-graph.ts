@@ -1,5 +1,5 @@
 import neo4j, { Neo4jError, type Driver, type RoutingControl } from 'neo4j-driver';
-import type { FriendshipChange, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
+import type { AnswerScope, FriendsAnswers, FriendshipChange, GraphAnswer, GraphRsvpStatus, SocialGraph } from '../social-graph.js';
 import { callDatastore, DatastoreError, type DatastoreInstruments, messageOf as plainMessageOf, redactUrl as redact } from '../driver-errors.js';
 
 export interface Neo4jSocialGraphOptions {
@@ -26,6 +26,9 @@ const SCHEMA = [
   'CREATE CONSTRAINT event_id_unique IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE',
   'CREATE INDEX unfriended_at IF NOT EXISTS FOR ()-[e:UNFRIENDED]-() ON (e.at)',
 ];
+
+/** Friendships or answers written per statement by `addFriendships` and `setRsvps`. */
+const ADD_BATCH = 1_000;
 
 /** Ended friendships removed per statement while pruning. */
 const PRUNE_BATCH = 5_000;
@@ -151,23 +154,30 @@ export class Neo4jSocialGraph implements SocialGraph {
   }
 
   async addFriendship(a: string, b: string, since: Date): Promise<void> {
-    const [low, high] = orderedPair(a, b);
-    // Undirected MERGE also finds a pair written the other way round (e.g. by an older
-    // writer), so the pair never gets a second relationship.
-    await this.run(
-      'addFriendship',
-      'WRITE',
-      `MERGE (low:User {id: $low})
-       MERGE (high:User {id: $high})
-       WITH low, high
-       OPTIONAL MATCH (low)-[e:UNFRIENDED]-(high)
-       DELETE e
-       WITH DISTINCT low, high
-       MERGE (low)-[f:FRIENDS_WITH]-(high)
-         ON CREATE SET f.since = datetime($since)
-       REMOVE f.at`,
-      { low, high, since: since.toISOString() },
-    );
+    await this.addFriendships([[a, b]], since);
+  }
+
+  async addFriendships(pairs: readonly (readonly [string, string])[], since: Date): Promise<void> {
+    const ordered = [...new Map(pairs.map(([a, b]) => orderedPair(a, b)).map((pair) => [pair.join('\u0000'), pair])).values()];
+    for (let from = 0; from < ordered.length; from += ADD_BATCH) {
+      // Undirected MERGE also finds a pair written the other way round (e.g. by an older
+      // writer), so the pair never gets a second relationship.
+      await this.run(
+        'addFriendships',
+        'WRITE',
+        `UNWIND $pairs AS pair
+         MERGE (low:User {id: pair[0]})
+         MERGE (high:User {id: pair[1]})
+         WITH low, high
+         OPTIONAL MATCH (low)-[e:UNFRIENDED]-(high)
+         DELETE e
+         WITH DISTINCT low, high
+         MERGE (low)-[f:FRIENDS_WITH]-(high)
+           ON CREATE SET f.since = datetime($since)
+         REMOVE f.at`,
+        { pairs: ordered.slice(from, from + ADD_BATCH), since: since.toISOString() },
+      );
+    }
   }
 
   async removeFriendship(a: string, b: string): Promise<void> {
@@ -218,6 +228,21 @@ export class Neo4jSocialGraph implements SocialGraph {
     );
   }
 
+  async setRsvps(answers: readonly GraphAnswer[]): Promise<void> {
+    for (let from = 0; from < answers.length; from += ADD_BATCH) {
+      await this.run(
+        'setRsvps',
+        'WRITE',
+        `UNWIND $answers AS answer
+         MERGE (u:User {id: answer.userId})
+         MERGE (e:Event {id: answer.eventId})
+         MERGE (u)-[r:RSVP]->(e)
+         SET r.status = answer.status, r.at = datetime(answer.at)`,
+        { answers: answers.slice(from, from + ADD_BATCH).map((answer) => ({ ...answer, at: answer.at.toISOString() })) },
+      );
+    }
+  }
+
   async friendsWithRsvp(
     userId: string,
     eventIds: readonly string[],
@@ -237,6 +262,42 @@ export class Neo4jSocialGraph implements SocialGraph {
     );
     for (const record of records) result.set(stringField(record, 'eventId'), stringList(record, 'friendIds'));
     return result;
+  }
+
+  async friendsAnswers(userId: string, status: GraphRsvpStatus, scope: AnswerScope): Promise<FriendsAnswers> {
+    const query =
+      'eventIds' in scope
+        ? `OPTIONAL MATCH (:User {id: $userId})-[:FRIENDS_WITH]-(friend:User)
+           WITH collect(DISTINCT friend) AS friends
+           RETURN [f IN friends | f.id] AS friendIds,
+                  [eventId IN $eventIds | {
+                    eventId: eventId,
+                    friendIds: [(:Event {id: eventId})<-[:RSVP {status: $status}]-(f:User) WHERE f IN friends | f.id]
+                  }] AS answers`
+        : `OPTIONAL MATCH (me:User {id: $userId})
+           OPTIONAL MATCH (me)-[:FRIENDS_WITH]-(friend:User)
+           WITH me, collect(DISTINCT friend) AS friends
+           CALL {
+             WITH me, friends
+             UNWIND friends AS f
+             MATCH (f)-[r:RSVP {status: $status}]->(e:Event)
+             WHERE NOT EXISTS { MATCH (me)-[:RSVP]->(e) }
+             WITH e, collect(f.id) AS goers, max(r.at) AS latest
+             ORDER BY latest DESC, e.id
+             LIMIT $limit
+             RETURN collect({eventId: e.id, friendIds: goers}) AS answers
+           }
+           RETURN [f IN friends | f.id] AS friendIds, answers`;
+    const parameters =
+      'eventIds' in scope ? { userId, status, eventIds: [...new Set(scope.eventIds)] } : { userId, status, limit: neo4j.int(scope.mostRecent) };
+    const [record] = await this.run('friendsAnswers', 'READ', query, parameters);
+    const byEvent = new Map<string, string[]>();
+    const answers = record?.get('answers');
+    for (const answer of Array.isArray(answers) ? (answers as { eventId: unknown; friendIds: unknown }[]) : []) {
+      if (typeof answer.eventId !== 'string' || !Array.isArray(answer.friendIds)) throw new Error('Neo4j returned a malformed answer');
+      byEvent.set(answer.eventId, [...new Set(answer.friendIds.filter((id): id is string => typeof id === 'string'))]);
+    }
+    return { friendIds: record ? stringList(record, 'friendIds') : [], byEvent };
   }
 
   async removeUser(userId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
-import type { KeyValueStore } from '../cache.js';
+import type { KeyValueStore, ScoredMember } from '../cache.js';
 import { callDatastore, messageOf, type DatastoreInstruments } from '../driver-errors.js';
 import { clusterConnectionOptions, clusterNodeOf, describeTarget, parseRedisTarget, type RedisTarget } from './redis-target.js';
 
@@ -99,6 +99,41 @@ export class RedisKeyValueStore implements KeyValueStore {
     return reply === 'OK';
   }
 
+  async sortedSetAdd(key: string, entries: readonly ScoredMember[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.timed('sortedSetAdd', () => this.client.zadd(key, ...entries.flatMap(({ member, score }) => [score, member])));
+  }
+
+  async sortedSetRemove(key: string, members: readonly string[]): Promise<void> {
+    if (members.length === 0) return;
+    await this.timed('sortedSetRemove', () => this.client.zrem(key, ...members));
+  }
+
+  async sortedSetReplace(key: string, entries: readonly ScoredMember[]): Promise<void> {
+    const args = entries.flatMap(({ member, score }) => [String(score), member]);
+    await this.timed('sortedSetReplace', () => this.scripts().replaceSortedSet(key, ...args));
+  }
+
+  async sortedSetTop(key: string, count: number, after?: ScoredMember): Promise<ScoredMember[]> {
+    if (count <= 0) return [];
+    if (!after) return this.timed('sortedSetTop', async () => pairs(await this.client.zrevrange(key, 0, count - 1, 'WITHSCORES')));
+    // Members tied with the cursor's score (rarely more than itself), then those below it.
+    const [ties, below] = await this.timed('sortedSetTop', () =>
+      Promise.all([
+        this.client.zrevrangebyscore(key, after.score, after.score, 'WITHSCORES'),
+        this.client.zrevrangebyscore(key, `(${after.score}`, '-inf', 'WITHSCORES', 'LIMIT', 0, count),
+      ]),
+    );
+    return [...pairs(ties).filter((entry) => entry.member < after.member), ...pairs(below)].slice(0, count);
+  }
+
+  async countDistinct(key: string, members: readonly string[], ttlSeconds: number): Promise<number> {
+    const ttlMs = toTtlMs(ttlSeconds);
+    if (members.length === 0) return 0;
+    const grown = await this.timed('countDistinct', () => this.scripts().addDistinct(key, String(ttlMs), ...members));
+    return Number(grown);
+  }
+
   async ping(): Promise<void> {
     await this.timed('ping', () => this.client.ping());
   }
@@ -122,6 +157,53 @@ export class RedisKeyValueStore implements KeyValueStore {
   private timed<R>(operation: string, run: () => Promise<R>): Promise<R> {
     return callDatastore('redis', operation, run, { instruments: this.instruments });
   }
+
+  /** The Lua scripts, defined on the client once (ioredis sends EVALSHA, falling back to EVAL). */
+  private scripts(): ScriptedClient {
+    const client = this.client as RedisClient & Partial<ScriptedClient>;
+    if (!client.replaceSortedSet) {
+      client.defineCommand('replaceSortedSet', { numberOfKeys: 1, lua: REPLACE_SORTED_SET });
+      client.defineCommand('addDistinct', { numberOfKeys: 1, lua: ADD_DISTINCT });
+    }
+    return client as unknown as ScriptedClient;
+  }
+}
+
+interface ScriptedClient {
+  replaceSortedSet(key: string, ...scoresAndMembers: string[]): Promise<unknown>;
+  addDistinct(key: string, ttlMs: string, ...members: string[]): Promise<number>;
+}
+
+// Arguments go to ZADD and PFADD in chunks: Lua's unpack has a stack limit.
+const REPLACE_SORTED_SET = `
+redis.call('DEL', KEYS[1])
+local i = 1
+while i <= #ARGV do
+  local last = math.min(i + 999, #ARGV)
+  redis.call('ZADD', KEYS[1], unpack(ARGV, i, last))
+  i = last + 1
+end
+return #ARGV / 2`;
+
+/** Atomic per key, so concurrent callers' growths add up to the count. */
+const ADD_DISTINCT = `
+local before = redis.call('PFCOUNT', KEYS[1])
+local i = 2
+while i <= #ARGV do
+  local last = math.min(i + 999, #ARGV)
+  redis.call('PFADD', KEYS[1], unpack(ARGV, i, last))
+  i = last + 1
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+local after = redis.call('PFCOUNT', KEYS[1])
+if after > before then return after - before end
+return 0`;
+
+/** ZRANGE … WITHSCORES replies alternate member and score. */
+function pairs(reply: string[]): ScoredMember[] {
+  const entries: ScoredMember[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) entries.push({ member: reply[i]!, score: Number(reply[i + 1]) });
+  return entries;
 }
 
 /** Milliseconds for PX, so sub-second TTLs (tests, short leases) are honoured too. */

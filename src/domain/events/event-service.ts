@@ -3,26 +3,18 @@ import type { DetailsGuard, EventCriteria, EventDetails, EventRepository } from 
 import type { Loaders } from '../../datasources/loaders.js';
 import { timeCursor } from '../../datasources/paging.js';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../../errors.js';
+import { criteriaOf, type EventListFilter } from './list-filter.js';
 import { requireId } from '../ids.js';
 import { parseInput } from '../input.js';
 import { CoHostAdded, CoHostRemoved, EventCancelled, EventCreated, EventDeleted, EventUpdated } from '../messaging/event-messages.js';
 import { pageSize } from '../pagination.js';
 import { assertActive, type ViewerAccess } from '../viewer-access.js';
-import { emptyStats, type EventPage, type EventRecord, type EventStatus } from './model.js';
+import { emptyStats, type EventPage, type EventRecord } from './model.js';
 import { canSeeVirtualLink, isHost, isOrganizer } from './privacy.js';
 import { eventSnapshot } from './snapshot.js';
 import { cancelReasonSchema, createEventSchema, updateEventSchema, type UpdateEventFields } from './validation.js';
 
 const MAX_CO_HOSTS = 20;
-
-export interface EventListFilter {
-  categoryId?: string | null;
-  tags?: string[] | null;
-  startsAfter?: Date | null;
-  startsBefore?: Date | null;
-  hostId?: string | null;
-  status?: EventStatus | null;
-}
 
 export type MyEventRole = 'HOST' | 'COHOST' | 'ANY';
 
@@ -58,14 +50,7 @@ export class EventService {
   }
 
   async list(filter: EventListFilter | null | undefined, first: number | null | undefined, after: string | null | undefined) {
-    const criteria: EventCriteria = {};
-    if (filter?.categoryId) criteria.categoryId = filter.categoryId;
-    if (filter?.tags?.length) criteria.tagsAll = filter.tags.map((tag) => tag.trim().toLowerCase());
-    if (filter?.startsAfter) criteria.startsAfter = filter.startsAfter;
-    if (filter?.startsBefore) criteria.startsBefore = filter.startsBefore;
-    if (filter?.hostId) criteria.hostId = filter.hostId;
-    if (filter?.status) criteria.status = filter.status;
-    return this.page(criteria, first, after);
+    return this.page(criteriaOf(filter), first, after);
   }
 
   async mine(role: MyEventRole, first: number | null | undefined, after: string | null | undefined) {
@@ -158,7 +143,7 @@ export class EventService {
     }
     const updated = { ...merged, updatedAt: now };
     const message = EventUpdated.create(this.deps.eventSource, id, { event: eventSnapshot(updated), changed }, now);
-    const committed = this.committedOrConflict(await this.deps.events.changeDetails(id, details, expected, [message]), 'id');
+    const committed = this.committedOrConflict(await this.deps.events.changeDetails(event, details, expected, [message]), 'id');
     if (!('capacity' in set)) return committed;
     if ((await this.deps.ledger.promoteWaitlist(id)) === 0) return committed;
     return (await this.deps.events.findById(id)) ?? committed;

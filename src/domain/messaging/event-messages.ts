@@ -54,6 +54,17 @@ export const CoHostRemoved = defineMessage(
 
 export const PostCreated = defineMessage('event.post.created', z.object({ eventId: id, postId: id, authorId: id }));
 
+export const SHARE_CHANNELS = ['LINK', 'EMAIL', 'SMS', 'MESSAGING', 'SOCIAL', 'OTHER'] as const;
+
+/** Someone shared an event (counted once per person, event and day); `sharedBy` is null for an anonymous visitor. */
+export const EventShared = defineMessage('event.shared', z.object({ eventId: id, channel: z.enum(SHARE_CHANNELS), sharedBy: id.nullable() }));
+
+/** Viewers of an event not counted before on that day (UTC), added to its `stats.views`. */
+export const EventViewed = defineMessage(
+  'event.viewed',
+  z.object({ eventId: id, day: z.iso.date(), views: z.number().int().positive() }),
+);
+
 export const RsvpCounts = z.object({
   going: z.number().int(),
   interested: z.number().int(),
@@ -83,6 +94,17 @@ export const EventRsvp = defineMessage(
 );
 
 /** What this service publishes on `events`; its consumers of that topic skip the others' types quietly. */
-export const EVENT_TOPIC_TYPES: readonly string[] = [EventCreated, EventUpdated, EventCancelled, EventDeleted, EventRsvp, CoHostAdded, CoHostRemoved, PostCreated].map(
+export const EVENT_TOPIC_TYPES: readonly string[] = [
+  EventCreated,
+  EventUpdated,
+  EventCancelled,
+  EventDeleted,
+  EventRsvp,
+  CoHostAdded,
+  CoHostRemoved,
+  PostCreated,
+  EventShared,
+  EventViewed,
+].map(
   (contract) => contract.type,
 );

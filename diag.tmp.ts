@@ -1,0 +1,31 @@
+import { PerformanceObserver } from 'node:perf_hooks';
+import { startApp } from './src/app.js';
+import { loadConfig } from './src/config.js';
+import { createLogger } from './src/logger.js';
+import { benchEvents, cities } from './bench/lib/discovery-data.js';
+import { coveringCells } from './src/domain/discovery/geo.js';
+let gcMs = 0; let gcs = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) { gcMs += e.duration; gcs++; } }).observe({ entryTypes: ['gc'] });
+const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', JWT_SECRET: 'x'.repeat(40), NODE_ENV: 'test', RATE_LIMIT_SEARCH_PER_HOUR: '100000000' } as any);
+const app = await startApp(config, createLogger('warn'));
+const n = Number(process.argv[2]);
+const events = benchEvents(n, 1000);
+for (const e of events) await app.deps.events.insert(e);
+(globalThis as any).gc?.();
+console.log('inserted', n, Math.round(process.memoryUsage().heapUsed / 1e6), 'MB heap');
+const c = cities(Math.ceil(n / 1000))[3 % Math.ceil(n / 1000)]!;
+const scope = { viewerId: null, friendIds: [] as string[], memberEventIds: [] as string[] };
+async function measure(label: string, run: () => Promise<unknown>) {
+  for (let i = 0; i < 5; i++) await run();
+  gcMs = 0; gcs = 0;
+  const t = performance.now();
+  for (let i = 0; i < 30; i++) await run();
+  console.log(label, ((performance.now() - t) / 30).toFixed(2), 'ms/op; gc', (gcMs / 30).toFixed(2), 'ms/op in', gcs, 'gcs');
+}
+await measure('repo search upcoming', () => app.deps.events.searchMatches(['jazz', c.name], { statusNot: 'CANCELLED' }, scope, { side: 'upcoming', now: new Date(), limit: 500 }));
+await measure('repo search past', () => app.deps.events.searchMatches(['jazz', c.name], { statusNot: 'CANCELLED' }, scope, { side: 'past', now: new Date(), limit: 200 }));
+await measure('repo nearby', () => app.deps.events.inCells(coveringCells({ latitude: c.latitude, longitude: c.longitude }, 3), { status: 'ACTIVE', endsAfter: new Date() }, scope, 5000));
+const http = (query: string) => async () => (await fetch(app.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).text();
+await measure('http search', http(`{ searchEvents(query: "jazz ${c.name}") { edges { node { id } } } }`));
+await measure('http nearby', http(`{ nearbyEvents(near: {lat: ${c.latitude}, lng: ${c.longitude}}, radiusKm: 3) { edges { node { id } } } }`));
+await app.stop();
