@@ -1,17 +1,49 @@
 /** Free loopback ports and the raw TCP exchanges the readiness probes are built on. */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
-/** n distinct free loopback ports: bind all to port 0 at once, note the ports, release them. */
+/**
+ * The ports the kernel hands out to outgoing connections (Linux: ip_local_port_range).
+ * A server that is stopped and restarted on its port during a test (the dedicated
+ * servers) must not listen inside it: while it is down, any client's outgoing
+ * connection may be given that port, and the restart then fails to bind.
+ */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high) return [low, high];
+  } catch {
+    // Not Linux: the IANA dynamic range.
+  }
+  return [49152, 65535];
+}
+
+/** Where server ports are drawn from: the registered ports below the ephemeral range. */
+const SERVER_PORTS = ((): [number, number] => {
+  const [low] = ephemeralRange();
+  return low > 20_000 ? [10_000, low - 1] : [ephemeralRange()[1] + 1, 65_535];
+})();
+
+function bind(port: number): Promise<net.Server | null> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(null));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/**
+ * n distinct free loopback ports outside the ephemeral range: random candidates, each
+ * bound to prove it free, all held until the last is found, then released.
+ */
 export async function freePorts(n: number): Promise<number[]> {
+  const [low, high] = SERVER_PORTS;
   const servers: net.Server[] = [];
   try {
-    for (let i = 0; i < n; i++) {
-      const server = net.createServer();
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-      servers.push(server);
+    for (let attempts = 0; servers.length < n; attempts++) {
+      if (attempts > 1_000) throw new Error(`no ${n} free loopback ports found in ${low}-${high}`);
+      const server = await bind(low + Math.floor(Math.random() * (high - low + 1)));
+      if (server) servers.push(server);
     }
     return servers.map((server) => (server.address() as net.AddressInfo).port);
   } finally {

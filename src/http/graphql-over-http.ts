@@ -96,7 +96,7 @@ export class GraphqlOverHttp {
     if (Array.isArray(prepared)) return false;
     const kind = prepared.operation.operation;
     if (kind === 'subscription') return false;
-    nameOperationSpan(kind, prepared.operationName);
+    nameOperationSpan(kind, prepared.operation.name?.value);
     const end = this.deps.requestLatency.startTimer();
     const shape = context.viewer.kind === 'anonymous' && this.deps.cache.enabled ? this.shapeOf(prepared) : null;
     const key = shape?.publicRead ? `${shape.key}\n${stableJson(prepared.variableValues)}` : null;
