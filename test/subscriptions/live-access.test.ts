@@ -70,13 +70,20 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       const guest = uniqueUser('guest');
       const eventId = await createEvent(app, host, { privacy: 'PRIVATE' });
       await ok(app, 'mutation($e: ID!, $u: ID!) { addCoHost(eventId: $e, userId: $u) { id } }', { e: eventId, u: guest }, host);
+      // The host's stream shows when the answer's counts have gone out, so none of them
+      // reaches the guest's stream below, which must see nothing but its end.
+      const own = await watch(eventId, host, 1);
       assert.equal((await answer(app, eventId, guest, 'GOING')).errors, undefined);
+      await own.until((latest) => latest.eventStatsChanged.counts.going === 1);
       await ok(app, 'mutation($e: ID!, $u: ID!) { removeCoHost(eventId: $e, userId: $u) { id } }', { e: eventId, u: guest }, host);
       // A co-host no longer, but an attendee: still allowed.
-      const live = await watch(eventId, guest, 1);
+      const live = await watch(eventId, guest, 2);
       await ok(app, 'mutation($e: ID!) { removeRsvp(eventId: $e) { id } }', { e: eventId }, guest);
       assert.deepEqual(((await live.error) as Errors).map((error) => error.extensions?.code), ['NOT_FOUND']);
-      await live.dispose();
+      // The withdrawal's counts reach the host, not the guest who lost the event.
+      await own.until((latest) => latest.eventStatsChanged.counts.going === 0);
+      assert.equal(live.received.length, 0);
+      await Promise.all([live.dispose(), own.dispose()]);
     });
 
     it('ends every stream of a deleted event with NOT_FOUND', async () => {
