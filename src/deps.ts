@@ -42,7 +42,8 @@ import type { Logger } from './logger.js';
 import type { Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { DependencyGuard } from './datasources/dependency-guard.js';
-import type { DatastoreInstruments, DatastoreName } from './datasources/driver-errors.js';
+import { DatastoreError, type DatastoreInstruments, type DatastoreName } from './datasources/driver-errors.js';
+import { ExponentialBackoff, handleType, retry } from 'cockatiel';
 import { ResponseCache } from './graphql/response-cache.js';
 import { NamedCache } from './domain/discovery/cache.js';
 import { CategoryCounts } from './domain/discovery/category-counts.js';
@@ -419,23 +420,32 @@ function createDiscovery(config: Config, logger: Logger, metrics: Metrics, datas
   };
 }
 
+/**
+ * Store schema work at start-up is retried: a store several instances start against at
+ * once may drop a connection under concurrent index creation (FerretDB does), and every
+ * step is idempotent.
+ */
+const SCHEMA_RETRY = retry(handleType(DatastoreError), { maxAttempts: 4, backoff: new ExponentialBackoff({ initialDelay: 250, maxDelay: 4_000 }) });
+
 /** Indexes, default categories and topics: idempotent, run at every start. */
 export async function prepareStores(deps: Deps): Promise<void> {
   const { events, categories, posts, rsvps, invitations, users, processed, deadLetters, reminderClaims, published } = deps;
-  await Promise.all([
-    events.ensureIndexes().then(() => events.backfillLookups()),
-    categories.ensureIndexes(),
-    posts.ensureIndexes(),
-    rsvps.ensureIndexes(),
-    invitations.ensureIndexes(),
-    users.ensureIndexes(),
-    processed.ensureIndexes(),
-    deadLetters.ensureIndexes(),
-    reminderClaims.ensureIndexes(),
-    published.ensureIndexes(),
-  ]);
-  await categories.ensureDefaults(DEFAULT_CATEGORIES);
-  await deps.bus.ensureTopics([TOPICS.events, TOPICS.notifications]);
+  await SCHEMA_RETRY.execute(() =>
+    Promise.all([
+      events.ensureIndexes().then(() => events.backfillLookups()),
+      categories.ensureIndexes(),
+      posts.ensureIndexes(),
+      rsvps.ensureIndexes(),
+      invitations.ensureIndexes(),
+      users.ensureIndexes(),
+      processed.ensureIndexes(),
+      deadLetters.ensureIndexes(),
+      reminderClaims.ensureIndexes(),
+      published.ensureIndexes(),
+    ]),
+  );
+  await SCHEMA_RETRY.execute(() => categories.ensureDefaults(DEFAULT_CATEGORIES));
+  await SCHEMA_RETRY.execute(() => deps.bus.ensureTopics([TOPICS.events, TOPICS.notifications]));
 }
 
 /**

@@ -143,7 +143,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     this.assertUnique(doc);
     const previous = this.docs.get(doc._id);
     for (const index of this.indexes) {
-      if (previous && index.sameKeys(previous, doc)) continue;
+      if (previous && (index.sharesFields(previous, doc) || index.sameKeys(previous, doc))) continue;
       if (previous) index.remove(previous);
       index.add(doc);
     }
@@ -186,11 +186,23 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     for (const doc of docs) await this.insertOne(doc);
   }
 
+  /**
+   * Copy on write: only the top-level fields the update names are cloned before it
+   * applies; the others stay shared (frozen) with the stored version, so an update of a
+   * counter neither copies an event's search tokens nor re-indexes them.
+   */
   private updateDoc(existing: Doc, updateSpec: Update): Doc {
-    const next = structuredClone(existing);
     const { $setOnInsert: _ignored, ...modifier } = updateSpec;
+    const next: Record<string, unknown> = { ...existing };
+    for (const fields of Object.values(modifier)) {
+      for (const path of Object.keys(fields as object)) {
+        const top = path.split('.', 1)[0]!;
+        const value = next[top];
+        if (value !== null && typeof value === 'object' && value === existing[top]) next[top] = structuredClone(value);
+      }
+    }
     if (Object.keys(modifier).length > 0) applyUpdate(next, modifier as Parameters<typeof applyUpdate>[1]);
-    return next;
+    return next as Doc;
   }
 
   private upsertDoc(filter: Filter, updateSpec: Update): Doc {

@@ -27,10 +27,13 @@ export class SortedIndex {
   readonly directions: readonly (1 | -1)[];
   readonly unique: boolean;
   private readonly entries = new SortedList<Entry>((a, b) => this.compareEntries(a, b));
+  /** The top-level fields the key is read from. */
+  private readonly topFields: readonly string[];
 
   constructor(spec: IndexSpec) {
     this.name = spec.name;
     this.fields = Object.keys(spec.key);
+    this.topFields = [...new Set(this.fields.map((field) => field.split('.', 1)[0]!))];
     this.directions = Object.values(spec.key);
     this.unique = spec.unique === true;
   }
@@ -52,6 +55,11 @@ export class SortedIndex {
 
   remove(doc: Doc): void {
     for (const key of this.keysOf(doc)) this.entries.remove({ key, id: doc._id });
+  }
+
+  /** Whether two versions of a document share every top-level value the key is read from (stored documents are frozen: shared means unchanged). */
+  sharesFields(a: Doc, b: Doc): boolean {
+    return this.topFields.every((field) => a[field] === b[field]);
   }
 
   /** Whether `a` and `b` have the same keys here (an update that leaves the index alone). */

@@ -30,6 +30,9 @@ const SCHEMA = [
 /** Friendships or answers written per statement by `addFriendships` and `setRsvps`. */
 const ADD_BATCH = 1_000;
 
+/** Calls that get the long (schema work) timeout: none of them is on a request's path. */
+const SLOW_OPERATIONS: ReadonlySet<string> = new Set(['init', 'pruneEndedFriendships', 'addFriendships', 'setRsvps']);
+
 /** Ended friendships removed per statement while pruning. */
 const PRUNE_BATCH = 5_000;
 
@@ -334,8 +337,8 @@ export class Neo4jSocialGraph implements SocialGraph {
         });
         return records;
       },
-      // Schema statements and pruning may take long; requests' calls may not.
-      { instruments: this.instruments, describe: messageOf, slow: operation === 'init' || operation === 'pruneEndedFriendships' },
+      // Schema statements, pruning and bulk imports may take long; requests' calls may not.
+      { instruments: this.instruments, describe: messageOf, slow: SLOW_OPERATIONS.has(operation) },
     );
   }
 }

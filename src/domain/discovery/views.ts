@@ -9,9 +9,25 @@ const DISTINCT_VIEWERS_TTL_SECONDS = 2 * 86_400;
 /** Events flushed at once. */
 const FLUSH_CONCURRENCY = 16;
 
+const DAY_MS = 86_400_000;
+
 /** The UTC calendar day of `at`, YYYY-MM-DD. */
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
+}
+
+/** The UTC day of a time, formatted once per day rather than once per call (a view is recorded on every `event(id)`). */
+class UtcDayClock {
+  private day = '';
+  private start = 0;
+
+  of(ms: number): string {
+    if (ms < this.start || ms >= this.start + DAY_MS) {
+      this.start = ms - (ms % DAY_MS);
+      this.day = utcDay(new Date(this.start));
+    }
+    return this.day;
+  }
 }
 
 export interface ViewRecorderDeps {
@@ -37,6 +53,7 @@ export interface ViewRecorderDeps {
 export class ViewRecorder {
   private pending = new Map<string, Set<string>>();
   private bufferedCount = 0;
+  private readonly days = new UtcDayClock();
   private readonly periodic = new PeriodicPass(
     () => this.flushOnce(),
     (error) => this.deps.logger.warn({ err: error }, 'views: flush failed; the next flush retries'),
@@ -50,8 +67,8 @@ export class ViewRecorder {
   }
 
   /** Notes that `viewerKey` saw the event now. Synchronous and in memory only. */
-  record(eventId: string, viewerKey: string, at = new Date()): void {
-    const key = `${utcDay(at)}|${eventId}`;
+  record(eventId: string, viewerKey: string, at = Date.now()): void {
+    const key = `${this.days.of(at)}|${eventId}`;
     let viewers = this.pending.get(key);
     if (viewers?.has(viewerKey)) return;
     if (this.bufferedCount >= this.deps.maxBuffered) {
@@ -104,7 +121,7 @@ export class ViewRecorder {
       grown = await this.deps.kv.countDistinct(`views:${eventId}:${day}`, [...viewers], DISTINCT_VIEWERS_TTL_SECONDS);
     } catch (error) {
       // Not counted yet: keep them for the next flush.
-      for (const viewer of viewers) this.record(eventId, viewer, new Date(`${day}T12:00:00Z`));
+      for (const viewer of viewers) this.record(eventId, viewer, Date.parse(`${day}T12:00:00Z`));
       this.deps.logger.warn({ err: error, eventId }, 'views: distinct count unavailable; kept for the next flush');
       return 0;
     }
