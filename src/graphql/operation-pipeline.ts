@@ -106,7 +106,7 @@ export class OperationPipeline {
    * Parse → validate → pick the operation → coerce variables, with the codes Apollo
    * Server gives each failure over HTTP; the errors are unformatted.
    */
-  prepare(schema: GraphQLSchema, request: OperationRequest): PreparedOperation | GraphQLError[] {
+  prepare(schema: GraphQLSchema, request: OperationRequest, options: { checkVariables: boolean } = { checkVariables: true }): PreparedOperation | GraphQLError[] {
     if (typeof request.query !== 'string' || request.query.trim() === '') {
       return [new GraphQLError('GraphQL operations must contain a non-empty `query`', { extensions: { code: 'BAD_REQUEST' } })];
     }
@@ -122,9 +122,20 @@ export class OperationPipeline {
     if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) {
       return [new GraphQLError('`variables` must be an object', { extensions: { code: 'BAD_REQUEST' } })];
     }
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables as Record<string, unknown>, { maxErrors: 50 });
-    if (coerced.errors) return coerced.errors.map((error) => new RequestRejectedError(error, 'BAD_USER_INPUT'));
-    return { document, operation, operationName, variableValues: variables as Record<string, unknown> };
+    const prepared = { document, operation, operationName, variableValues: variables as Record<string, unknown> };
+    if (!options.checkVariables) return prepared;
+    const problems = this.variableProblems(schema, prepared);
+    return problems.length > 0 ? problems : prepared;
+  }
+
+  /**
+   * Why the operation's variables do not fit its definitions (none when they do). Left to
+   * the caller by `prepare(…, { checkVariables: false })` when it can serve an answer
+   * already given to the same variables, which were checked then.
+   */
+  variableProblems(schema: GraphQLSchema, prepared: PreparedOperation): GraphQLError[] {
+    const coerced = getVariableValues(schema, prepared.operation.variableDefinitions ?? [], prepared.variableValues, { maxErrors: 50 });
+    return coerced.errors ? coerced.errors.map((error) => new RequestRejectedError(error, 'BAD_USER_INPUT')) : [];
   }
 
   /** The parsed and validated document of `query`, or why it is refused. */

@@ -43,7 +43,10 @@ export const NOT_RECORDED: ReadRecord = new (class extends ReadRecord {
 
 /** A response kept for anonymous callers, with what it depends on and what serving it does. */
 export interface CachedResponse {
-  body: Buffer;
+  /** The response text: a string is written together with the headers in one write, a Buffer needs two. */
+  body: string;
+  /** Its size in bytes (UTF-8). */
+  bytes: number;
   eventIds: readonly string[];
   listed: boolean;
   charges: readonly string[];
@@ -92,8 +95,10 @@ export class ResponseCache {
       options.maxBytes > 0
         ? new LRUCache<string, CachedResponse>({
             maxSize: options.maxBytes,
-            sizeCalculation: (entry) => Math.max(1, entry.body.length),
+            sizeCalculation: (entry) => Math.max(1, entry.bytes),
             ttl: options.ttlMs,
+            // Ages read to the 100 ms: the TTL is seconds, and a clock read per lookup shows in profiles.
+            ttlResolution: 100,
             dispose: (entry, key) => this.unindex(key, entry),
           })
         : null;

@@ -27,7 +27,7 @@ export interface GraphqlOverHttpDeps {
 }
 
 /** As Apollo Server's answers are written: the length is known, nothing is chunked. */
-function send(res: ServerResponse, status: number, body: string | Buffer) {
+function send(res: ServerResponse, status: number, body: string) {
   res.statusCode = status;
   res.setHeader('content-type', JSON_UTF8);
   res.end(body);
@@ -53,6 +53,18 @@ function plainRequest(body: unknown): PlainRequest | null {
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
   return body as PlainRequest;
+}
+
+/**
+ * The cache key of an operation's shape and its variables, which are not checked yet: a
+ * value nested too deep to write is no key (the variables' check refuses it next).
+ */
+function cacheKey(shapeKey: string, variables: Record<string, unknown>): string | null {
+  try {
+    return `${shapeKey}\n${stableJson(variables)}`;
+  } catch {
+    return null;
+  }
 }
 
 /** JSON with object keys sorted, so the same variables make the same cache key. */
@@ -83,6 +95,7 @@ export class GraphqlOverHttp {
   private readonly shapes = new WeakMap<DocumentNode, Map<string | null, { publicRead: boolean; key: string }>>();
   /** Per `accept` value: does Apollo Server answer it in plain JSON? */
   private readonly plainJsonAccepts = new Map<string, boolean>();
+  private readonly latencies = new Map<string, ReturnType<Metrics['requestLatency']['labels']>>();
 
   constructor(private readonly deps: GraphqlOverHttpDeps) {}
 
@@ -92,18 +105,21 @@ export class GraphqlOverHttp {
     const request = plainRequest(body);
     if (!request) return false;
     const { schema, pipeline } = this.deps;
-    const prepared = pipeline.prepare(schema, request);
+    // Variables are checked after the cache: an answer kept for the same variables had them checked.
+    const prepared = pipeline.prepare(schema, request, { checkVariables: false });
     if (Array.isArray(prepared)) return false;
     const kind = prepared.operation.operation;
     if (kind === 'subscription') return false;
     nameOperationSpan(kind, prepared.operation.name?.value);
-    const end = this.deps.requestLatency.startTimer();
+    const end = this.latencyOf(kind).startTimer();
     const shape = context.viewer.kind === 'anonymous' && this.deps.cache.enabled ? this.shapeOf(prepared) : null;
-    const key = shape?.publicRead ? `${shape.key}\n${stableJson(prepared.variableValues)}` : null;
+    const key = shape?.publicRead ? cacheKey(shape.key, prepared.variableValues) : null;
     if (key !== null && (await this.fromCache(key, res, context, clientKey))) {
-      end({ operation: kind });
+      end();
       return true;
     }
+    // Apollo Server answers the variables' errors, as for every request the pipeline refuses.
+    if (pipeline.variableProblems(schema, prepared).length > 0) return false;
     const startedAt = this.deps.cache.begin();
     let result: ExecutionResult;
     try {
@@ -111,18 +127,19 @@ export class GraphqlOverHttp {
     } catch (error) {
       // What Apollo Server answers when execution itself throws.
       send(res, 500, this.responseText({ errors: [ensureGraphQLError(error)] }));
-      end({ operation: kind });
+      end();
       return true;
     }
     const text = this.responseText(result);
     send(res, 200, text);
-    end({ operation: kind });
+    end();
     if (key !== null && !result.errors?.length) {
       const reads = context.reads;
       this.deps.cache.set(
         key,
         {
-          body: Buffer.from(text),
+          body: text,
+          bytes: Buffer.byteLength(text),
           eventIds: [...reads.eventIds],
           listed: reads.listed,
           charges: [...reads.charges],
@@ -132,6 +149,13 @@ export class GraphqlOverHttp {
       );
     }
     return true;
+  }
+
+  /** The latency histogram's series of one operation type, looked up once (labels are hashed per lookup). */
+  private latencyOf(kind: string) {
+    let series = this.latencies.get(kind);
+    if (!series) this.latencies.set(kind, (series = this.deps.requestLatency.labels({ operation: kind })));
+    return series;
   }
 
   /** POST with a JSON body, an answer in plain JSON, and no inline trace asked for. */
