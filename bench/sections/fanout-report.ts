@@ -108,7 +108,7 @@ export function report(r: FanoutResult, ctx: SectionContext): SectionResult {
     fmt.ms(a.fromRequest.p99Ms),
   ]);
   const delivery: Table = {
-    title: `Live fan-out: ${fmt.int(r.registered)} graphql-ws subscribers of one event, ${r.rounds.length} RSVP mutations one at a time (real servers)`,
+    title: `Live fan-out: ${fmt.int(r.registered)} graphql-ws subscribers of one event, ${r.rounds.length} RSVP mutations one at a time after one unmeasured warm-up answer (real servers)`,
     headers: ['mutation', 'HTTP', 'delivered', 'first', 'p50', 'p99', 'last', 'p99 from request'],
     rows,
     numeric: [1, 3, 4, 5, 6, 7],

@@ -38,6 +38,11 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
       }
       for (let i = 0; i < 12; i++) await goes(app, uniqueUser('crowd'), ids.popular, 'INTERESTED');
       await goes(app, viewer, ids.answered, 'INTERESTED');
+      // The discovery consumer drops the viewer's cached list when it takes this answer, then
+      // scores the event: once scored, no late drop can empty a list the tests cache.
+      await eventually(async () => assert.ok((await app.deps.events.findRanked(ids.answered))?.trend), {
+        what: "the discovery consumer to take the viewer's answer",
+      });
     });
     after(() => app.stop());
 

@@ -94,8 +94,11 @@ export class ViewRecorder {
   }
 
   /** Counts and writes everything recorded so far; returns the new unique views written. */
-  flush(): Promise<number> {
-    return this.periodic.run();
+  async flush(): Promise<number> {
+    // A pass under way took its batch before the latest views: it is joined, then one more takes them.
+    let counted = await this.periodic.run();
+    if (this.pending.size > 0) counted += await this.periodic.run();
+    return counted;
   }
 
   private async flushOnce(): Promise<number> {
