@@ -12,8 +12,8 @@ interface Sent {
 }
 
 /**
- * One app whose MongoDB commands are recorded; the outbox relay and the periodic jobs are
- * stopped, so only the mutation's own round trips are counted.
+ * One app whose MongoDB commands are recorded; the outbox relay, the periodic jobs and the
+ * discovery warmers (their leases) are stopped, so only the mutation's own round trips are counted.
  */
 async function countingApp(isolation: 'store' | 'auto'): Promise<{ app: TestApp; during: (run: () => Promise<void>) => Promise<Sent> }> {
   let recording: Sent | null = null;
@@ -26,7 +26,8 @@ async function countingApp(isolation: 'store' | 'auto'): Promise<{ app: TestApp;
       else recording.data.push(`${name} ${collection ?? ''}`.trim());
     },
   });
-  await app.deps.relay.stop();
+  const { relay, discovery } = app.deps;
+  await Promise.all([relay.stop(), discovery.trendingWarmer.stop(), discovery.categoryCountsWarmer.stop()]);
   return {
     app,
     async during(run) {
