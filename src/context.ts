@@ -7,6 +7,7 @@ import { InvitationService } from './domain/invitations/invitation-service.js';
 import { PostService } from './domain/posts/post-service.js';
 import { RsvpService } from './domain/rsvps/rsvp-service.js';
 import type { Viewer } from './domain/users/model.js';
+import { countCacheLookup } from './observability/metrics.js';
 import { callerKey, noFriendsWithoutGraph, ViewerAccess } from './domain/viewer-access.js';
 import { NOT_RECORDED, ReadRecord } from './graphql/response-cache.js';
 import { Audience } from './domain/discovery/audience.js';
@@ -134,7 +135,7 @@ export class RequestContext {
   get trending(): TrendingService {
     const { discovery, events, metrics } = this.deps;
     return (this.trendingService ??= new TrendingService(
-      { board: discovery.board, events, onLookup: (cache, hit) => (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache }) },
+      { board: discovery.board, events, onLookup: (cache, hit) => countCacheLookup(metrics, cache, hit) },
       this.access,
       this.audience,
       this.loaders,

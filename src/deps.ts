@@ -26,7 +26,7 @@ import { OutboxRelay } from './domain/messaging/outbox-relay.js';
 import { OutboxWriter } from './datasources/outbox.js';
 import { OutboxStore } from './datasources/outbox-store.js';
 import { RSVP_COUNTS, rsvpCountsAtPublish } from './domain/rsvps/counts-at-publish.js';
-import { createMetrics, type Metrics } from './observability/metrics.js';
+import { cacheLookups, countCacheLookup, createMetrics, type Metrics } from './observability/metrics.js';
 import { createConsumers, type Consumers } from './consumers/consumers.js';
 import { UserRepository } from './datasources/user-repository.js';
 import { coHostCleanup } from './domain/events/cohost-cleanup.js';
@@ -259,7 +259,7 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
   const events = new EventRepository(datasources.store, writer, discoveryLookups);
   const responses = new ResponseCache({
     ...config.graphql.responseCache,
-    onLookup: (hit) => (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache: 'graphql-responses' }),
+    onLookup: cacheLookups(metrics, 'graphql-responses'),
   });
   // Before the change's own response goes out: a read after it never sees the old answer.
   events.onChange((eventId, details) => responses.invalidate(eventId, details));
@@ -393,7 +393,7 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
 function createDiscovery(config: Config, logger: Logger, metrics: Metrics, datasources: Datasources, events: EventRepository, categories: CategoryRepository): DiscoveryDeps {
   const { trending, recommendationsTtlSeconds, categoryCountsIntervalMs } = config.discovery;
   const log = logger.child({ component: 'discovery' });
-  const cacheDeps = { kv: datasources.kv, logger: log, onLookup: (cache: string, hit: boolean) => (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache }) };
+  const cacheDeps = { kv: datasources.kv, logger: log, onLookup: (cache: string, hit: boolean) => countCacheLookup(metrics, cache, hit) };
   const lease = (name: string, intervalMs: number) => new StoreLease(datasources.store, name, config.instanceId, Math.max(intervalMs, 60_000));
   // The board counts as whole for three rebuilds: a stopped warmer sends readers to the store.
   const board = new TrendingBoard(datasources.kv, (3 * trending.warmIntervalMs) / 1000);

@@ -9,6 +9,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { context, type Tracer } from '@opentelemetry/api';
+import { cacheLookups } from './observability/metrics.js';
 import { contextFrom, inSpan, nameOperationSpan, SpanKind } from './observability/tracing.js';
 import type { Disposable } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
@@ -87,11 +88,8 @@ export class SubgraphServer {
   constructor(private readonly deps: Deps) {
     const { config, logger } = deps;
     this.schema = buildSchema({ maxRepresentations: config.graphql.maxRepresentations });
-    const { requestLatency, cacheHits, cacheMisses } = deps.metrics;
-    const lookups = (cache: string) => {
-      const [hits, misses] = [cacheHits.labels({ cache }), cacheMisses.labels({ cache })];
-      return (hit: boolean) => (hit ? hits : misses).inc();
-    };
+    const { requestLatency } = deps.metrics;
+    const lookups = (cache: string) => cacheLookups(deps.metrics, cache);
     this.auth = createAuthenticator(config.auth, { onLookup: lookups('verified-tokens') });
     this.health = new HealthReporter(deps);
     this.pipeline = new OperationPipeline(config.graphql, logger.child({ component: 'graphql' }), { onLookup: lookups('graphql-documents') });

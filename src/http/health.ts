@@ -29,7 +29,7 @@ async function probe(kind: string, breaker: BreakerState | null, ping: () => Pro
   }
 }
 
-function utcDay(now: Date): [Date, Date] {
+function utcDayBounds(now: Date): [Date, Date] {
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   return [start, new Date(start.getTime() + 24 * 3600_000)];
 }
@@ -108,7 +108,7 @@ export class HealthReporter {
   }
 
   private async readCounts(now: Date): Promise<Record<string, unknown>> {
-    const [dayStart, dayEnd] = utcDay(now);
+    const [dayStart, dayEnd] = utcDayBounds(now);
     const [totals, registrations, outbox] = await Promise.all([
       this.deps.events.totals(dayStart, dayEnd),
       this.deps.rsvps.total(),

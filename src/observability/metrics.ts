@@ -80,5 +80,18 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+type CacheCounters = Pick<Metrics, 'cacheHits' | 'cacheMisses'>;
+
+/** Counts the lookups of one cache, its two label series resolved once (lookups sit on hot paths). */
+export function cacheLookups(metrics: CacheCounters, cache: string): (hit: boolean) => void {
+  const [hits, misses] = [metrics.cacheHits.labels({ cache }), metrics.cacheMisses.labels({ cache })];
+  return (hit) => (hit ? hits : misses).inc();
+}
+
+/** Counts a lookup of the cache named by the caller (callers that serve several caches). */
+export function countCacheLookup(metrics: CacheCounters, cache: string, hit: boolean): void {
+  (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache });
+}
+
 /** The latency histogram a datastore adapter records into. */
 export type DatastoreLatency = Metrics['datastoreLatency'];
