@@ -13,7 +13,7 @@ describe('document store down (dedicated FerretDB stopped and restarted)', () =>
   let app: TestApp;
   before(async () => {
     ferretdb = await startDedicatedServer('ferretdb');
-    app = await startTestApp({ mode: 'real', env: { ...ferretdb.env, ...FAST_BREAKERS, MONGODB_TIMEOUT_MS: '2000' } });
+    app = await startTestApp({ mode: 'real', env: { ...ferretdb.env, ...FAST_BREAKERS, MONGODB_TIMEOUT_MS: '5000' } });
   });
   after(async () => {
     await app?.stop();
