@@ -111,6 +111,8 @@ const EnvSchema = z
     RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
     /** Longest life of a kept answer: how long a change made on another instance may go unseen if its message is late. */
     RESPONSE_CACHE_TTL_SECONDS: positiveInt.default(30),
+    /** Longest life of a kept trending answer: its order comes from the trending board, which moves without the events changing. */
+    RESPONSE_CACHE_RANKED_TTL_SECONDS: positiveInt.default(2),
 
     WS_MAX_MESSAGE_BYTES: positiveInt.default(65_536),
     WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.default(20),
@@ -226,7 +228,7 @@ export interface Config {
     hideSuggestions: boolean;
     /** `_service { sdl }` and inline traces (ftv1): off in production unless only the router can call. */
     federationInternals: boolean;
-    responseCache: { maxBytes: number; ttlMs: number };
+    responseCache: { maxBytes: number; ttlMs: number; rankedTtlMs: number };
   };
   websocket: {
     maxMessageBytes: number;
@@ -383,7 +385,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       introspection: env.INTROSPECTION ?? !production,
       hideSuggestions: production,
       federationInternals: !production || env.ROUTER_SECRET !== undefined,
-      responseCache: { maxBytes: env.RESPONSE_CACHE_MAX_BYTES, ttlMs: env.RESPONSE_CACHE_TTL_SECONDS * 1000 },
+      responseCache: { maxBytes: env.RESPONSE_CACHE_MAX_BYTES, ttlMs: env.RESPONSE_CACHE_TTL_SECONDS * 1000, rankedTtlMs: env.RESPONSE_CACHE_RANKED_TTL_SECONDS * 1000 },
     },
     websocket: {
       maxMessageBytes: env.WS_MAX_MESSAGE_BYTES,

@@ -29,6 +29,7 @@ import { startCpuWindow } from '../lib/cpu.js';
 import { benchEvents, cities, discoveryDataSet, inParallel, sequence, type SeedSummary } from '../lib/discovery-data.js';
 import { localUrl, waitReady } from '../lib/http.js';
 import { percentileOf, runSettledLoad, type SettledLoadResult } from '../lib/load.js';
+import { startProfile, stopProfile } from '../lib/profile-run.js';
 import { progress, warn } from '../lib/log.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
 import { BENCH_JWT_SECRET, realAppEnv, SUBGRAPH_BENCH_ENV, SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
@@ -157,7 +158,9 @@ async function runOneStore(store: string, ctx: SectionContext, subgraphScript: s
     const user = () => Math.floor(random() * data.users.length);
     const settings = { connections: options.connections, pipelining: 1, timeoutS: 60 };
     const measure = async (what: string, next: () => { headers: Record<string, string>; body: string }) => {
-      progress('warm-up, then measuring', { section: 'discovery', store, row: what, seconds: options.durationS });
+      progress('warm-up, then measuring', { section: 'discovery', store, row: what, seconds: options.durationS, profiling: options.profile });
+      // A profile covers the warm-up too: the settled load decides when warm-up ends.
+      if (options.profile) await startProfile(subgraph);
       const result = await runSettledLoad(port, {
         path: '/graphql',
         next,
@@ -170,6 +173,7 @@ async function runOneStore(store: string, ctx: SectionContext, subgraphScript: s
         serverPid: subgraph.pid,
         pinning: ctx.pinning,
       });
+      if (options.profile) await stopProfile(subgraph, ctx.root, `discovery-${store}-${what.split(/[ ,(]+/).slice(0, 3).join('-').toLowerCase()}`);
       progress('measured', { store, row: what, rps: Math.round(result.requestsPerSecond), p95: result.latencyP95Ms, failed: result.failed });
       if (result.failed > 0) warn(`${what}: GraphQL errors`, { first: result.firstFailure });
       rows.push({ what, result });

@@ -2,17 +2,19 @@ import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSche
 
 /**
  * Fields whose value, for an anonymous caller, follows from event documents (and the
- * fixed categories) alone — so an answer made only of them may be shared between
+ * fixed categories) alone — trending's order excepted, kept briefly (see ReadRecord.ranked) — so an answer made only of them may be shared between
  * anonymous callers and is kept current by invalidating on event changes. Anything else
  * (answers, posts, invitations, a user's lists, category counts, views and shares, which
  * are kept apart from the event) makes an operation uncacheable, as does any field
  * added later until it is listed here.
  */
 const PUBLIC_FIELDS: Record<string, ReadonlySet<string>> = {
-  Query: new Set(['event', 'events', 'categories']),
+  Query: new Set(['event', 'events', 'categories', 'trendingEvents']),
   Event: new Set([
     'id', 'title', 'description', 'host', 'coHosts', 'privacy', 'status', 'category', 'tags', 'startsAt', 'endsAt', 'timeZone',
     'location', 'virtualLink', 'isVirtual', 'capacity', 'price', 'mediaUrls', 'stats', 'cancellationReason', 'createdAt', 'updatedAt',
+    // No viewer, no friends: the same empty answer for every anonymous caller.
+    'friendsGoing',
   ]),
   EventConnection: new Set(['edges', 'pageInfo', 'totalCount']),
   EventEdge: new Set(['cursor', 'node']),
@@ -21,6 +23,7 @@ const PUBLIC_FIELDS: Record<string, ReadonlySet<string>> = {
   Location: new Set(['name', 'address', 'latitude', 'longitude']),
   Money: new Set(['amountMinor', 'currency']),
   Category: new Set(['id', 'name', 'icon', 'color']),
+  FriendsGoing: new Set(['count', 'friends']),
   User: new Set(['id']),
 };
 

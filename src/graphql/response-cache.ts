@@ -10,6 +10,8 @@ export class ReadRecord {
   readonly eventIds = new Set<string>();
   /** A list's members change with any event's details (created, moved, made private…). */
   listed = false;
+  /** The list's order comes from the trending board, which moves without the events changing. */
+  ranked = false;
   readonly charges = new Set<string>();
   readonly viewedEventIds: string[] = [];
 
@@ -22,6 +24,12 @@ export class ReadRecord {
   list(eventIds: Iterable<string>): void {
     this.listed = true;
     for (const eventId of eventIds) this.eventIds.add(eventId);
+  }
+
+  /** The answer lists these events in the trending board's order. */
+  rankedList(eventIds: Iterable<string>): void {
+    this.list(eventIds);
+    this.ranked = true;
   }
 
   charged(bucket: string): void {
@@ -37,6 +45,7 @@ export class ReadRecord {
 export const NOT_RECORDED: ReadRecord = new (class extends ReadRecord {
   override event(): void {}
   override list(): void {}
+  override rankedList(): void {}
   override charged(): void {}
   override viewed(): void {}
 })();
@@ -49,6 +58,8 @@ export interface CachedResponse {
   bytes: number;
   eventIds: readonly string[];
   listed: boolean;
+  /** Kept only `rankedTtlMs`: the order changes without an event changing. */
+  ranked: boolean;
   charges: readonly string[];
   viewedEventIds: readonly string[];
 }
@@ -58,6 +69,8 @@ export interface ResponseCacheOptions {
   maxBytes: number;
   /** Longest life of an entry: bounds how long a change made on another instance can go unseen. */
   ttlMs: number;
+  /** Longest life of a ranked answer (trending): the board's order moves without an invalidation. */
+  rankedTtlMs: number;
   onLookup?: (hit: boolean) => void;
 }
 
@@ -128,7 +141,7 @@ export class ResponseCache {
       return false;
     }
     this.askedOnce.delete(key);
-    this.entries.set(key, entry);
+    this.entries.set(key, entry, entry.ranked ? { ttl: Math.min(this.options.rankedTtlMs, this.options.ttlMs) } : undefined);
     if (!this.entries.has(key)) return false;
     for (const eventId of entry.eventIds) {
       let keys = this.byEvent.get(eventId);

@@ -142,6 +142,7 @@ export class GraphqlOverHttp {
           bytes: Buffer.byteLength(text),
           eventIds: [...reads.eventIds],
           listed: reads.listed,
+          ranked: reads.ranked,
           charges: [...reads.charges],
           viewedEventIds: reads.viewedEventIds,
         },

@@ -17,7 +17,11 @@ export const Query: QueryResolvers = {
   myInvitations: (_, { status, first, after }, ctx) => ctx.invitations.mine(status, first, after),
   searchEvents: (_, { query, filter, first, after }, ctx) => ctx.search.search(query, filter, first, after),
   nearbyEvents: (_, { near, radiusKm, filter, first, after }, ctx) => ctx.search.nearby(near, radiusKm, filter, first, after),
-  trendingEvents: (_, { first, after, category, near, radiusKm }, ctx) => ctx.trending.trending(first, after, category, near, radiusKm),
+  trendingEvents: async (_, { first, after, category, near, radiusKm }, ctx) => {
+    const page = await ctx.trending.trending(first, after, category, near, radiusKm);
+    ctx.reads.rankedList(page.items.map((event) => event._id));
+    return page;
+  },
   recommendedEvents: (_, { first, after }, ctx) => ctx.recommendations.recommended(first, after),
   friendsBirthdays: (_, { withinDays }, ctx) => ctx.friends.birthdays(withinDays),
 };

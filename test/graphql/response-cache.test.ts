@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eventually } from '../support/eventually.js';
 import { eventInput, startTestApp, uniqueUser, type TestApp } from '../support/app.js';
+import { createAt, lonelyPlace, trendingIds } from '../discovery/support.js';
 
 const CREATE = 'mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }';
 const UPDATE = 'mutation($id: ID!, $input: UpdateEventInput!) { updateEvent(id: $id, input: $input) { id } }';
@@ -71,6 +72,31 @@ describe('response cache for anonymous public reads (embedded stores)', () => {
       // The third is answered from the cache (kept the second time), or refused by the limit.
       for (let i = 0; i < 4; i++) codes.push((await fresh.gql(query)).errors?.[0]?.extensions?.code ?? 'OK');
       assert.deepEqual(codes, ['OK', 'OK', 'OK', 'RATE_LIMITED']);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it('keeps an anonymous trending answer only briefly: a listed event’s change shows at once, a new order within the ranked life', async () => {
+    const fresh = await startTestApp({ mode: 'embedded', env: { RESPONSE_CACHE_RANKED_TTL_SECONDS: '1' } });
+    try {
+      const host = uniqueUser('host');
+      const place = lonelyPlace();
+      const near = { near: place, r: 5 };
+      const [first, second, third] = [await createAt(fresh, host, place), await createAt(fresh, host, place), await createAt(fresh, host, place)];
+      const now = new Date();
+      await fresh.deps.discovery.scores.record(first, 10, now);
+      await fresh.deps.discovery.scores.record(second, 5, now);
+      const before = await lookups(fresh);
+      for (let i = 0; i < 3; i++) assert.deepEqual(await trendingIds(fresh, undefined, near), [first, second]);
+      assert.equal((await lookups(fresh)).hits - before.hits, 1, 'the third read was answered from the cache');
+
+      // An event the kept answer does not list overtakes both: no event of the answer changed, the order shows once its life is over.
+      await fresh.deps.discovery.scores.record(third, 50, now);
+      await eventually(async () => assert.deepEqual(await trendingIds(fresh, undefined, near), [third, first, second]), { what: 'the new trending order', timeoutMs: 5_000 });
+      // A listed event made private leaves the very next answer.
+      assert.equal((await fresh.gql(UPDATE, { id: first, input: { privacy: 'PRIVATE' } }, host)).errors, undefined);
+      assert.deepEqual(await trendingIds(fresh, undefined, near), [third, second]);
     } finally {
       await fresh.stop();
     }
