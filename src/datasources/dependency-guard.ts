@@ -132,17 +132,29 @@ export class DependencyGuard {
  * The call's answer, or CallTimeoutError once `timeoutMs` have passed (the driver's work
  * is abandoned, not cancelled). One timer per call: cockatiel's timeout policy costs an
  * AbortController and, on every return, an abort with its DOMException — a tenth of the
- * CPU of a cheap cached read under load.
+ * CPU of a cheap cached read under load. When the timer fires the refusal waits for the
+ * I/O phase that follows: timers run before I/O in each turn of the event loop, so after
+ * a long busy turn an answer that has already arrived would otherwise lose to its timer
+ * (seen as bursts of false timeouts, and an open breaker, at the start of a load).
  */
 function withinTime<R>(answer: Promise<R>, timeoutMs: number): Promise<R> {
   return new Promise<R>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new CallTimeoutError(timeoutMs)), timeoutMs);
+    let settled = false;
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (!settled) reject(new CallTimeoutError(timeoutMs));
+        }),
+      timeoutMs,
+    );
     answer.then(
       (value) => {
+        settled = true;
         clearTimeout(timer);
         resolve(value);
       },
       (error: unknown) => {
+        settled = true;
         clearTimeout(timer);
         reject(error);
       },

@@ -52,8 +52,8 @@ export const NOT_RECORDED: ReadRecord = new (class extends ReadRecord {
 
 /** A response kept for anonymous callers, with what it depends on and what serving it does. */
 export interface CachedResponse {
-  /** The response text: a string is written together with the headers in one write, a Buffer needs two. */
-  body: string;
+  /** The response: text when short (written with the headers in one write), else its UTF-8 bytes (not encoded again per hit). */
+  body: string | Buffer;
   /** Its size in bytes (UTF-8). */
   bytes: number;
   eventIds: readonly string[];

@@ -14,6 +14,8 @@ import { nameOperationSpan } from '../observability/tracing.js';
 const JSON_UTF8 = 'application/json; charset=utf-8';
 /** The types Apollo Server offers for a single result, in its order of preference. */
 const SINGLE_RESULT_TYPES = [JSON_UTF8, 'application/graphql-response+json; charset=utf-8', 'application/json; callbackSpec=1.0; charset=utf-8'];
+/** Kept answers this long or longer are kept as UTF-8 bytes (see keptBody). */
+const ENCODED_FROM_CHARS = 1024;
 /** `accept` values whose negotiation is remembered (clients send few distinct ones). */
 const ACCEPTS_KEPT = 64;
 
@@ -27,7 +29,7 @@ export interface GraphqlOverHttpDeps {
 }
 
 /** As Apollo Server's answers are written: the length is known, nothing is chunked. */
-function send(res: ServerResponse, status: number, body: string) {
+function send(res: ServerResponse, status: number, body: string | Buffer) {
   res.statusCode = status;
   res.setHeader('content-type', JSON_UTF8);
   res.end(body);
@@ -37,6 +39,17 @@ function ensureGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
   const cause = error instanceof Error ? error : new Error(String(error));
   return new GraphQLError(cause.message, { originalError: cause });
+}
+
+/**
+ * A kept answer's text. A short one stays a string, which node writes together with the
+ * headers in one write; a long one is kept encoded, so a hit does not encode it again
+ * (UTF-8 encoding was the largest cost of serving a kept 20-event page).
+ */
+function keptBody(text: string): { body: string | Buffer; bytes: number } {
+  if (text.length < ENCODED_FROM_CHARS) return { body: text, bytes: Buffer.byteLength(text) };
+  const body = Buffer.from(text);
+  return { body, bytes: body.length };
 }
 
 /** What a JSON POST body must look like to be served here; anything else is Apollo Server's. */
@@ -138,8 +151,7 @@ export class GraphqlOverHttp {
       this.deps.cache.set(
         key,
         {
-          body: text,
-          bytes: Buffer.byteLength(text),
+          ...keptBody(text),
           eventIds: [...reads.eventIds],
           listed: reads.listed,
           ranked: reads.ranked,

@@ -101,6 +101,7 @@ export class Neo4jSocialGraph implements SocialGraph {
     const graph = new Neo4jSocialGraph(driver, options.database, options.instruments);
     try {
       await graph.init();
+      await graph.compileReadPlans();
     } catch (error) {
       await driver.close();
       throw error;
@@ -117,6 +118,22 @@ export class Neo4jSocialGraph implements SocialGraph {
         if (!(error instanceof DatastoreError && isSchemaAlreadyExists(error.cause))) throw error;
       }
     }
+  }
+
+  /**
+   * Runs each query requests make once, for a user no one is: Neo4j plans a query text on
+   * its first run, and the first burst of requests after a start would otherwise all plan
+   * it at once (seen as every call of that burst past its timeout, and an open breaker).
+   */
+  async compileReadPlans(): Promise<void> {
+    const nobody = '';
+    await Promise.all([
+      this.friendIdsOf([nobody]),
+      this.areFriends(nobody, nobody),
+      this.friendsWithRsvp(nobody, [nobody], 'GOING'),
+      this.friendsAnswers(nobody, 'GOING', { eventIds: [nobody] }),
+      this.friendsAnswers(nobody, 'GOING', { mostRecent: 1 }),
+    ]);
   }
 
   async friendIdsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {

@@ -65,8 +65,7 @@ export class RecommendationService {
     const viewerId = this.access.requireUser();
     const size = pageSize(first);
     const position = recommendationCursor.decode(after);
-    await this.access.chargeBrowsing();
-    const cached = await this.deps.cache.get(viewerId);
+    const [, cached] = await Promise.all([this.access.chargeBrowsing(), this.deps.cache.get(viewerId)]);
     const list = cached ?? (await this.compute(viewerId));
     if (!cached) await this.deps.cache.set(viewerId, list);
 
@@ -81,8 +80,9 @@ export class RecommendationService {
       return event && !(event instanceof Error) && trends(event, now) ? [{ ...item, event }] : [];
     });
     // A fresh list was built from what the viewer may see; a cached one is checked again (one graph query).
-    const visible = new Set(cached ? await this.audience.visible(live.map(({ event }) => event)) : live.map(({ event }) => event));
-    const unanswered = cached ? await this.unanswered(viewerId, live.map(({ event }) => event)) : null;
+    const liveEvents = live.map(({ event }) => event);
+    const [visibleEvents, unanswered] = cached ? await Promise.all([this.audience.visible(liveEvents), this.unanswered(viewerId, liveEvents)]) : [liveEvents, null];
+    const visible = new Set(visibleEvents);
     const items: Recommendation[] = live
       .filter(({ event }) => visible.has(event) && (!unanswered || unanswered.has(event._id)))
       .map(({ event, score, reasons }) => ({ event, score, reasons }));
