@@ -7,8 +7,8 @@ import { compareValues } from './value-order.js';
 /** What a conjunction of a filter pins down, field by field. */
 interface Constraints {
   equal: Map<string, unknown>;
-  /** `$in` values, without repeats, in index order. */
-  anyOf: Map<string, unknown[]>;
+  /** `$in` values as the filter lists them. */
+  anyOf: Map<string, readonly unknown[]>;
   /** The tightest lower bound seen per field. */
   from: Map<string, RangeStart>;
   /** The conjunction's `$or`s, each as its branches' constraints. */
@@ -53,7 +53,7 @@ interface Candidate {
 const MAX_RANGES = 512;
 
 const isScalar = (value: unknown) =>
-  value === null || value instanceof Date || ['string', 'number', 'boolean'].includes(typeof value);
+  value === null || value instanceof Date || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
 const isOperatorObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value) && Object.keys(value).every((key) => key.startsWith('$'));
@@ -103,7 +103,7 @@ function constraintsOf(filter: Filter, into: Constraints = emptyConstraints()): 
     if (isScalar(condition)) into.equal.set(field, condition);
     else if (isOperatorObject(condition)) {
       if ('$eq' in condition && isScalar(condition.$eq)) into.equal.set(field, condition.$eq);
-      else if (Array.isArray(condition.$in) && condition.$in.every(isScalar)) into.anyOf.set(field, distinct(condition.$in));
+      else if (Array.isArray(condition.$in) && condition.$in.every(isScalar)) into.anyOf.set(field, condition.$in);
       // Every document with all the values holds the first one.
       else if (Array.isArray(condition.$all) && condition.$all.length > 0 && isScalar(condition.$all[0])) into.equal.set(field, condition.$all[0]);
       const bound = lowerBoundOf(condition);
@@ -146,17 +146,22 @@ function sortFields(sort: SortSpec): Wanted {
   return { fields: kept.map(([field]) => field), directions: kept.map(([, direction]) => direction), idDirection };
 }
 
+/** The values `field` is pinned to (distinct, in index order, only when an index uses them), or null. */
 function pinnedValues(constraints: Constraints, field: string): readonly unknown[] | null {
   if (constraints.equal.has(field)) return [constraints.equal.get(field)];
-  return constraints.anyOf.get(field) ?? null;
+  const values = constraints.anyOf.get(field);
+  return values ? distinct(values) : null;
 }
 
-/** The key prefixes the first `count` fields are pinned to (a product of `$in`s), or null when one is not pinned or there are too many. */
-function prefixesOf(constraints: Constraints, fields: readonly string[], count: number): unknown[][] | null {
+/**
+ * The key prefixes of the longest run of leading fields, up to `most`, that the filter pins
+ * (a product of `$in`s, at most MAX_RANGES of them).
+ */
+function pinnedPrefixes(constraints: Constraints, fields: readonly string[], most: number): unknown[][] {
   let prefixes: unknown[][] = [[]];
-  for (const field of fields.slice(0, count)) {
+  for (const field of fields.slice(0, most)) {
     const values = pinnedValues(constraints, field);
-    if (!values || prefixes.length * values.length > MAX_RANGES) return null;
+    if (!values || prefixes.length * values.length > MAX_RANGES) break;
     prefixes = prefixes.flatMap((prefix) => values.map((value) => [...prefix, value]));
   }
   return prefixes;
@@ -181,19 +186,21 @@ function orderedAccess(constraints: Constraints, wanted: Wanted, index: SortedIn
   // Ties come by _id in the last key field's direction, reversed with the scan.
   const tieDirection = (index.directions.at(-1) ?? 1) * (forward ? 1 : -1);
   if (wanted.idDirection !== null && wanted.idDirection !== tieDirection) return null;
-  const prefixes = prefixesOf(constraints, index.fields, pinned);
-  if (!prefixes) return null;
+  const prefixes = pinnedPrefixes(constraints, index.fields, pinned);
+  // No prefix at all: an empty $in, which nothing matches, so no range to read.
+  if ((prefixes[0]?.length ?? pinned) < pinned) return null;
   return accessOf(index, pinned, prefixes, constraints.from.get(wanted.fields[0]!) ?? null, !forward);
 }
 
 /** The index's ranges in any order: as many leading fields pinned as the filter pins, from a lower bound on the next. */
 function rangeAccess(constraints: Constraints, index: SortedIndex): Access | null {
-  let pinned = 0;
-  while (pinned < index.fields.length && prefixesOf(constraints, index.fields, pinned + 1)) pinned += 1;
+  const prefixes = pinnedPrefixes(constraints, index.fields, index.fields.length);
+  // No prefix at all: an empty $in, which nothing matches, so no range to read.
+  const pinned = prefixes[0]?.length ?? 1;
   const next = index.fields[pinned];
   const from = next === undefined ? null : (constraints.from.get(next) ?? null);
   if (pinned === 0 && (!from || index.directions[0] !== 1 || from.value === null)) return null;
-  return accessOf(index, pinned, prefixesOf(constraints, index.fields, pinned)!, from);
+  return accessOf(index, pinned, prefixes, from);
 }
 
 /** How an index can serve a conjunction, in one kind of plan (in the sort's order, or any). */
