@@ -172,8 +172,8 @@ export class EventRepository {
 
   ensureIndexes() {
     return this.events.createIndexes([
-      // Discovery's lookups first: among indexes that fit a query equally well, the
-      // embedded store takes the first, and a token or a cell narrows far more than a status.
+      // Discovery's lookups first: among index ranges of equal size, the embedded store
+      // takes the first, and a token or a cell narrows far more than a status.
       { key: { searchTokens: 1, startsAt: 1, _id: 1 }, name: 'searchTokens_startsAt' },
       { key: { geoCells: 1, endsAt: 1 }, name: 'geoCells_endsAt' },
       { key: { 'trend.rank': -1, _id: -1 }, name: 'trendRank' },
@@ -183,7 +183,8 @@ export class EventRepository {
       { key: { coHostIds: 1, startsAt: 1 }, name: 'coHosts_startsAt' },
       { key: { categoryId: 1, startsAt: 1 }, name: 'category_startsAt' },
       { key: { status: 1, startsAt: 1 }, name: 'status_startsAt' },
-      { key: { tags: 1 }, name: 'tags' },
+      // With categories, the two halves of an interests query ($or of tags and categories), each read soonest first.
+      { key: { tags: 1, startsAt: 1 }, name: 'tags_startsAt' },
       { key: { outboxCount: 1 }, name: 'outboxCount' },
       { key: { rsvpChangedAt: 1 }, name: 'rsvpChangedAt' },
     ]);

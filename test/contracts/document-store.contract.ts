@@ -203,5 +203,43 @@ export function documentStoreContract(name: string, create: () => Promise<Docume
       assert.equal(await c.count({ tags: { $in: ['t9', 't0'] } }), expected.filter((r) => r.tags.includes('t9') || r.tags.includes('t0')).length);
       assert.equal(await c.count({ tags: 'all' }), 28, 'r1 lost the tag and r2 is gone');
     });
+
+    it('answers an $or of $in terms on two indexed fields in sort order, by pages, each document once', async () => {
+      const c = rows();
+      await c.createIndexes([
+        { key: { at: 1, _id: 1 }, name: 'at_id' },
+        { key: { group: 1, at: 1 }, name: 'group_at' },
+        { key: { tags: 1, at: 1 }, name: 'tags_at' },
+      ]);
+      const day = (d: number) => new Date(Date.UTC(2030, 0, d));
+      // Few days (ties by _id), several tags per row, rows in both branches.
+      const all = Array.from({ length: 40 }, (_, i) => ({ ...row(i + 1, ['a', 'b', 'c'][i % 3]!), at: day(1 + (i % 4)), tags: [`t${i % 5}`, `t${i % 7}`] }));
+      await c.insertMany(all);
+      const wanted = (r: Row) => ['b', 'c'].includes(r.group) || r.tags.some((tag) => ['t1', 't6'].includes(tag));
+      const filter = { $or: [{ group: { $in: ['c', 'b', 'c'] } }, { tags: { $in: ['t6', 't1', 'nope'] } }] };
+      const order = (x: Row, y: Row) => x.at.getTime() - y.at.getTime() || (x._id < y._id ? -1 : 1);
+      const expected = all.filter(wanted).sort(order).map((r) => r._id);
+
+      const pages: string[] = [];
+      let after: Row | null = null;
+      for (;;) {
+        const position = after ? [{ $or: [{ at: { $gt: after.at } }, { at: after.at, _id: { $gt: after._id } }] }] : [];
+        const page = await c.find({ $and: [filter, ...position] }, { sort: { at: 1, _id: 1 }, limit: 6 });
+        pages.push(...page.map((r) => r._id));
+        if (page.length < 6) break;
+        after = page.at(-1)!;
+      }
+      assert.deepEqual(pages, expected);
+      assert.deepEqual(
+        (await c.find(filter, { sort: { at: -1, _id: -1 }, skip: 2, limit: 5 })).map((r) => r._id),
+        [...expected].reverse().slice(2, 7),
+      );
+      assert.deepEqual(
+        (await c.find({ group: { $in: ['a', 'c'] } }, { sort: { at: 1, _id: 1 }, limit: 8 })).map((r) => r._id),
+        all.filter((r) => r.group !== 'b').sort(order).slice(0, 8).map((r) => r._id),
+      );
+      assert.deepEqual(await c.find({ $or: [{ group: { $in: [] } }, { tags: { $in: [] } }] }, { sort: { at: 1, _id: 1 }, limit: 5 }), []);
+      assert.equal(await c.count(filter), expected.length);
+    });
   });
 }

@@ -12,6 +12,7 @@ const DOCS: Record<string, unknown>[] = [
   { _id: 'c', hostId: 'u3', coHostIds: ['u1'], privacy: 'PRIVATE', startsAt: day(3), tags: [], stats: { going: 7 }, deleted: true },
   { _id: 'd', hostId: 'u1', privacy: 'PUBLIC', startsAt: day(4), tags: ['z'], stats: { going: 1 }, seatsLeft: 0, deleted: false, status: 'CANCELLED' },
   { _id: 'e', hostId: 'u4', coHostIds: ['u1'], privacy: 'PUBLIC', startsAt: '2030-01-05', tags: 'x', deleted: false, outbox: { m1: { type: 't' } } },
+  { _id: 'f', hostId: 'u5', privacy: 'PUBLIC', startsAt: day(6), tags: ['y', 'y'], items: [{ n: 1 }, { n: 2, at: day(2) }, 'loose'], stats: null },
 ];
 
 const FILTERS: Record<string, unknown>[] = [
@@ -37,6 +38,17 @@ const FILTERS: Record<string, unknown>[] = [
   { $or: [{ privacy: 'FRIENDS', hostId: { $in: ['u2', 'u9'] } }, { _id: { $in: ['c'] } }] },
   { deleted: false, privacy: 'PUBLIC', startsAt: { $gt: day(1), $lte: day(5) } },
   { _id: { $gt: 'b' } },
+  { tags: { $in: ['y', 'y', 'q'] } },
+  { tags: { $in: [] } },
+  { tags: { $nin: [] } },
+  { seatsLeft: { $in: [null, 2] } },
+  { startsAt: { $in: [day(2), day(6), '2030-01-05'] } },
+  { 'items.n': 2 },
+  { 'items.n': { $gte: 1 } },
+  { 'items.at': { $lt: day(3) } },
+  { 'items.n': { $exists: false } },
+  { 'stats.going': null },
+  { $or: [{ 'items.n': { $in: [1, 3] } }, { tags: 'z' }], privacy: 'PUBLIC' },
 ];
 
 describe('embedded store filters as plain functions', () => {

@@ -43,7 +43,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
 
   constructor(
     private readonly name: string,
-    private readonly onFullScan?: FullScanListener,
+    private readonly listeners: StoreListeners,
   ) {}
 
   /**
@@ -112,17 +112,25 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     }
     const matches = matcherOf(filter);
     const chosen = plan(filter, sort, this.indexes, () => this.docs.keys());
-    if (chosen.index === null) this.onFullScan?.(this.name, filter);
+    if (chosen.index === null) this.listeners.onFullScan?.(this.name, filter);
     const wanted = chosen.ordered || !sort ? skip + limit : Infinity;
     const found: Doc[] = [];
-    const seen = new Set<string>();
-    for (const id of chosen.ids) {
-      if (found.length >= wanted) break;
+    // Index ranges may name a document twice (an array's elements, an $or's branches); the collection's keys never do.
+    const seen = chosen.index === null ? null : new Set<string>();
+    let examined = 0;
+    while (found.length < wanted) {
+      const id = chosen.ids.next();
+      if (id === undefined) break;
+      if (seen) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
       const doc = this.docs.get(id);
-      if (!doc || seen.has(id) || !matches(doc)) continue;
-      seen.add(id);
-      found.push(doc);
+      if (!doc) continue;
+      examined += 1;
+      if (matches(doc)) found.push(doc);
     }
+    this.listeners.onQuery?.({ collection: this.name, filter, index: chosen.index, examined });
     if (chosen.ordered || !sort) return found.slice(skip, skip + limit);
     let cursor = find(found, {}).sort(sort);
     if (skip) cursor = cursor.skip(skip);
@@ -308,16 +316,29 @@ function matcherOf(filter: Filter): Predicate {
 /** Told of each query no index serves, which reads every document of the collection. */
 export type FullScanListener = (collection: string, filter: Filter) => void;
 
+/** What one planned query read: the index or indexes (null: every document) and how many documents it tested (MongoDB's `totalDocsExamined`). */
+export interface QueryReport {
+  collection: string;
+  filter: Filter;
+  index: string | null;
+  examined: number;
+}
+
+interface StoreListeners {
+  onFullScan?: FullScanListener;
+  onQuery?: (report: QueryReport) => void;
+}
+
 export class EmbeddedDocumentStore implements DocumentStore {
   readonly kind = 'embedded' as const;
   private readonly collections = new Map<string, EmbeddedCollection<StoredDocument>>();
 
-  constructor(private readonly options: { onFullScan?: FullScanListener } = {}) {}
+  constructor(private readonly options: StoreListeners = {}) {}
 
   collection<T extends StoredDocument>(name: string): DocumentCollection<T> {
     let collection = this.collections.get(name);
     if (!collection) {
-      collection = new EmbeddedCollection(name, this.options.onFullScan);
+      collection = new EmbeddedCollection(name, this.options);
       this.collections.set(name, collection);
     }
     return collection as unknown as DocumentCollection<T>;

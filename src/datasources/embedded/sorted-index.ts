@@ -1,11 +1,14 @@
 import type { IndexSpec } from '../documents.js';
-import { SortedList } from './sorted-list.js';
+import { SortedList, type Cursor, type Position } from './sorted-list.js';
 import { compareValues, valueAt } from './value-order.js';
 
-interface Entry {
-  key: readonly unknown[];
-  id: string;
+/** One key of a document in an index. */
+export interface IndexEntry {
+  readonly key: readonly unknown[];
+  readonly id: string;
 }
+
+type Entry = IndexEntry;
 
 type Doc = Readonly<Record<string, unknown>> & { _id: string };
 
@@ -13,6 +16,12 @@ type Doc = Readonly<Record<string, unknown>> & { _id: string };
 export interface RangeStart {
   value: unknown;
   inclusive: boolean;
+}
+
+/** A stretch of an index between two positions (valid until the index next changes). */
+export interface IndexRange {
+  start: Position;
+  end: Position;
 }
 
 /**
@@ -82,8 +91,24 @@ export class SortedIndex {
    * reversed), starting at `from` on the next field when given (ascending fields only).
    */
   *scan(prefix: readonly unknown[], from: RangeStart | null = null, reverse = false): Generator<string> {
+    const cursor = this.cursor(this.range(prefix, from), reverse);
+    for (let entry = cursor.next(); entry; entry = cursor.next()) yield entry.id;
+  }
+
+  /** The entries whose first `prefix.length` key fields equal `prefix`, from `from` on the next field when given (ascending fields only). */
+  range(prefix: readonly unknown[], from: RangeStart | null = null): IndexRange {
     const start = from && this.directions[prefix.length] === 1 ? this.bound([...prefix, from.value], !from.inclusive) : this.bound(prefix, false);
-    for (const entry of this.entries.between(start, this.bound(prefix, true), reverse)) yield entry.id;
+    return { start, end: this.bound(prefix, true) };
+  }
+
+  /** How many entries `range` holds, without reading them: what reading it costs. */
+  count(range: IndexRange): number {
+    return this.entries.countBetween(range.start, range.end);
+  }
+
+  /** The entries of `range` in index order (or reversed), one at a time. */
+  cursor(range: IndexRange, reverse = false): Cursor<IndexEntry> {
+    return this.entries.cursor(range.start, range.end, reverse);
   }
 
   /** First position whose key prefix is ≥ `probe` (or > `probe` when `after`). */

@@ -66,34 +66,67 @@ export class SortedList<T> {
     return { chunk: low, offset: first };
   }
 
+  /** How many items lie from `start` (inclusive) to `end` (exclusive): a sum over chunks, no item read. */
+  countBetween(start: Position, end: Position): number {
+    if (end.chunk < start.chunk || (end.chunk === start.chunk && end.offset <= start.offset)) return 0;
+    if (start.chunk === end.chunk) return end.offset - start.offset;
+    let count = (this.chunks[start.chunk]?.length ?? 0) - start.offset;
+    for (let c = start.chunk + 1; c < end.chunk && c < this.chunks.length; c++) count += this.chunks[c]!.length;
+    return count + (end.chunk < this.chunks.length ? end.offset : 0);
+  }
+
   /** Items from `start` (inclusive) to `end` (exclusive), forwards or backwards. */
   *between(start: Position, end: Position, reverse = false): Generator<T> {
-    if (!reverse) {
-      for (let c = start.chunk, o = start.offset; c < end.chunk || (c === end.chunk && o < end.offset); ) {
-        const list = this.chunks[c];
-        if (!list) return;
-        if (o >= list.length) {
-          c += 1;
-          o = 0;
-          continue;
-        }
-        yield list[o]!;
-        o += 1;
+    const cursor = this.cursor(start, end, reverse);
+    for (let item = cursor.next(); item !== undefined; item = cursor.next()) yield item;
+  }
+
+  /** `between` one item at a time, without a generator's cost per item (valid until the list next changes). */
+  cursor(start: Position, end: Position, reverse = false): Cursor<T> {
+    return new ListCursor(this.chunks, start, end, reverse);
+  }
+}
+
+/** A sequence read one item at a time; undefined once it is done. */
+export interface Cursor<T> {
+  next(): T | undefined;
+}
+
+class ListCursor<T> implements Cursor<T> {
+  private chunk: number;
+  private offset: number;
+
+  constructor(
+    private readonly chunks: readonly (readonly T[])[],
+    private readonly start: Position,
+    private readonly end: Position,
+    private readonly reverse: boolean,
+  ) {
+    this.chunk = reverse ? end.chunk : start.chunk;
+    this.offset = reverse ? end.offset - 1 : start.offset;
+  }
+
+  next(): T | undefined {
+    const { chunks, start, end } = this;
+    if (!this.reverse) {
+      while (this.chunk < end.chunk || (this.chunk === end.chunk && this.offset < end.offset)) {
+        const list = chunks[this.chunk];
+        if (!list) return undefined;
+        if (this.offset < list.length) return list[this.offset++];
+        this.chunk += 1;
+        this.offset = 0;
       }
-      return;
+      return undefined;
     }
-    let c = end.chunk;
-    let o = end.offset - 1;
     for (;;) {
-      if (o < 0) {
-        c -= 1;
-        if (c < 0) return;
-        o = this.chunks[c]!.length - 1;
+      if (this.offset < 0) {
+        this.chunk -= 1;
+        if (this.chunk < 0) return undefined;
+        this.offset = chunks[this.chunk]!.length - 1;
         continue;
       }
-      if (c < start.chunk || (c === start.chunk && o < start.offset)) return;
-      yield this.chunks[c]![o]!;
-      o -= 1;
+      if (this.chunk < start.chunk || (this.chunk === start.chunk && this.offset < start.offset)) return undefined;
+      return chunks[this.chunk]![this.offset--];
     }
   }
 }

@@ -13,6 +13,9 @@ function rank(value: unknown): number {
 }
 
 export function compareValues(a: unknown, b: unknown): number {
+  // Two values of one type first: what index keys and sort keys nearly always are.
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;
