@@ -48,7 +48,7 @@ import { ResponseCache } from './graphql/response-cache.js';
 import { NamedCache } from './domain/discovery/cache.js';
 import { CategoryCounts } from './domain/discovery/category-counts.js';
 import { discoveryLookups } from './domain/discovery/lookup-fields.js';
-import type { CachedRecommendation } from './domain/discovery/recommendation-service.js';
+import { RecommendationList } from './domain/discovery/recommendation-list.js';
 import { TrendingBoard } from './domain/discovery/trending-board.js';
 import { TrendingScores } from './domain/discovery/trending-scores.js';
 import { ViewRecorder } from './domain/discovery/views.js';
@@ -62,7 +62,7 @@ export interface DiscoveryDeps {
   categoryCounts: CategoryCounts;
   categoryCountsWarmer: Warmer;
   /** Per viewer, dropped by the discovery consumers when the viewer answers or a friendship of theirs changes. */
-  recommendations: NamedCache<CachedRecommendation[]>;
+  recommendations: NamedCache<RecommendationList>;
 }
 
 /** The process-wide singletons: stores, bus and background workers. */
@@ -416,7 +416,7 @@ function createDiscovery(config: Config, logger: Logger, metrics: Metrics, datas
       log,
       'debug',
     ),
-    recommendations: new NamedCache(cacheDeps, 'recommendations', recommendationsTtlSeconds),
+    recommendations: new NamedCache(cacheDeps, 'recommendations', recommendationsTtlSeconds, { write: (list) => list.text, read: RecommendationList.parse }),
   };
 }
 

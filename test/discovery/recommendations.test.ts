@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { RecommendationList } from '../../src/domain/discovery/recommendation-list.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
 import { FriendshipCreated } from '../../src/domain/messaging/consumed-messages.js';
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
@@ -88,10 +89,10 @@ for (const mode of ['embedded', 'real'] as StoreMode[]) {
       assert.equal(await cacheCount(app, 'cacheHits'), hits + 1);
       const cache = app.deps.discovery.recommendations;
       const cached = (await cache.get(viewer))!;
-      assert.deepEqual(cached.map((item) => item.eventId), listed);
+      assert.deepEqual(cached.all().map((item) => item.eventId), listed);
 
       // A list cached before an answer: the answered event is left out when read.
-      await cache.set(viewer, [{ eventId: ids.answered, score: 99, reasons: [] }, ...cached]);
+      await cache.set(viewer, RecommendationList.of([{ eventId: ids.answered, score: 99, reasons: [] }, ...cached.all()]));
       assert.deepEqual(await recommendedIds(app, viewer), listed);
 
       assert.equal((await answer(app, ids.near, viewer, 'GOING')).errors, undefined);

@@ -74,6 +74,8 @@ RETURN true AS applied`;
  */
 export class Neo4jSocialGraph implements SocialGraph {
   readonly kind = 'neo4j' as const;
+  /** True while `compileReadPlans` runs (before the graph serves anything): its calls get the slow timeout. */
+  private planning = false;
 
   private constructor(
     private readonly driver: Driver,
@@ -127,13 +129,19 @@ export class Neo4jSocialGraph implements SocialGraph {
    */
   async compileReadPlans(): Promise<void> {
     const nobody = '';
-    await Promise.all([
-      this.friendIdsOf([nobody]),
-      this.areFriends(nobody, nobody),
-      this.friendsWithRsvp(nobody, [nobody], 'GOING'),
-      this.friendsAnswers(nobody, 'GOING', { eventIds: [nobody] }),
+    // Planning on a just-started server takes longer than a request's call may.
+    this.planning = true;
+    try {
+      await Promise.all([
+        this.friendIdsOf([nobody]),
+        this.areFriends(nobody, nobody),
+        this.friendsWithRsvp(nobody, [nobody], 'GOING'),
+        this.friendsAnswers(nobody, 'GOING', { eventIds: [nobody] }),
       this.friendsAnswers(nobody, 'GOING', { mostRecent: 1 }),
-    ]);
+      ]);
+    } finally {
+      this.planning = false;
+    }
   }
 
   async friendIdsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -354,8 +362,8 @@ export class Neo4jSocialGraph implements SocialGraph {
         });
         return records;
       },
-      // Schema statements, pruning and bulk imports may take long; requests' calls may not.
-      { instruments: this.instruments, describe: messageOf, slow: SLOW_OPERATIONS.has(operation) },
+      // Schema statements, planning, pruning and bulk imports may take long; requests' calls may not.
+      { instruments: this.instruments, describe: messageOf, slow: this.planning || SLOW_OPERATIONS.has(operation) },
     );
   }
 }

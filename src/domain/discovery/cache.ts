@@ -10,11 +10,19 @@ export interface NamedCacheDeps {
   onLookup?: CacheLookupListener | undefined;
 }
 
+/** How a cache's values are written as text and read back. */
+export interface CacheCodec<T> {
+  write(value: T): string;
+  read(text: string): T;
+}
+
+const JSON_CODEC: CacheCodec<never> = { write: (value) => JSON.stringify(value), read: (text) => JSON.parse(text) as never };
+
 /** At most one warning per cache and this long while Redis keeps failing. */
 const WARN_INTERVAL_MS = 60_000;
 
 /**
- * One concern's entries in the key-value store (`<name>:<key>`, JSON, a TTL), counted
+ * One concern's entries in the key-value store (`<name>:<key>`, JSON unless told otherwise, a TTL), counted
  * as hits and misses by name. When the store fails, a lookup is a miss and a write is
  * skipped: the caller computes the value from the document store, slower but correct.
  */
@@ -25,6 +33,7 @@ export class NamedCache<T> {
     private readonly deps: NamedCacheDeps,
     readonly name: string,
     private readonly ttlSeconds: number,
+    private readonly codec: CacheCodec<T> = JSON_CODEC,
   ) {}
 
   key(key: string): string {
@@ -35,7 +44,7 @@ export class NamedCache<T> {
     let value: T | undefined;
     try {
       const stored = await this.deps.kv.get(this.key(key));
-      value = stored === null ? undefined : (JSON.parse(stored) as T);
+      value = stored === null ? undefined : this.codec.read(stored);
     } catch (error) {
       this.failed('read', error);
     }
@@ -45,7 +54,7 @@ export class NamedCache<T> {
 
   async set(key: string, value: T): Promise<void> {
     try {
-      await this.deps.kv.set(this.key(key), JSON.stringify(value), this.ttlSeconds);
+      await this.deps.kv.set(this.key(key), this.codec.write(value), this.ttlSeconds);
     } catch (error) {
       this.failed('write', error);
     }

@@ -13,6 +13,7 @@ import type { Audience } from './audience.js';
 import type { NamedCache } from './cache.js';
 import { coveringCells, distanceKm, type GeoPoint } from './geo.js';
 import { Interests } from './interests.js';
+import { RecommendationList, type CachedRecommendation } from './recommendation-list.js';
 import type { Recommendation, RecommendationPage } from './model.js';
 import { compareRank } from './ranked-page.js';
 import { RECOMMENDATION_WEIGHTS, recommend, type RecommendationReason } from './scoring.js';
@@ -29,13 +30,6 @@ const KEPT = 200;
 
 const recommendationCursor = rankCursor('r', 1);
 
-/** A viewer's recommendations as cached: ids, scores and reasons; the events are read afresh each time. */
-export interface CachedRecommendation {
-  eventId: string;
-  score: number;
-  reasons: RecommendationReason[];
-}
-
 export interface RecommendationServiceDeps {
   events: Pick<EventRepository, 'findByIds' | 'matchingInterests' | 'inCells' | 'topTrending'>;
   rsvps: Pick<RsvpRepository, 'eventIdsOf'>;
@@ -43,7 +37,7 @@ export interface RecommendationServiceDeps {
   categories: Pick<CategoryRepository, 'all'>;
   board: Pick<TrendingBoard, 'top'>;
   /** Per viewer; dropped when the viewer answers an event or a friendship of theirs changes. */
-  cache: NamedCache<CachedRecommendation[]>;
+  cache: NamedCache<RecommendationList>;
 }
 
 /**
@@ -66,13 +60,11 @@ export class RecommendationService {
     const size = pageSize(first);
     const position = recommendationCursor.decode(after);
     const [, cached] = await Promise.all([this.access.chargeBrowsing(), this.deps.cache.get(viewerId)]);
-    const list = cached ?? (await this.compute(viewerId));
+    const list = cached ?? RecommendationList.of(await this.compute(viewerId));
     if (!cached) await this.deps.cache.set(viewerId, list);
 
-    const positionOf = (item: { eventId: string; score: number }) => ({ key: [-item.score], id: item.eventId });
-    const rest = position ? list.filter((item) => compareRank(positionOf(item), position) > 0) : list;
     // A few more than a page, for those that no longer qualify.
-    const slice = rest.slice(0, size + 1 + Math.ceil(size / 2));
+    const { items: slice, more } = list.after(position, size + 1 + Math.ceil(size / 2));
     const events = await this.loaders.eventById.loadMany(slice.map((item) => item.eventId));
     const now = new Date();
     const live = slice.flatMap((item, i) => {
@@ -90,7 +82,7 @@ export class RecommendationService {
     for (const { event } of page) this.loaders.eventById.prime(event._id, event);
     return {
       items: page,
-      hasNextPage: items.length > size || rest.length > slice.length,
+      hasNextPage: items.length > size || more,
       cursorOf: (item) => recommendationCursor.encode({ key: [-item.score], id: item.event._id }),
       count: () => Promise.resolve(items.length),
     };
