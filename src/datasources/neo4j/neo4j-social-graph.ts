@@ -295,13 +295,13 @@ export class Neo4jSocialGraph implements SocialGraph {
   async friendsAnswers(userId: string, status: GraphRsvpStatus, scope: AnswerScope): Promise<FriendsAnswers> {
     const query =
       'eventIds' in scope
-        ? `OPTIONAL MATCH (:User {id: $userId})-[:FRIENDS_WITH]-(friend:User)
+        ? // From each friend's answers (a friend answers few events) rather than from each
+          // event (a search hands hundreds): the cost follows the viewer's circle, and
+          // `IN $eventIds` is a set lookup.
+          `OPTIONAL MATCH (:User {id: $userId})-[:FRIENDS_WITH]-(friend:User)
            WITH collect(DISTINCT friend) AS friends
            RETURN [f IN friends | f.id] AS friendIds,
-                  [eventId IN $eventIds | {
-                    eventId: eventId,
-                    friendIds: [(:Event {id: eventId})<-[:RSVP {status: $status}]-(f:User) WHERE f IN friends | f.id]
-                  }] AS answers`
+                  [f IN friends | [(f)-[:RSVP {status: $status}]->(e:Event) WHERE e.id IN $eventIds | e.id]] AS goingByFriend`
         : `OPTIONAL MATCH (me:User {id: $userId})
            OPTIONAL MATCH (me)-[:FRIENDS_WITH]-(friend:User)
            WITH me, collect(DISTINCT friend) AS friends
@@ -319,13 +319,15 @@ export class Neo4jSocialGraph implements SocialGraph {
     const parameters =
       'eventIds' in scope ? { userId, status, eventIds: [...new Set(scope.eventIds)] } : { userId, status, limit: neo4j.int(scope.mostRecent) };
     const [record] = await this.run('friendsAnswers', 'READ', query, parameters);
+    const friendIds = record ? stringList(record, 'friendIds') : [];
+    if ('eventIds' in scope) return { friendIds, byEvent: goingByEvent(scope.eventIds, friendIds, record?.get('goingByFriend')) };
     const byEvent = new Map<string, string[]>();
     const answers = record?.get('answers');
     for (const answer of Array.isArray(answers) ? (answers as { eventId: unknown; friendIds: unknown }[]) : []) {
       if (typeof answer.eventId !== 'string' || !Array.isArray(answer.friendIds)) throw new Error('Neo4j returned a malformed answer');
       byEvent.set(answer.eventId, [...new Set(answer.friendIds.filter((id): id is string => typeof id === 'string'))]);
     }
-    return { friendIds: record ? stringList(record, 'friendIds') : [], byEvent };
+    return { friendIds, byEvent };
   }
 
   async removeUser(userId: string): Promise<void> {
@@ -366,6 +368,22 @@ export class Neo4jSocialGraph implements SocialGraph {
       { instruments: this.instruments, describe: messageOf, slow: this.planning || SLOW_OPERATIONS.has(operation) },
     );
   }
+}
+
+/** Each of `eventIds` → the friends going, from each friend's list of events (parallel to `friendIds`). */
+function goingByEvent(eventIds: readonly string[], friendIds: readonly string[], goingByFriend: unknown): Map<string, string[]> {
+  const byEvent = new Map<string, string[]>(eventIds.map((eventId) => [eventId, []]));
+  if (goingByFriend === undefined && friendIds.length === 0) return byEvent;
+  if (!Array.isArray(goingByFriend) || goingByFriend.length !== friendIds.length) throw new Error('Neo4j returned a malformed answer');
+  goingByFriend.forEach((eventIds: unknown, i) => {
+    if (!Array.isArray(eventIds)) throw new Error('Neo4j returned a malformed answer');
+    const friendId = friendIds[i]!;
+    for (const eventId of new Set(eventIds)) {
+      if (typeof eventId !== 'string') throw new Error('Neo4j returned a malformed answer');
+      byEvent.get(eventId)?.push(friendId);
+    }
+  });
+  return byEvent;
 }
 
 interface RecordLike {
