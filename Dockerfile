@@ -43,4 +43,7 @@ EXPOSE 4001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4001) + '/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-CMD ["node", "dist/index.js"]
+# A young generation sized for the request rate: objects of requests in flight are not
+# promoted to the old generation (GC went from about a quarter to a seventh of the CPU
+# of discovery reads under load; see README, Performance).
+CMD ["node", "--max-semi-space-size=64", "dist/index.js"]

@@ -76,6 +76,22 @@ export class ViewerAccess {
     return canView(event, this.deps.viewer, await this.relations());
   }
 
+  /**
+   * The events the viewer may see, in their order: `canView` for a list, deciding in one
+   * pass once the relations are loaded (a promise per event showed in profiles of pages
+   * of candidates).
+   */
+  async visibleAmong(events: readonly EventRecord[]): Promise<EventRecord[]> {
+    const viewer = this.deps.viewer;
+    const visible: EventRecord[] = [];
+    let relations: ViewerRelations | undefined;
+    for (const event of events) {
+      if (event.privacy === 'PUBLIC' || isOrganizer(event, viewer)) visible.push(event);
+      else if (canView(event, viewer, (relations ??= await this.relations()))) visible.push(event);
+    }
+    return visible;
+  }
+
   /** Like `canView`, with the viewer's relations read now rather than earlier in the request (live streams). */
   async canViewNow(event: EventRecord): Promise<boolean> {
     if (event.privacy === 'PUBLIC' || isOrganizer(event, this.deps.viewer)) return true;

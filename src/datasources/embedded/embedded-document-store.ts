@@ -63,10 +63,13 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
   }
 
   private byIds(ids: readonly unknown[]): Doc[] {
-    return ids.flatMap((id) => {
+    // A loop, not flatMap: loaders call this for every batch, and flatMap's array per id showed as garbage.
+    const found: Doc[] = [];
+    for (const id of ids) {
       const doc = typeof id === 'string' ? this.docs.get(id) : undefined;
-      return doc ? [doc] : [];
-    });
+      if (doc) found.push(doc);
+    }
+    return found;
   }
 
   /**

@@ -81,6 +81,8 @@ export class Neo4jSocialGraph implements SocialGraph {
     private readonly driver: Driver,
     private readonly database: string | undefined,
     private readonly instruments: DatastoreInstruments | undefined,
+    /** A request's call: the server ends the query then too, so work given up on does not pile up there. */
+    private readonly callTimeoutMs: number | null,
   ) {}
 
   static async connect(options: Neo4jSocialGraphOptions): Promise<Neo4jSocialGraph> {
@@ -100,7 +102,7 @@ export class Neo4jSocialGraph implements SocialGraph {
       await driver.close();
       throw new Error(`cannot reach Neo4j at ${redact(options.url)}: ${messageOf(error)}`, { cause: error });
     }
-    const graph = new Neo4jSocialGraph(driver, options.database, options.instruments);
+    const graph = new Neo4jSocialGraph(driver, options.database, options.instruments, options.timeoutMs ?? null);
     try {
       await graph.init();
       await graph.compileReadPlans();
@@ -354,6 +356,7 @@ export class Neo4jSocialGraph implements SocialGraph {
     query: string,
     parameters: Record<string, unknown> = {},
   ) {
+    const slow = this.planning || SLOW_OPERATIONS.has(operation);
     return callDatastore(
       'neo4j',
       operation,
@@ -361,11 +364,12 @@ export class Neo4jSocialGraph implements SocialGraph {
         const { records } = await this.driver.executeQuery(query, parameters, {
           routing,
           ...(this.database ? { database: this.database } : {}),
+          ...(this.callTimeoutMs !== null && !slow ? { transactionConfig: { timeout: this.callTimeoutMs } } : {}),
         });
         return records;
       },
       // Schema statements, planning, pruning and bulk imports may take long; requests' calls may not.
-      { instruments: this.instruments, describe: messageOf, slow: this.planning || SLOW_OPERATIONS.has(operation) },
+      { instruments: this.instruments, describe: messageOf, slow },
     );
   }
 }

@@ -44,8 +44,7 @@ export class Audience {
     if (!this.access.viewerId) return events.filter((event) => event.privacy === 'PUBLIC');
     if (events.length === 0) return [];
     await this.learn({ eventIds: events.map((event) => event._id) });
-    const allowed = await Promise.all(events.map((event) => this.access.canView(event)));
-    return events.filter((_, i) => allowed[i]);
+    return this.access.visibleAmong(events);
   }
 
   /**

@@ -26,7 +26,7 @@ const POPULAR_EVENTS = 100;
 const INTEREST_EVENTS = 100;
 const NEARBY_EVENTS = 300;
 /** Recommendations kept per viewer (pages beyond are empty). */
-const KEPT = 200;
+const KEPT = 100;
 
 const recommendationCursor = rankCursor('r', 1);
 
