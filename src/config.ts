@@ -50,6 +50,8 @@ const EnvSchema = z
     NEO4J_USER: z.string().default('neo4j'),
     NEO4J_PASSWORD: z.string().default(''),
     NEO4J_TIMEOUT_MS: positiveInt.default(2_000),
+    /** Queries in flight to Neo4j per instance; the rest wait for a connection (within their timeout). */
+    NEO4J_MAX_CONNECTIONS: positiveInt.default(32),
     KAFKA_BROKERS: z
       .string()
       .optional()
@@ -199,7 +201,7 @@ export interface Config {
   instanceId: string;
   mongo: { url: string; database: string; isolation: 'auto' | 'store' | 'lock'; lockTtlMs: number; lockWaitMs: number } | null;
   redis: (RedisTarget & { keyPrefix: string }) | null;
-  neo4j: { url: string; user: string; password: string } | null;
+  neo4j: { url: string; user: string; password: string; maxConnections: number } | null;
   kafka: { brokers: string[]; clientId: string } | null;
   seedDemoData: boolean;
   auth: {
@@ -349,7 +351,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ? { url: env.MONGODB_URL, database: env.MONGODB_DATABASE, isolation: env.MONGODB_WRITE_ISOLATION, lockTtlMs: env.MONGODB_LOCK_TTL_MS, lockWaitMs: env.MONGODB_LOCK_WAIT_MS }
       : null,
     redis: env.REDIS_URL ? { ...parseRedisTarget(env.REDIS_URL, env.REDIS_CLUSTER), keyPrefix: env.REDIS_KEY_PREFIX } : null,
-    neo4j: env.NEO4J_URL ? { url: env.NEO4J_URL, user: env.NEO4J_USER, password: env.NEO4J_PASSWORD } : null,
+    neo4j: env.NEO4J_URL ? { url: env.NEO4J_URL, user: env.NEO4J_USER, password: env.NEO4J_PASSWORD, maxConnections: env.NEO4J_MAX_CONNECTIONS } : null,
     kafka: env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID } : null,
     seedDemoData: env.SEED_DEMO_DATA ?? (!production && !env.MONGODB_URL),
     auth: {

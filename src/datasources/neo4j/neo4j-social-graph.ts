@@ -12,6 +12,8 @@ export interface Neo4jSocialGraphOptions {
   instruments?: DatastoreInstruments;
   /** How long the driver retries a failing call; default 5 s. */
   timeoutMs?: number;
+  /** Queries in flight at most (the driver's pool); default 8. */
+  maxConnections?: number;
 }
 
 // Concurrent `CREATE … IF NOT EXISTS` from several instances can still lose the race.
@@ -31,7 +33,9 @@ const SCHEMA = [
 const ADD_BATCH = 1_000;
 
 /** Calls that get the long (schema work) timeout: none of them is on a request's path. */
-const SLOW_OPERATIONS: ReadonlySet<string> = new Set(['init', 'pruneEndedFriendships', 'addFriendships', 'setRsvps']);
+const SLOW_OPERATIONS: ReadonlySet<string> = new Set(['init', 'replan', 'pruneEndedFriendships', 'addFriendships', 'setRsvps']);
+/** Pairs or answers in one bulk write from which the request queries are planned again. */
+const REPLAN_AFTER = 1_000;
 
 /** Ended friendships removed per statement while pruning. */
 const PRUNE_BATCH = 5_000;
@@ -94,6 +98,10 @@ export class Neo4jSocialGraph implements SocialGraph {
       connectionTimeout: Math.max(5_000, options.timeoutMs ?? 0),
       connectionAcquisitionTimeout: Math.max(5_000, options.timeoutMs ?? 0),
       maxTransactionRetryTime: options.timeoutMs ?? 5_000,
+      // A bulkhead: Neo4j finishes a few queries sooner than many at once. Fifty at once on
+      // a one-core server all ran past their timeout together, again at every close of the
+      // breaker; with a few in flight and the rest waiting, most finish in time.
+      maxConnectionPoolSize: options.maxConnections ?? 8,
       disableLosslessIntegers: true,
     });
     try {
@@ -144,6 +152,21 @@ export class Neo4jSocialGraph implements SocialGraph {
     } finally {
       this.planning = false;
     }
+  }
+
+  /**
+   * After an import large enough to change the graph's statistics (demo data, a data set
+   * for benchmarks): plans made before it may no longer fit, and Neo4j would replan each
+   * query in the middle of the next burst of requests.
+   */
+  private async replan(): Promise<void> {
+    try {
+      await this.run('replan', 'WRITE', 'CALL db.clearQueryCaches()');
+    } catch {
+      // An optimisation only: a user without the privilege leaves Neo4j to replan on its own.
+      return;
+    }
+    await this.compileReadPlans();
   }
 
   async friendIdsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -208,6 +231,7 @@ export class Neo4jSocialGraph implements SocialGraph {
         { pairs: ordered.slice(from, from + ADD_BATCH), since: since.toISOString() },
       );
     }
+    if (pairs.length >= REPLAN_AFTER) await this.replan();
   }
 
   async removeFriendship(a: string, b: string): Promise<void> {
@@ -271,6 +295,7 @@ export class Neo4jSocialGraph implements SocialGraph {
         { answers: answers.slice(from, from + ADD_BATCH).map((answer) => ({ ...answer, at: answer.at.toISOString() })) },
       );
     }
+    if (answers.length >= REPLAN_AFTER) await this.replan();
   }
 
   async friendsWithRsvp(
@@ -364,6 +389,9 @@ export class Neo4jSocialGraph implements SocialGraph {
         const { records } = await this.driver.executeQuery(query, parameters, {
           routing,
           ...(this.database ? { database: this.database } : {}),
+          // Bookmarks order one driver's reads after its writes; this process's graph writes
+          // (the answers' projection, friendships) are asynchronous to every read anyway.
+          ...(routing === 'READ' ? { bookmarkManager: null } : {}),
           ...(this.callTimeoutMs !== null && !slow ? { transactionConfig: { timeout: this.callTimeoutMs } } : {}),
         });
         return records;
