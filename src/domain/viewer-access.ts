@@ -72,7 +72,7 @@ export class ViewerAccess {
 
   /** Privacy for one event; the viewer's relations are loaded only when the event needs them. */
   async canView(event: EventRecord): Promise<boolean> {
-    if (event.privacy === 'PUBLIC' || isOrganizer(event, this.deps.viewer)) return true;
+    if (this.visibleWithoutRelations(event)) return true;
     return canView(event, this.deps.viewer, await this.relations());
   }
 
@@ -86,7 +86,7 @@ export class ViewerAccess {
     const visible: EventRecord[] = [];
     let relations: ViewerRelations | undefined;
     for (const event of events) {
-      if (event.privacy === 'PUBLIC' || isOrganizer(event, viewer)) visible.push(event);
+      if (this.visibleWithoutRelations(event)) visible.push(event);
       else if (canView(event, viewer, (relations ??= await this.relations()))) visible.push(event);
     }
     return visible;
@@ -94,9 +94,14 @@ export class ViewerAccess {
 
   /** Like `canView`, with the viewer's relations read now rather than earlier in the request (live streams). */
   async canViewNow(event: EventRecord): Promise<boolean> {
-    if (event.privacy === 'PUBLIC' || isOrganizer(event, this.deps.viewer)) return true;
+    if (this.visibleWithoutRelations(event)) return true;
     const viewerId = this.viewerId;
     return canView(event, this.deps.viewer, viewerId ? asSets(await this.deps.freshRelationsOf(viewerId)) : noRelations);
+  }
+
+  /** PUBLIC, or organised by the viewer: decided without loading the viewer's relations. */
+  private visibleWithoutRelations(event: EventRecord): boolean {
+    return event.privacy === 'PUBLIC' || isOrganizer(event, this.deps.viewer);
   }
 
   /** The live event, freshly read, if the viewer may see it; null otherwise (no existence leak). */

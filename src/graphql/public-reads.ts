@@ -2,8 +2,9 @@ import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSche
 
 /**
  * Fields whose value, for an anonymous caller, follows from event documents (and the
- * fixed categories) alone — trending's order excepted, kept briefly (see ReadRecord.ranked) — so an answer made only of them may be shared between
- * anonymous callers and is kept current by invalidating on event changes. Anything else
+ * fixed categories) alone — so an answer made only of them may be shared between
+ * anonymous callers and is kept current by invalidating on event changes (trending's
+ * order, which the board moves, is kept only briefly: see `ReadRecord.ranked`). Anything else
  * (answers, posts, invitations, a user's lists, category counts, views and shares, which
  * are kept apart from the event) makes an operation uncacheable, as does any field
  * added later until it is listed here.

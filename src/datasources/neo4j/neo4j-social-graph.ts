@@ -12,7 +12,7 @@ export interface Neo4jSocialGraphOptions {
   instruments?: DatastoreInstruments;
   /** How long the driver retries a failing call; default 5 s. */
   timeoutMs?: number;
-  /** Queries in flight at most (the driver's pool); default 8. */
+  /** Queries in flight at most (the driver's pool); default 32. */
   maxConnections?: number;
 }
 
@@ -78,8 +78,6 @@ RETURN true AS applied`;
  */
 export class Neo4jSocialGraph implements SocialGraph {
   readonly kind = 'neo4j' as const;
-  /** True while `compileReadPlans` runs (before the graph serves anything): its calls get the slow timeout. */
-  private planning = false;
 
   private constructor(
     private readonly driver: Driver,
@@ -87,6 +85,8 @@ export class Neo4jSocialGraph implements SocialGraph {
     private readonly instruments: DatastoreInstruments | undefined,
     /** A request's call: the server ends the query then too, so work given up on does not pile up there. */
     private readonly callTimeoutMs: number | null,
+    /** Every call gets the long timeout: the view `compileReadPlans` plans through. */
+    private readonly allSlow = false,
   ) {}
 
   static async connect(options: Neo4jSocialGraphOptions): Promise<Neo4jSocialGraph> {
@@ -98,10 +98,9 @@ export class Neo4jSocialGraph implements SocialGraph {
       connectionTimeout: Math.max(5_000, options.timeoutMs ?? 0),
       connectionAcquisitionTimeout: Math.max(5_000, options.timeoutMs ?? 0),
       maxTransactionRetryTime: options.timeoutMs ?? 5_000,
-      // A bulkhead: Neo4j finishes a few queries sooner than many at once. Fifty at once on
-      // a one-core server all ran past their timeout together, again at every close of the
-      // breaker; with a few in flight and the rest waiting, most finish in time.
-      maxConnectionPoolSize: options.maxConnections ?? 8,
+      // A bulkhead (the driver's default is 100): a burst beyond it waits for a connection
+      // within its timeout instead of all of it running in Neo4j at once.
+      maxConnectionPoolSize: options.maxConnections ?? 32,
       disableLosslessIntegers: true,
     });
     try {
@@ -139,19 +138,16 @@ export class Neo4jSocialGraph implements SocialGraph {
    */
   async compileReadPlans(): Promise<void> {
     const nobody = '';
-    // Planning on a just-started server takes longer than a request's call may.
-    this.planning = true;
-    try {
-      await Promise.all([
-        this.friendIdsOf([nobody]),
-        this.areFriends(nobody, nobody),
-        this.friendsWithRsvp(nobody, [nobody], 'GOING'),
-        this.friendsAnswers(nobody, 'GOING', { eventIds: [nobody] }),
-      this.friendsAnswers(nobody, 'GOING', { mostRecent: 1 }),
-      ]);
-    } finally {
-      this.planning = false;
-    }
+    // Planning on a just-started server takes longer than a request's call may: a view of
+    // the same driver whose calls get the long timeout (requests served meanwhile keep theirs).
+    const planner = new Neo4jSocialGraph(this.driver, this.database, this.instruments, this.callTimeoutMs, true);
+    await Promise.all([
+      planner.friendIdsOf([nobody]),
+      planner.areFriends(nobody, nobody),
+      planner.friendsWithRsvp(nobody, [nobody], 'GOING'),
+      planner.friendsAnswers(nobody, 'GOING', { eventIds: [nobody] }),
+      planner.friendsAnswers(nobody, 'GOING', { mostRecent: 1 }),
+    ]);
   }
 
   /**
@@ -381,7 +377,7 @@ export class Neo4jSocialGraph implements SocialGraph {
     query: string,
     parameters: Record<string, unknown> = {},
   ) {
-    const slow = this.planning || SLOW_OPERATIONS.has(operation);
+    const slow = this.allSlow || SLOW_OPERATIONS.has(operation);
     return callDatastore(
       'neo4j',
       operation,

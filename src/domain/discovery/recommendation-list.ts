@@ -9,7 +9,8 @@ export interface CachedRecommendation {
   reasons: RecommendationReason[];
 }
 
-const positionOf = (score: number, eventId: string): RankPosition => ({ key: [-score], id: eventId });
+/** A recommendation's place in the list (and in its cursor): highest score first, then by event id. */
+export const rankOf = (score: number, eventId: string): RankPosition => ({ key: [-score], id: eventId });
 
 /**
  * A viewer's kept recommendations, best first, in the text they are cached as: one line
@@ -20,9 +21,10 @@ const positionOf = (score: number, eventId: string): RankPosition => ({ key: [-s
 export class RecommendationList {
   private constructor(readonly text: string) {}
 
-  /** `items` in rank order (highest score first, then by event id). */
-  static of(items: readonly CachedRecommendation[]): RecommendationList {
-    return new RecommendationList(items.map((item) => `${item.score}\t${item.eventId}\t${JSON.stringify(item.reasons)}`).join('\n'));
+  /** The best `kept` of `items`, in rank order (see `rankOf`). */
+  static of(items: readonly CachedRecommendation[], kept = Infinity): RecommendationList {
+    const ranked = [...items].sort((a, b) => compareRank(rankOf(a.score, a.eventId), rankOf(b.score, b.eventId))).slice(0, kept);
+    return new RecommendationList(ranked.map((item) => `${item.score}\t${item.eventId}\t${JSON.stringify(item.reasons)}`).join('\n'));
   }
 
   static parse(text: string): RecommendationList {
@@ -45,7 +47,7 @@ export class RecommendationList {
       const idEnd = text.indexOf('\t', scoreEnd + 1);
       const score = Number(text.slice(start, scoreEnd));
       const eventId = text.slice(scoreEnd + 1, idEnd);
-      if (!position || compareRank(positionOf(score, eventId), position) > 0) {
+      if (!position || compareRank(rankOf(score, eventId), position) > 0) {
         if (items.length === count) return { items, more: true };
         items.push({ eventId, score, reasons: JSON.parse(text.slice(idEnd + 1, lineEnd)) as RecommendationReason[] });
       }

@@ -13,10 +13,9 @@ import type { Audience } from './audience.js';
 import type { NamedCache } from './cache.js';
 import { coveringCells, distanceKm, type GeoPoint } from './geo.js';
 import { Interests } from './interests.js';
-import { RecommendationList, type CachedRecommendation } from './recommendation-list.js';
+import { rankOf, RecommendationList, type CachedRecommendation } from './recommendation-list.js';
 import type { Recommendation, RecommendationPage } from './model.js';
-import { compareRank } from './ranked-page.js';
-import { RECOMMENDATION_WEIGHTS, recommend, type RecommendationReason } from './scoring.js';
+import { RECOMMENDATION_WEIGHTS, recommend } from './scoring.js';
 import type { TrendingBoard } from './trending-board.js';
 import { trends } from './trending-scores.js';
 
@@ -60,7 +59,7 @@ export class RecommendationService {
     const size = pageSize(first);
     const position = recommendationCursor.decode(after);
     const [, cached] = await Promise.all([this.access.chargeBrowsing(), this.deps.cache.get(viewerId)]);
-    const list = cached ?? RecommendationList.of(await this.compute(viewerId));
+    const list = cached ?? RecommendationList.of(await this.compute(viewerId), KEPT);
     if (!cached) await this.deps.cache.set(viewerId, list);
 
     // A few more than a page, for those that no longer qualify.
@@ -83,7 +82,7 @@ export class RecommendationService {
     return {
       items: page,
       hasNextPage: items.length > size || more,
-      cursorOf: (item) => recommendationCursor.encode({ key: [-item.score], id: item.event._id }),
+      cursorOf: (item) => recommendationCursor.encode(rankOf(item.score, item.event._id)),
       count: () => Promise.resolve(items.length),
     };
   }
@@ -124,7 +123,7 @@ export class RecommendationService {
       });
       return result ? [{ eventId: event._id, ...result }] : [];
     });
-    return recommendations.sort((a, b) => compareRank({ key: [-a.score], id: a.eventId }, { key: [-b.score], id: b.eventId })).slice(0, KEPT);
+    return recommendations;
   }
 
   /** The events worth scoring, from every source, each once (read with the viewer's exact visibility where the store can). */
