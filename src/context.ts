@@ -89,7 +89,8 @@ export class RequestContext {
               },
             },
       findEvent: (id) => this.deps.events.findById(id),
-      relationsOf: (userId) => relationsOf(this.loaders, userId),
+      friendIdsOf: (userId) => this.loaders.friendIds.load(userId).catch(noFriendsWithoutGraph),
+      memberEventIdsOf: (userId) => this.loaders.memberEventIds.load(userId),
       freshRelationsOf: (userId) => relationsOf(createLoaders(this.deps), userId),
       authority: this.authority,
     }));

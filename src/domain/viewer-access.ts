@@ -15,6 +15,7 @@ export function callerKey(viewer: Viewer, clientKey: string): string {
 }
 
 type RelationsOf = (userId: string) => Promise<{ friendIds: readonly string[]; memberEventIds: readonly string[] }>;
+type IdsOf = (userId: string) => Promise<readonly string[]>;
 
 export interface ViewerAccessDeps {
   viewer: Viewer;
@@ -23,8 +24,10 @@ export interface ViewerAccessDeps {
   limiter: RateLimiter;
   /** A fresh read of one live event (not a loader: permission checks never rest on a stale copy). */
   findEvent: (id: string) => Promise<EventRecord | null>;
-  /** The user's friends and the events they answered or were invited to (per-request loaders). */
-  relationsOf: RelationsOf;
+  /** The user's friends (a per-request loader). */
+  friendIdsOf: IdsOf;
+  /** The events the user answered or was invited to (a per-request loader). */
+  memberEventIdsOf: IdsOf;
   /** The same, read afresh at every call: for long-lived streams that decide again later. */
   freshRelationsOf: RelationsOf;
   /**
@@ -40,6 +43,7 @@ export interface ViewerAccessDeps {
  * Never cached across requests.
  */
 export class ViewerAccess {
+  private friendsPromise: Promise<ReadonlySet<string>> | undefined;
   private relationsPromise: Promise<ViewerRelations> | undefined;
   private browsing: Promise<void> | undefined;
 
@@ -67,12 +71,21 @@ export class ViewerAccess {
   relations(): Promise<ViewerRelations> {
     const viewerId = this.viewerId;
     if (!viewerId) return Promise.resolve(noRelations);
-    return (this.relationsPromise ??= this.deps.relationsOf(viewerId).then(asSets));
+    return (this.relationsPromise ??= Promise.all([this.friendIds(viewerId), this.deps.memberEventIdsOf(viewerId)]).then(([friendIds, memberEventIds]) => ({
+      friendIds,
+      memberEventIds: new Set(memberEventIds),
+    })));
   }
 
-  /** Privacy for one event; the viewer's relations are loaded only when the event needs them. */
+  /**
+   * Privacy for one event; the viewer's relations are loaded only when the event needs
+   * them, and the memberships (every event the viewer answered or was invited to) only
+   * when friendship does not decide it: most FRIENDS events a viewer opens are a friend's.
+   */
   async canView(event: EventRecord): Promise<boolean> {
     if (this.visibleWithoutRelations(event)) return true;
+    const viewerId = this.viewerId;
+    if (viewerId && event.privacy === 'FRIENDS' && (await this.friendIds(viewerId)).has(event.hostId)) return true;
     return canView(event, this.deps.viewer, await this.relations());
   }
 
@@ -97,6 +110,10 @@ export class ViewerAccess {
     if (this.visibleWithoutRelations(event)) return true;
     const viewerId = this.viewerId;
     return canView(event, this.deps.viewer, viewerId ? asSets(await this.deps.freshRelationsOf(viewerId)) : noRelations);
+  }
+
+  private friendIds(viewerId: string): Promise<ReadonlySet<string>> {
+    return (this.friendsPromise ??= this.deps.friendIdsOf(viewerId).then((ids) => new Set(ids)));
   }
 
   /** PUBLIC, or organised by the viewer: decided without loading the viewer's relations. */

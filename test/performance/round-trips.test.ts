@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { demoEvents } from '../../src/demo/seed.js';
+import { inviteThenUnfriend } from '../discovery/support.js';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
+import { createEvent } from '../support/events.js';
+import { befriend } from '../support/seed.js';
 
 describe('store round trips per list request (FerretDB, counted by command monitoring)', () => {
   let app: TestApp;
@@ -47,5 +50,43 @@ describe('store round trips per list request (FerretDB, counted by command monit
     const small = await countFor(5);
     const large = await countFor(100);
     assert.equal(small.commands.length, large.commands.length);
+  });
+});
+
+describe('store reads behind one FRIENDS event (FerretDB, counted by command monitoring)', () => {
+  let app: TestApp;
+  const reads: { name: string; collection: string | null }[] = [];
+  const host = uniqueUser('host');
+  const friend = uniqueUser('friend');
+  const invitee = uniqueUser('invitee');
+  const stranger = uniqueUser('stranger');
+  let eventId = '';
+
+  before(async () => {
+    app = await startTestApp({ mode: 'real', onCommand: (name, collection) => reads.push({ name, collection }), env: { OUTBOX_POLL_MS: '3600000' } });
+    eventId = await createEvent(app, host, { privacy: 'FRIENDS' });
+    await befriend(app, host, friend);
+    await inviteThenUnfriend(app, host, invitee, eventId);
+  });
+  after(() => app.stop());
+
+  async function openAs(viewer: string): Promise<{ id: string | null; collections: (string | null)[] }> {
+    reads.length = 0;
+    const result = await app.gql<{ event: { id: string } | null }>('query($id: ID!) { event(id: $id) { id title } }', { id: eventId }, viewer);
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    return { id: result.data!.event?.id ?? null, collections: reads.map((read) => read.collection) };
+  }
+
+  it("shows a friend's FRIENDS event from one read of the event, without the viewer's answers and invitations", async () => {
+    const { id, collections } = await openAs(friend);
+    assert.equal(id, eventId);
+    assert.deepEqual(collections, ['events']);
+  });
+
+  it('still shows it to an invitee who is not a friend (their memberships are read then), and hides it from a stranger', async () => {
+    const asInvitee = await openAs(invitee);
+    assert.equal(asInvitee.id, eventId);
+    assert.ok(asInvitee.collections.includes('invitations'), `read: ${asInvitee.collections.join(', ')}`);
+    assert.equal((await openAs(stranger)).id, null);
   });
 });
