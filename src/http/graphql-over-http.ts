@@ -10,6 +10,7 @@ import { isPublicEventRead } from '../graphql/public-reads.js';
 import type { ResponseCache } from '../graphql/response-cache.js';
 import type { Metrics } from '../observability/metrics.js';
 import { nameOperationSpan } from '../observability/tracing.js';
+import { endAtTurnEnd } from './turn-end-writes.js';
 
 const JSON_UTF8 = 'application/json; charset=utf-8';
 /** The types Apollo Server offers for a single result, in its order of preference. */
@@ -32,7 +33,7 @@ export interface GraphqlOverHttpDeps {
 function send(res: ServerResponse, status: number, body: string | Buffer) {
   res.statusCode = status;
   res.setHeader('content-type', JSON_UTF8);
-  res.end(body);
+  endAtTurnEnd(res, body);
 }
 
 function ensureGraphQLError(error: unknown): GraphQLError {
