@@ -47,7 +47,13 @@ export class SortedIndex {
     this.unique = spec.unique === true;
   }
 
-  /** The keys a document contributes: the cartesian product over array-valued fields. */
+  /**
+   * The keys a document contributes: the cartesian product over array-valued fields.
+   * Each key is copied to an array of exactly its length: one grown element by element
+   * keeps room for sixteen more, and an index holds one key per entry (a collection of
+   * 100,000 events holds millions: the heap's size is what each young-generation
+   * collection pays for).
+   */
   keysOf(doc: Doc): unknown[][] {
     let keys: unknown[][] = [[]];
     for (const field of this.fields) {
@@ -55,7 +61,7 @@ export class SortedIndex {
       const values = Array.isArray(value) ? (value.length > 0 ? value : [undefined]) : [value];
       keys = keys.flatMap((key) => values.map((element) => [...key, element]));
     }
-    return keys;
+    return keys.map((key) => key.slice());
   }
 
   add(doc: Doc): void {
