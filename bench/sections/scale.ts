@@ -15,6 +15,7 @@ import { compiledBuild } from '../lib/compiled.js';
 import { graphqlRequest, waitReady } from '../lib/http.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { progress } from '../lib/log.js';
+import { startProfile, stopProfile } from '../lib/profile-run.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
 import { realAppEnv, SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
@@ -104,7 +105,9 @@ async function runSizes(sizes: number[], store: 'embedded' | 'ferretdb', ctx: Se
         const connections = store === 'ferretdb' ? Math.min(ctx.options.connections, FERRETDB_CONNECTIONS) : ctx.options.connections;
         const settings = { connections, pipelining: ctx.options.pipelining, vary, timeoutS: 30 };
         if (ctx.options.warmupS > 0) await runLoad(port, req, ctx.options.warmupS, settings, child.pid, ctx.pinning);
+        if (ctx.options.profile) await startProfile(child);
         const result = await runLoad(port, req, ctx.options.durationS, settings, child.pid, ctx.pinning);
+        if (ctx.options.profile) await stopProfile(child, ctx.root, `scale-${store}-${size}-${scenario.name}`);
         progress('measured', { store, events: size, scenario: scenario.name, rps: Math.round(result.requestsPerSecond), non2xx: result.non2xx });
         rows.push({ scenario: scenario.name, title: scenario.title, events: size, seedMs, result });
       }
