@@ -14,6 +14,8 @@ export interface Position {
 export class SortedList<T> {
   private chunks: T[][] = [];
   private count = 0;
+  /** Items before each chunk, for counting a range without visiting its chunks; null once the list changes (made again on the next count). */
+  private itemsBefore: number[] | null = null;
 
   constructor(private readonly compare: (a: T, b: T) => number) {}
 
@@ -23,6 +25,7 @@ export class SortedList<T> {
 
   insert(item: T): void {
     this.count += 1;
+    this.itemsBefore = null;
     if (this.chunks.length === 0) {
       this.chunks.push([item]);
       return;
@@ -40,6 +43,7 @@ export class SortedList<T> {
     const list = this.chunks[chunk];
     if (!list || offset >= list.length || this.compare(list[offset]!, item) !== 0) return false;
     list.splice(offset, 1);
+    this.itemsBefore = null;
     if (list.length === 0) this.chunks.splice(chunk, 1);
     this.count -= 1;
     return true;
@@ -66,13 +70,30 @@ export class SortedList<T> {
     return { chunk: low, offset: first };
   }
 
-  /** How many items lie from `start` (inclusive) to `end` (exclusive): a sum over chunks, no item read. */
+  /**
+   * How many items lie from `start` (inclusive) to `end` (exclusive), no item read: the
+   * query planner asks this of every index that could serve a query, and summing the
+   * chunks of a whole index of 100,000 entries on each query showed in profiles.
+   */
   countBetween(start: Position, end: Position): number {
-    if (end.chunk < start.chunk || (end.chunk === start.chunk && end.offset <= start.offset)) return 0;
-    if (start.chunk === end.chunk) return end.offset - start.offset;
-    let count = (this.chunks[start.chunk]?.length ?? 0) - start.offset;
-    for (let c = start.chunk + 1; c < end.chunk && c < this.chunks.length; c++) count += this.chunks[c]!.length;
-    return count + (end.chunk < this.chunks.length ? end.offset : 0);
+    return Math.max(0, this.indexOf(end) - this.indexOf(start));
+  }
+
+  /** The number of items before `position`. */
+  private indexOf(position: Position): number {
+    if (position.chunk >= this.chunks.length) return this.count;
+    const before = (this.itemsBefore ??= this.chunkStarts());
+    return before[position.chunk]! + Math.min(position.offset, this.chunks[position.chunk]!.length);
+  }
+
+  private chunkStarts(): number[] {
+    const starts: number[] = [];
+    let items = 0;
+    for (const chunk of this.chunks) {
+      starts.push(items);
+      items += chunk.length;
+    }
+    return starts;
   }
 
   /** Items from `start` (inclusive) to `end` (exclusive), forwards or backwards. */
