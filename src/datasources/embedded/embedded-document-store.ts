@@ -1,4 +1,5 @@
-import { Query, find, update as applyUpdate } from 'mingo';
+import { Query, find } from 'mingo';
+import * as updateOperators from 'mingo/operators/update';
 import { compileFilter, type Predicate } from './filter-predicate.js';
 import { plan } from './query-plan.js';
 import { SortedIndex } from './sorted-index.js';
@@ -212,7 +213,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
         if (value !== null && typeof value === 'object' && value === existing[top]) next[top] = structuredClone(value);
       }
     }
-    if (Object.keys(modifier).length > 0) applyUpdate(next, modifier as Parameters<typeof applyUpdate>[1]);
+    applyModifier(next, modifier);
     return next as Doc;
   }
 
@@ -309,6 +310,22 @@ function deepFreeze(value: unknown): void {
 }
 
 /** The filter as a plain function where it can be one, else mingo's reading of it. */
+type UpdateOperator = (expr: never) => (doc: Record<string, unknown>) => string[];
+const UPDATE_OPERATORS = updateOperators as unknown as Readonly<Record<string, UpdateOperator | undefined>>;
+
+/**
+ * Applies an update's operators (`$set`, `$inc`, `$push`…) with mingo's own operator
+ * functions, one by one: its `update` entry point first builds a query context and
+ * registers every operator table again on each call, which cost more than the update.
+ */
+function applyModifier(doc: Record<string, unknown>, modifier: Record<string, unknown>): void {
+  for (const [op, expr] of Object.entries(modifier)) {
+    const operator = UPDATE_OPERATORS[op];
+    if (!operator) throw new Error(`unknown update operator ${op}`);
+    operator(expr as never)(doc);
+  }
+}
+
 function matcherOf(filter: Filter): Predicate {
   const compiled = compileFilter(filter);
   if (compiled) return compiled;
