@@ -84,16 +84,19 @@ describe('store reads behind one FRIENDS event (FerretDB, counted by command mon
     return { id: result.data!.event?.id ?? null, collections: reads.map((read) => read.collection) };
   }
 
-  it("shows a friend's FRIENDS event from one read of the event, without the viewer's answers and invitations", async () => {
+  // The viewer's memberships are read from `rsvps` and `invitations` together; the outbox
+  // relay (which may run meanwhile) reads `events`, `posts` and `invitations`, never `rsvps`.
+  it("shows a friend's FRIENDS event without reading the viewer's answers and invitations", async () => {
     const { id, collections } = await openAs(friend);
     assert.equal(id, eventId);
-    assert.deepEqual(collections, ['events']);
+    assert.ok(collections.includes('events'), `read: ${collections.join(', ')}`);
+    assert.ok(!collections.includes('rsvps'), `read: ${collections.join(', ')}`);
   });
 
   it('still shows it to an invitee who is not a friend (their memberships are read then), and hides it from a stranger', async () => {
     const asInvitee = await openAs(invitee);
     assert.equal(asInvitee.id, eventId);
-    assert.ok(asInvitee.collections.includes('invitations'), `read: ${asInvitee.collections.join(', ')}`);
+    assert.ok(asInvitee.collections.includes('rsvps'), `read: ${asInvitee.collections.join(', ')}`);
     assert.equal((await openAs(stranger)).id, null);
   });
 });
