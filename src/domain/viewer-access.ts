@@ -79,27 +79,28 @@ export class ViewerAccess {
 
   /**
    * Privacy for one event; the viewer's relations are loaded only when the event needs
-   * them, and the memberships (every event the viewer answered or was invited to) only
-   * when friendship does not decide it: most FRIENDS events a viewer opens are a friend's.
+   * them (see `visibleAmong`).
    */
   async canView(event: EventRecord): Promise<boolean> {
-    if (this.visibleWithoutRelations(event)) return true;
-    const viewerId = this.viewerId;
-    if (viewerId && event.privacy === 'FRIENDS' && (await this.friendIds(viewerId)).has(event.hostId)) return true;
-    return canView(event, this.deps.viewer, await this.relations());
+    return (await this.visibleAmong([event])).length === 1;
   }
 
   /**
-   * The events the viewer may see, in their order: `canView` for a list, deciding in one
-   * pass once the relations are loaded (a promise per event showed in profiles of pages
-   * of candidates).
+   * The events the viewer may see, in their order, deciding in one pass (a promise per
+   * event showed in profiles of pages of candidates). Relations are loaded only when an
+   * event needs them, and the memberships (every event the viewer answered or was
+   * invited to) only when friendship does not decide: most FRIENDS events a viewer
+   * opens are a friend's.
    */
   async visibleAmong(events: readonly EventRecord[]): Promise<EventRecord[]> {
-    const viewer = this.deps.viewer;
+    const { viewer } = this.deps;
+    const viewerId = this.viewerId;
     const visible: EventRecord[] = [];
+    let friendIds: ReadonlySet<string> | undefined;
     let relations: ViewerRelations | undefined;
     for (const event of events) {
       if (this.visibleWithoutRelations(event)) visible.push(event);
+      else if (viewerId && event.privacy === 'FRIENDS' && (friendIds ??= await this.friendIds(viewerId)).has(event.hostId)) visible.push(event);
       else if (canView(event, viewer, (relations ??= await this.relations()))) visible.push(event);
     }
     return visible;

@@ -309,7 +309,6 @@ function deepFreeze(value: unknown): void {
   for (const child of Object.values(value)) deepFreeze(child);
 }
 
-/** The filter as a plain function where it can be one, else mingo's reading of it. */
 type UpdateOperator = (expr: never) => (doc: Record<string, unknown>) => string[];
 const UPDATE_OPERATORS = updateOperators as unknown as Readonly<Record<string, UpdateOperator | undefined>>;
 
@@ -326,6 +325,7 @@ function applyModifier(doc: Record<string, unknown>, modifier: Record<string, un
   }
 }
 
+/** The filter as a plain function where it can be one, else mingo's reading of it. */
 function matcherOf(filter: Filter): Predicate {
   const compiled = compileFilter(filter);
   if (compiled) return compiled;
