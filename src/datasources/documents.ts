@@ -24,6 +24,24 @@ export interface UpdateOptions {
 export interface FindOneAndUpdateOptions extends UpdateOptions {
   /** Which version to return: after the update (default) or before it (null when upserted). */
   returnDocument?: 'before' | 'after';
+  /**
+   * With `upsert`: no document matches most of the time (a first answer). A store whose
+   * upsert of a missing document reads the whole collection (FerretDB 1.x) then tries a
+   * plain insert first, which its unique `_id` index checks.
+   */
+  likelyNew?: boolean;
+}
+
+/** The top-level equality terms of a filter, which seed an upserted document (as in MongoDB). */
+export function upsertSeed(filter: Filter): Record<string, unknown> {
+  const seed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith('$')) continue;
+    const isOperator = value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)
+      && Object.keys(value).some((k) => k.startsWith('$'));
+    if (!isOperator && !key.includes('.')) seed[key] = value;
+  }
+  return seed;
 }
 
 export type SortSpec = Record<string, 1 | -1>;

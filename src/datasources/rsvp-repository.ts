@@ -45,7 +45,11 @@ export class RsvpRepository {
   async saveChanged(record: RsvpRecord): Promise<{ previous: RsvpRecord | null } | 'unchanged'> {
     const { _id, ...fields } = record;
     try {
-      const previous = await this.rsvps.findOneAndUpdate({ _id, status: { $ne: record.status } }, { $set: fields }, { upsert: true, returnDocument: 'before' });
+      const previous = await this.rsvps.findOneAndUpdate({ _id, status: { $ne: record.status } }, { $set: fields }, {
+        upsert: true,
+        returnDocument: 'before',
+        likelyNew: true,
+      });
       return { previous };
     } catch (error) {
       // The filter missed an existing answer with this status, so the upsert tried to insert it again.

@@ -133,6 +133,25 @@ export function documentStoreContract(name: string, create: () => Promise<Docume
       assert.equal(await c.findOneAndUpdate({ _id: 'nope' }, { $set: { extra: 'x' } }), null);
     });
 
+    it('answers an upsert expected to create its document like any upsert: null when it inserted, what it replaced otherwise', async () => {
+      const c = rows();
+      const answer = (extra: string) =>
+        c.findOneAndUpdate(
+          { _id: 'u1', extra: { $ne: extra } },
+          { $set: { group: 'g', n: 1, tags: [], at: new Date(0), nested: { count: 0 }, extra } },
+          { upsert: true, returnDocument: 'before', likelyNew: true },
+        );
+      assert.equal(await answer('first'), null);
+      assert.equal((await c.findOne({ _id: 'u1' }))?.extra, 'first');
+      assert.equal((await answer('second'))?.extra, 'first');
+      assert.equal((await c.findOne({ _id: 'u1' }))?.extra, 'second');
+      // The filter leaves the document out, so the upsert meets its _id.
+      await assert.rejects(answer('second'), DuplicateKeyError);
+      const inserted = await c.findOneAndUpdate({ _id: 'u2', group: 'h' }, { $set: { n: 2 } }, { upsert: true, likelyNew: true });
+      assert.deepEqual([inserted?._id, inserted?.group, inserted?.n], ['u2', 'h', 2]);
+      assert.deepEqual(await c.count({}), 2);
+    });
+
     it('upserts from the filter and $setOnInsert, once', async () => {
       const c = rows();
       const first = await c.updateOne(

@@ -91,6 +91,23 @@ describe('store round trips per answer (FerretDB, counted by command monitoring)
       assert.deepEqual(sent.locks, ['insert', 'delete', 'insert', 'delete']);
     });
 
+    it('writes a first answer as an insert (its upsert would read the whole collection), a changed one with one more round trip', async () => {
+      const eventId = await createEvent(counting.app, uniqueUser('host'));
+      const guest = uniqueUser('guest');
+      const answers = (sent: Sent) => sent.data.filter((command) => command.endsWith(' rsvps'));
+      const answer = async (status: string) => {
+        const result = await counting.app.gql<{ rsvp: { status: string } }>(RSVP, { e: eventId, s: status }, guest);
+        assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+      };
+      const first = await counting.during(() => answer('GOING'));
+      assert.deepEqual(answers(first), ['insert rsvps']);
+      const changed = await counting.during(() => answer('INTERESTED'));
+      assert.deepEqual(answers(changed), ['insert rsvps', 'findAndModify rsvps']);
+      assert.ok(changed.data.length <= 4, `sent ${changed.data.length}: ${changed.data.join(', ')}`);
+      const event = await counting.app.deps.events.findById(eventId);
+      assert.deepEqual([event?.stats.going, event?.stats.interested], [0, 1]);
+    });
+
     it('adds one lock around each of the three writes of GOING on an event with a capacity', async () => {
       const eventId = await createEvent(counting.app, uniqueUser('host'), { capacity: 5 });
       const sent = await counting.during(() => answerOnce(counting.app, eventId, 'GOING'));

@@ -14,21 +14,10 @@ import {
   type IndexSpec,
   type StoredDocument,
   type Update,
+  upsertSeed,
 } from '../documents.js';
 
 type Doc = StoredDocument & Record<string, unknown>;
-
-/** Top-level equality terms of a filter seed an upserted document, as in MongoDB. */
-function seedFromFilter(filter: Filter): Record<string, unknown> {
-  const seed: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(filter)) {
-    if (key.startsWith('$')) continue;
-    const isOperator = value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)
-      && Object.keys(value).some((k) => k.startsWith('$'));
-    if (!isOperator && !key.includes('.')) seed[key] = value;
-  }
-  return seed;
-}
 
 /**
  * An in-process collection with MongoDB query and update semantics (via mingo), so the
@@ -218,7 +207,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
   }
 
   private upsertDoc(filter: Filter, updateSpec: Update): Doc {
-    const seed = { ...seedFromFilter(filter), ...(updateSpec.$setOnInsert ?? {}) } as Doc;
+    const seed = { ...upsertSeed(filter), ...(updateSpec.$setOnInsert ?? {}) } as Doc;
     const doc = this.updateDoc(structuredClone(seed), updateSpec);
     if (typeof doc._id !== 'string') throw new Error(`${this.name}: an upsert needs a string _id in its filter or $setOnInsert`);
     return doc;

@@ -10,6 +10,7 @@ import {
   type StoredDocument,
   type Update,
   type UpdateOptions,
+  upsertSeed,
 } from '../documents.js';
 import { callDatastore, type DatastoreInstruments } from '../driver-errors.js';
 import { DOCUMENT_LOCKS, DocumentLocks, documentKeyOf, type LockDocument, type WriteIsolation } from './document-locks.js';
@@ -59,12 +60,30 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   /**
-   * A write of one document by `_id`, under that document's lock on a store that does not
+   * Writes of one document by `_id`, under that document's lock on a store that does not
    * isolate concurrent updates of one document (see DocumentLocks); straight through otherwise.
    */
-  private serialised<R>(filter: Filter, op: string, write: () => Promise<R>): Promise<R> {
+  private serialised<R>(filter: Filter, writes: () => Promise<R>): Promise<R> {
     const key = this.locks && !SELF_LOCKING.has(this.name) ? documentKeyOf(this.name, filter) : null;
-    return key ? this.locks!.run(key, () => this.timed(op, write)) : this.timed(op, write);
+    return key ? this.locks!.run(key, writes) : writes();
+  }
+
+  /**
+   * The document an upsert of `update` would create, inserted as it is: false when one with
+   * its `_id` exists. Null when the update is not plain `$set`/`$setOnInsert` of top-level fields.
+   */
+  private async insertUpserted(filter: Filter, update: Update): Promise<T | false | null> {
+    const { $set = {}, $setOnInsert = {}, ...others } = update;
+    if (Object.keys(others).length > 0 || [...Object.keys($set), ...Object.keys($setOnInsert)].some((key) => key.includes('.'))) return null;
+    const doc = { ...upsertSeed(filter), ...$setOnInsert, ...$set } as unknown as T;
+    if (typeof doc._id !== 'string') return null;
+    try {
+      await this.insertOne(doc);
+      return doc;
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) return false;
+      throw error;
+    }
   }
 
   findOne(filter: Filter) {
@@ -99,23 +118,31 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   updateOne(filter: Filter, update: Update, options: UpdateOptions = {}) {
-    return this.serialised(filter, 'updateOne', async () => {
-      const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
-      return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
-    });
+    return this.serialised(filter, () =>
+      this.timed('updateOne', async () => {
+        const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
+        return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
+      }),
+    );
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}) {
-    // No `projection` here: FerretDB rejects it on findAndModify.
-    return this.serialised(
-      filter,
-      'findOneAndUpdate',
-      async () =>
-        (await this.raw.findOneAndUpdate(filter, asDriverUpdate(update), {
-          upsert: options.upsert ?? false,
-          returnDocument: options.returnDocument ?? 'after',
-        })) as unknown as T | null,
-    );
+    const returnDocument = options.returnDocument ?? 'after';
+    return this.serialised(filter, async () => {
+      // FerretDB 1.x reads every document of the collection for an upsert of a missing one,
+      // and decodes each when the filter is more than an `_id`; its insert is an index check.
+      // Only under the document's lock, so no upsert of the same document runs meanwhile.
+      if (options.upsert && options.likelyNew && this.locks) {
+        const inserted = await this.insertUpserted(filter, update);
+        if (inserted) return returnDocument === 'before' ? null : inserted;
+      }
+      // No `projection` here: FerretDB rejects it on findAndModify.
+      return this.timed(
+        'findOneAndUpdate',
+        async () =>
+          (await this.raw.findOneAndUpdate(filter, asDriverUpdate(update), { upsert: options.upsert ?? false, returnDocument })) as unknown as T | null,
+      );
+    });
   }
 
   updateMany(filter: Filter, update: Update) {
@@ -123,11 +150,11 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   deleteOne(filter: Filter) {
-    return this.serialised(filter, 'deleteOne', async () => (await this.raw.deleteOne(filter)).deletedCount);
+    return this.serialised(filter, () => this.timed('deleteOne', async () => (await this.raw.deleteOne(filter)).deletedCount));
   }
 
   findOneAndDelete(filter: Filter) {
-    return this.serialised(filter, 'findOneAndDelete', async () => (await this.raw.findOneAndDelete(filter)) as unknown as T | null);
+    return this.serialised(filter, () => this.timed('findOneAndDelete', async () => (await this.raw.findOneAndDelete(filter)) as unknown as T | null));
   }
 
   deleteMany(filter: Filter) {
