@@ -277,6 +277,7 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     maxBackoffMs: 5_000,
     enrichments: { [RSVP_COUNTS]: rsvpCountsAtPublish },
     onPending: (pending) => metrics.outboxPending.set(pending),
+    onRelayed: (waited) => metrics.outboxRelayDelay.observe(waited),
   });
   const ledger = new RsvpLedger({
     events,

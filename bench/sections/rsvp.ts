@@ -37,6 +37,7 @@ const WARM_ENOUGH = 0.85;
 const MAX_WARMUP_S = 45;
 const DATASTORE_COUNT = 'datastore_operation_duration_seconds_count';
 const RSVP_TOTAL = 'events_rsvp_total';
+const RELAY_DELAY = 'outbox_relay_delay_seconds';
 
 /**
  * The answers to send: each request is the next user of a pool of pre-signed tokens and a
@@ -111,6 +112,21 @@ function roundTrips(delta: Map<string, number>): RoundTrips {
   return { answers, perAnswer, perAnswerByStore };
 }
 
+/**
+ * How long the events written in the window waited in the outbox before Kafka had them:
+ * the mean, and the upper bound of the histogram bucket holding the 99th percentile.
+ */
+function relayDelay(delta: Map<string, number>): { count: number; meanS: number; p99AtMostS: number } {
+  const count = delta.get(`${RELAY_DELAY}_count`) ?? 0;
+  const sum = delta.get(`${RELAY_DELAY}_sum`) ?? 0;
+  const buckets = [...delta]
+    .filter(([key]) => key.startsWith(`${RELAY_DELAY}_bucket`))
+    .map(([key, n]) => ({ le: labelOf(key, 'le') === '+Inf' ? Number.POSITIVE_INFINITY : Number(labelOf(key, 'le')), n }))
+    .sort((a, b) => a.le - b.le);
+  const p99 = buckets.find((bucket) => bucket.n >= count * 0.99)?.le ?? Number.NaN;
+  return { count, meanS: count > 0 ? sum / count : Number.NaN, p99AtMostS: p99 };
+}
+
 type StoreCpu = Partial<Record<StoreName, number>>;
 
 interface RawMeasured {
@@ -160,6 +176,8 @@ export interface RsvpResult {
   /** Tokens signed; requests by reused users (still new answers); repeated answers. */
   users: { signed: number; reused: number; repeated: number };
   roundTrips: RoundTrips;
+  /** How long the events relayed in the window had waited in the outbox. */
+  relayed: { count: number; meanS: number; p99AtMostS: number };
   /** CPU of the real servers during the measured subgraph run, % of one core. */
   storeCpu: StoreCpu;
   raw: RawMeasured;
@@ -205,7 +223,7 @@ async function runThroughput(ctx: SectionContext): Promise<SectionResult> {
     // measured window.
     const source = new AnswerSource(events);
     await source.fill(FIRST_POOL);
-    const metricNames = [DATASTORE_COUNT, RSVP_TOTAL];
+    const metricNames = [DATASTORE_COUNT, RSVP_TOTAL, `${RELAY_DELAY}_bucket`, `${RELAY_DELAY}_sum`, `${RELAY_DELAY}_count`];
     let before = new Map<string, number>();
     let after = new Map<string, number>();
     let stores: (() => StoreCpu) | undefined;
@@ -235,7 +253,9 @@ async function runThroughput(ctx: SectionContext): Promise<SectionResult> {
     });
     await source.stop();
     const profile = ctx.options.profile ? await stopProfile(subgraph, ctx.root, 'rsvp') : undefined;
-    const trips = roundTrips(metricsDelta(before, after));
+    const delta = metricsDelta(before, after);
+    const trips = roundTrips(delta);
+    const relayed = relayDelay(delta);
     progress('measured', {
       section: 'rsvp',
       rps: Math.round(subgraphResult.requestsPerSecond),
@@ -278,6 +298,7 @@ async function runThroughput(ctx: SectionContext): Promise<SectionResult> {
       subgraph: subgraphResult,
       users: { signed: source.signed, reused: source.reusedUsers, repeated: source.repeated },
       roundTrips: trips,
+      relayed,
       storeCpu,
       raw: rawMeasured,
       ratio: subgraphResult.requestsPerSecond / rawMeasured.result.opsPerSecond,
@@ -366,6 +387,8 @@ function report(r: RsvpResult, ctx: SectionContext): SectionResult {
         `; sum of going over the events ${fmt.int(r.countsCheck.going)} vs ${fmt.int(r.countsCheck.recorded)} answers the subgraph recorded in all (warm-up and requests still in flight at the end included)` +
         (r.countsCheck.going === r.countsCheck.recorded ? ' — consistent' : ' — MISMATCH') +
         (r.countsCheck.settled ? '' : ' (the subgraph was still recording answers when the check gave up waiting)'),
+      `outbox relay: ${fmt.int(r.relayed.count)} events reached Kafka in the window after waiting ${fmt.ms(r.relayed.meanS * 1000)} on average ` +
+        `(99 % within ${fmt.ms(r.relayed.p99AtMostS * 1000)}); entries waiting make every write of their event slower on FerretDB, which reads whole documents`,
       'client CPU: CPU of the subgraph process / of the raw driver process; "others on cores": CPU used on the server / load-generator core by anything else ' +
         '(on the load-generator core that includes the real servers)',
     ],

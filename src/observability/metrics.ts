@@ -39,6 +39,12 @@ export function createMetrics() {
       help: 'Domain events written but not yet acknowledged by Kafka (last relay pass)',
       registers,
     }),
+    outboxRelayDelay: new Histogram({
+      name: 'outbox_relay_delay_seconds',
+      help: 'Time from a domain event written to its outbox to the broker acknowledging it',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
     consumerLag: new Gauge({
       name: 'kafka_consumer_lag',
       help: "Messages not yet processed by a consumer group: the partition's end offset minus the group's committed offset (checked periodically)",

@@ -52,6 +52,34 @@ for (const mode of ['real', 'embedded'] as StoreMode[]) {
       }
     });
 
+    it('tells how long each relayed event waited in the outbox (outbox_relay_delay_seconds)', async () => {
+      const relayed = async () => {
+        const values = (await app.deps.metrics.outboxRelayDelay.get()).values;
+        return {
+          count: values.find((value) => value.metricName === 'outbox_relay_delay_seconds_count')?.value ?? 0,
+          sum: values.find((value) => value.metricName === 'outbox_relay_delay_seconds_sum')?.value ?? 0,
+        };
+      };
+      await app.deps.relay.flush();
+      const before = await relayed();
+      const writtenAt = Date.now();
+      const created = await app.gql<{ createEvent: { id: string } }>(
+        'mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }',
+        { input: eventInput() },
+        uniqueUser('host'),
+      );
+      const id = created.data!.createEvent.id;
+      const collector = await collectEvents(app.deps.bus, TOPICS.events, id);
+      await collector.waitFor(1);
+      await collector.stop();
+      // The pass that published it has finished (passes never overlap).
+      await app.deps.relay.flush();
+      const after = await relayed();
+      assert.equal(after.count - before.count, 1);
+      const waitedS = after.sum - before.sum;
+      assert.ok(waitedS >= 0 && waitedS <= (Date.now() - writtenAt) / 1000, `waited ${waitedS} s`);
+    });
+
     it('leaves no pending outbox entries behind once published, and removes a deleted event', async () => {
       const host = uniqueUser('host');
       const created = await app.gql<{ createEvent: { id: string } }>(

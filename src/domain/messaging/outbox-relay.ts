@@ -3,6 +3,9 @@ import type { OutboxStore, PendingDocument } from '../../datasources/outbox-stor
 import type { Logger } from '../../logger.js';
 import { topicOf, type CloudEvent } from './cloud-event.js';
 
+/** Documents whose published entries are removed concurrently. */
+const ACKNOWLEDGED_AT_ONCE = 16;
+
 /**
  * One relay polls at a time across instances, which saves duplicate publishes. The lease
  * lives in the document store (see StoreLease), so the relay needs nothing but the store
@@ -32,6 +35,8 @@ export interface OutboxRelayOptions {
   enrichments?: Record<string, OutboxEnrichment>;
   /** Told the number of entries left pending after each pass. */
   onPending?: (pending: number) => void;
+  /** Told, for each entry the broker acknowledged, how long it waited since it was written (seconds). */
+  onRelayed?: (waitedSeconds: number) => void;
 }
 
 /**
@@ -137,13 +142,39 @@ export class OutboxRelay {
       pending += messages.length;
       if (messages.length === 0) continue;
       await this.bus.publish(messages);
+      this.reportDelays(docs);
       // Before the entries leave their documents: a crash in between publishes them again, never loses them.
       await this.options.published?.record(docs.flatMap((doc) => doc.entries.map(({ id }) => id)));
-      for (const doc of docs) await this.outbox.acknowledge(doc, doc.entries.map(({ id }) => id));
+      await this.acknowledgeAll(docs);
       published += messages.length;
     }
     this.options.onPending?.(pending - published);
     return published;
+  }
+
+  private reportDelays(docs: readonly PendingDocument[]) {
+    const { onRelayed } = this.options;
+    if (!onRelayed) return;
+    // `seq` is microseconds since the epoch (see OutboxWriter).
+    const nowMicros = Date.now() * 1000;
+    for (const doc of docs) for (const { entry } of doc.entries) onRelayed(Math.max(0, nowMicros - entry.seq) / 1e6);
+  }
+
+  /**
+   * Removes the published entries from their documents, several documents at a time: each
+   * removal may wait for writes of its document queued before it (the per-document lock on
+   * FerretDB), and waiting for them one document after another let the backlog grow under
+   * load (with it every write of those documents, which carry the entries, grew slower).
+   */
+  private async acknowledgeAll(docs: readonly PendingDocument[]): Promise<void> {
+    for (let i = 0; i < docs.length; i += ACKNOWLEDGED_AT_ONCE) {
+      const results = await Promise.allSettled(
+        docs.slice(i, i + ACKNOWLEDGED_AT_ONCE).map((doc) => this.outbox.acknowledge(doc, doc.entries.map(({ id }) => id))),
+      );
+      const failed = results.find((result) => result.status === 'rejected');
+      // The entries of a failed removal stay, and are published again on a later pass.
+      if (failed) throw failed.reason;
+    }
   }
 
   private message(event: CloudEvent, enrich: string | undefined, doc: PendingDocument): OutgoingMessage {
