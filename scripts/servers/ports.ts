@@ -52,6 +52,22 @@ export async function freePorts(n: number): Promise<number[]> {
 }
 
 /**
+ * Resolves once every port can be bound again: a server killed outright can still hold
+ * its listening socket for a moment after its process is gone, and a restart on the same
+ * port then fails with "Address already in use". False when one stayed taken.
+ */
+export async function waitPortsFree(ports: readonly number[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const bound = await Promise.all(ports.map(bind));
+    await Promise.all(bound.map((server) => server && new Promise((resolve) => server.close(resolve))));
+    if (bound.every((server) => server !== null)) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * Connects to 127.0.0.1:port, writes `request` and collects the reply until `isComplete`
  * says so. Rejects on a socket error, an early close or after `timeoutMs`.
  */

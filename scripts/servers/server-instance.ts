@@ -3,7 +3,8 @@
  * and data, paused and resumed. Its processes are recorded (through `onChange`) so that
  * another process — the CLI's `stop`, or the reaper after a crash — can stop them too.
  */
-import { info, secondsSince, sizeOf } from './log.js';
+import { info, secondsSince, sizeOf, warn } from './log.js';
+import { waitPortsFree } from './ports.js';
 import { rel } from './paths.js';
 import { killGroupSync, pauseGroup, recordOf, spawnServer, stopGroup, type ProcessRecord } from './processes.js';
 import { startTimeout, type InstanceLayout, type Recipe, type ServerName } from './recipe.js';
@@ -25,6 +26,9 @@ export interface ServerRecord {
 }
 
 export type StopSignal = 'SIGTERM' | 'SIGKILL';
+
+/** How long a stopped server's ports may stay taken before its next start is let fail. */
+const PORT_RELEASE_TIMEOUT_MS = 5_000;
 
 /** Stops a recorded server's processes (SIGKILL right away simulates a crash). */
 export async function stopRecordedServer(record: ServerRecord, signal: StopSignal = 'SIGTERM'): Promise<void> {
@@ -87,6 +91,8 @@ export class ServerInstance {
     const record = this.record;
     this.processes = [];
     await stopRecordedServer(record, signal);
+    // The next start binds the same ports.
+    if (!(await waitPortsFree(this.layout.ports, PORT_RELEASE_TIMEOUT_MS))) warn(`${this.recipe.name}: its ports are still taken after it stopped`, { ports: this.layout.ports });
     this.onChange();
   }
 
