@@ -121,6 +121,8 @@ const EnvSchema = z
     /** Per signed-in user, or per client address for anonymous sockets, over all their sockets. */
     WS_MAX_SUBSCRIPTIONS_PER_CLIENT: positiveInt.default(100),
     WS_MAX_OPERATIONS_PER_MINUTE: positiveInt.default(300),
+    /** A socket that does not answer a ping within this is closed (a peer gone without closing); 0: no pings. */
+    WS_KEEPALIVE_MS: z.coerce.number().int().nonnegative().default(12_000),
 
     OUTBOX_POLL_MS: positiveInt.default(250),
     EVENT_SOURCE: z.string().default('/events-subgraph'),
@@ -237,6 +239,7 @@ export interface Config {
     maxSubscriptionsPerSocket: number;
     maxSubscriptionsPerClient: number;
     maxOperationsPerMinute: number;
+    keepAliveMs: number;
   };
   outboxPollMs: number;
   eventSource: string;
@@ -394,6 +397,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
       maxSubscriptionsPerClient: env.WS_MAX_SUBSCRIPTIONS_PER_CLIENT,
       maxOperationsPerMinute: env.WS_MAX_OPERATIONS_PER_MINUTE,
+      keepAliveMs: env.WS_KEEPALIVE_MS,
     },
     outboxPollMs: env.OUTBOX_POLL_MS,
     eventSource: env.EVENT_SOURCE,

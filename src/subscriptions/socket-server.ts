@@ -180,6 +180,8 @@ export function serveGraphqlOverWebSocket(ws: WebSocketServer, options: SocketSe
       },
     },
     ws,
+    // A socket that leaves a ping unanswered this long is terminated (0: no pings).
+    limits.keepAliveMs,
   );
   // ws closes a socket that breaks the protocol (a message over maxPayload: 1009) and
   // then reports it; graphql-ws would print that report, so it is logged here instead.

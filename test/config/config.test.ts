@@ -34,7 +34,7 @@ describe('configuration from the environment', () => {
 
   it('bounds sockets and requires token expiry by default, and locks monitoring and federation internals down in production', () => {
     const development = loadConfig({});
-    assert.deepEqual(development.websocket, { maxMessageBytes: 65_536, maxSubscriptionsPerSocket: 20, maxSubscriptionsPerClient: 100, maxOperationsPerMinute: 300 });
+    assert.deepEqual(development.websocket, { maxMessageBytes: 65_536, maxSubscriptionsPerSocket: 20, maxSubscriptionsPerClient: 100, maxOperationsPerMinute: 300, keepAliveMs: 12_000 });
     assert.equal(development.auth.allowTokensWithoutExp, false);
     assert.deepEqual(development.monitoring, { open: true, token: null });
     assert.equal(development.graphql.federationInternals, true);

@@ -100,8 +100,15 @@ export class ProtocolSocket {
   /** Resolves once the server acknowledged `connection_init`; rejects if it closed instead. */
   readonly acknowledged: Promise<void>;
 
-  constructor(httpUrl: string, options: { token?: string | null; headers?: Record<string, string> } = {}) {
-    this.socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers: options.headers ?? {} });
+  /** Pings received from the server (answered with a pong unless `autoPong: false`). */
+  pings = 0;
+
+  constructor(httpUrl: string, options: { token?: string | null; headers?: Record<string, string>; autoPong?: boolean } = {}) {
+    this.socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers: options.headers ?? {}, autoPong: options.autoPong ?? true });
+    this.socket.on('ping', () => {
+      this.pings += 1;
+      for (const wake of [...this.waiters]) wake();
+    });
     this.closed = new Promise((resolve) => this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     this.socket.on('message', (data) => {
       this.messages.push(JSON.parse(String(data)) as ProtocolMessage);
@@ -133,6 +140,23 @@ export class ProtocolSocket {
         const found = this.messages.find(predicate);
         if (found) return done(null, found);
         if (this.socket.readyState === WebSocket.CLOSED) done(new Error('the socket closed'), null);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Resolves once the server has pinged `times` times in all; rejects when the socket closes first. */
+  pinged(times: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.pings >= times) {
+          this.waiters.delete(check);
+          resolve();
+        } else if (this.socket.readyState === WebSocket.CLOSED) {
+          this.waiters.delete(check);
+          reject(new Error(`the socket closed after ${this.pings} pings`));
+        }
       };
       this.waiters.add(check);
       check();
