@@ -106,7 +106,14 @@ async function runFanout(_selected: NamedScenario[], ctx: SectionContext): Promi
     const connectStarted = performance.now();
     const live = () => subscribers.filter((sub) => sub.connected && !sub.failed).length;
     let held = 0;
+    let half: { memory: MemoryReading; connected: number } | null = null;
     for (let from = 0; from < n; from += BATCH) {
+      if (half === null && from >= n / 2) {
+        // Memory with half the subscribers: what each added one costs is measured from here,
+        // with whatever the process sized once for its load (the young generation) in both readings.
+        await sleep(SETTLE_MS);
+        half = { memory: (await inspect(subgraph, { gc: true, eventId })).memory, connected: live() };
+      }
       const batch: Subscriber[] = [];
       for (let i = from; i < Math.min(n, from + BATCH); i++) batch.push(openSubscriber(url, tokens[i]!, eventId, i, () => arrivals, state));
       subscribers.push(...batch);
@@ -231,6 +238,10 @@ async function runFanout(_selected: NamedScenario[], ctx: SectionContext): Promi
         memoryAfterDeliveries: afterDeliveries.memory,
         peakRssBytes: peak,
         bytesPerConnection: (after.memory.rss - before.memory.rss) / connected.length,
+        memoryAtHalf: half?.memory ?? null,
+        bytesPerAddedConnection: half && connected.length > half.connected ? (after.memory.rss - half.memory.rss) / (connected.length - half.connected) : Number.NaN,
+        heapBytesPerAddedConnection:
+          half && connected.length > half.connected ? (after.memory.heapUsed - half.memory.heapUsed) / (connected.length - half.connected) : Number.NaN,
         heapBytesPerConnection: (after.memory.heapUsed - before.memory.heapUsed) / connected.length,
         rounds: results,
         all: {
