@@ -37,13 +37,18 @@ class Member {
     }
   };
 
+  /** graphql-ws's own `next` message up to its payload, byte for byte: {"id":…,"type":"next","payload":…}. */
+  private readonly opening: string;
+
   constructor(
     private readonly fanout: LiveFanout,
     private readonly target: LiveTarget,
     readonly args: ExecutionArgs,
     /** Subscribers with the same key get the same bytes (same document, operation and variables). */
     readonly key: string,
-  ) {}
+  ) {
+    this.opening = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
+  }
 
   deliver(change: EventStatsChange): void {
     if (this.target.socket.readyState !== OPEN) return;
@@ -63,8 +68,7 @@ class Member {
 
   private write(payload: string): void {
     if (this.target.socket.readyState !== OPEN) return;
-    // graphql-ws's own `next` message, byte for byte: {"id":…,"type":"next","payload":…}.
-    this.target.socket.send(`{"id":${JSON.stringify(this.target.id)},"type":"next","payload":${payload}}`, this.written);
+    this.target.socket.send(this.opening + payload + '}', this.written);
   }
 }
 
