@@ -34,9 +34,14 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
   await life.start(
     'live counts feed',
     () =>
-      startLiveStatsFeed(deps.bus, deps.live, config.instanceId, logger.child({ component: 'live' }), (eventId, details) =>
-        deps.responses.invalidate(eventId, details),
-      ),
+      startLiveStatsFeed({
+        bus: deps.bus,
+        live: deps.live,
+        instanceId: config.instanceId,
+        logger: logger.child({ component: 'live' }),
+        onEventChanged: (eventId, details) => deps.responses.invalidate(eventId, details),
+        areFriends: (a, b) => deps.graph.areFriends(a, b),
+      }),
     async (feed) => {
       await feed.stop();
       deps.live.close();
@@ -47,7 +52,7 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
     () => {
       // Once the groups' topics exist; the server (last) answers /health with their lag from the first request.
       if (config.consumers.enabled) for (const runner of deps.consumers.all) deps.consumerLag.watch(runner.lagQuery);
-      deps.consumerLag.watch({ groupId: liveStatsGroupId(config.instanceId), topics: [TOPICS.events] });
+      deps.consumerLag.watch({ groupId: liveStatsGroupId(config.instanceId), topics: [TOPICS.events, TOPICS.friendships] });
       deps.consumerLag.start();
     },
     () => deps.consumerLag.stop(),

@@ -446,7 +446,8 @@ export async function prepareStores(deps: Deps): Promise<void> {
     ]),
   );
   await SCHEMA_RETRY.execute(() => categories.ensureDefaults(DEFAULT_CATEGORIES));
-  await SCHEMA_RETRY.execute(() => deps.bus.ensureTopics([TOPICS.events, TOPICS.notifications]));
+  // Friendships too: every instance's live feed reads it (an ended friendship ends live streams).
+  await SCHEMA_RETRY.execute(() => deps.bus.ensureTopics([TOPICS.events, TOPICS.notifications, TOPICS.friendships]));
 }
 
 /**

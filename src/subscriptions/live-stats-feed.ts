@@ -2,6 +2,7 @@ import type { MessageBus, Subscription } from '../datasources/message-bus.js';
 import type { Logger } from '../logger.js';
 import { TOPICS, type CloudEvent } from '../domain/messaging/cloud-event.js';
 import { CoHostRemoved, EventCancelled, EventDeleted, EventRsvp, EventUpdated } from '../domain/messaging/event-messages.js';
+import { FriendshipDeleted } from '../domain/messaging/consumed-messages.js';
 import type { LiveStats } from './live-stats.js';
 
 /** What one message of the `events` topic means to live subscribers. */
@@ -52,16 +53,55 @@ export type EventChanged = (eventId: string, details: boolean) => void;
 /** Types that change counts on an event, nothing that moves it in lists. */
 const COUNTS_ONLY = new Set(['event.rsvp', 'event.post.created']);
 
-export function startLiveStatsFeed(bus: MessageBus, live: LiveStats, instanceId: string, logger: Logger, onEventChanged?: EventChanged): Promise<Subscription> {
+export interface LiveStatsFeedOptions {
+  bus: MessageBus;
+  live: LiveStats;
+  instanceId: string;
+  logger: Logger;
+  onEventChanged?: EventChanged;
+  /** Whether two users are friends in the social graph now. */
+  areFriends: (a: string, b: string) => Promise<boolean>;
+}
+
+/** How long an ended friendship may take to reach the graph before the streams it gave are checked anyway. */
+const GRAPH_WAIT_MS = 10_000;
+
+/**
+ * The live streams an ended friendship gave (FRIENDS events of the other), checked again
+ * once the graph shows it ended: another consumer group writes it there, maybe on another
+ * instance, so this one waits for the graph rather than read it too early. Past the wait,
+ * or with the graph away, they are checked anyway (a check that cannot decide ends the stream).
+ */
+async function endStreamsOfFriendship(options: LiveStatsFeedOptions, a: string, b: string): Promise<void> {
+  const deadline = Date.now() + GRAPH_WAIT_MS;
+  for (let pause = 20; Date.now() < deadline; pause = Math.min(pause * 2, 500)) {
+    const friends = await options.areFriends(a, b).catch(() => false);
+    if (!friends) break;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+  await Promise.all([options.live.revalidateViewer(a), options.live.revalidateViewer(b)]);
+}
+
+export function startLiveStatsFeed(options: LiveStatsFeedOptions): Promise<Subscription> {
+  const { bus, live, instanceId, logger, onEventChanged } = options;
   return bus.subscribe({
     groupId: liveStatsGroupId(instanceId),
-    topics: [TOPICS.events],
+    topics: [TOPICS.events, TOPICS.friendships],
     fromBeginning: false,
     handle: async (message) => {
       if (message.value === null) return;
       let change: LiveChange | null;
       try {
         const event = JSON.parse(message.value) as CloudEvent;
+        if (message.topic === TOPICS.friendships) {
+          if (!FriendshipDeleted.is(event)) return;
+          const { userId, friendId } = FriendshipDeleted.parse(event);
+          // Not awaited: the wait for the graph must not hold back the counts behind it.
+          void endStreamsOfFriendship(options, userId, friendId).catch((error: unknown) =>
+            logger.warn({ err: error }, 'live: could not check the streams of an ended friendship'),
+          );
+          return;
+        }
         // Changes made on other instances reach this instance's caches here.
         if (onEventChanged && typeof event.subject === 'string') onEventChanged(event.subject, !COUNTS_ONLY.has(event.type));
         change = liveChangeOf(event);
