@@ -4,19 +4,9 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { answer, createEvent } from '../support/events.js';
+import { LIVE, waitFor, type Change, type Errors } from '../support/live.js';
 import { ProtocolSocket, subscribe } from '../support/ws-client.js';
 
-const LIVE = 'subscription($id: ID!) { eventStatsChanged(eventId: $id) { eventId counts { going } } }';
-type Change = { eventStatsChanged: { eventId: string; counts: { going: number } } };
-type Errors = { message: string; extensions?: { code?: string } }[];
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 async function ok(app: TestApp, query: string, variables: Record<string, unknown>, userId: string) {
   const result = await app.gql(query, variables, userId);

@@ -5,19 +5,8 @@ import { FriendshipCreated, FriendshipDeleted } from '../../src/domain/messaging
 import { startTestApp, uniqueUser, type StoreMode, type TestApp } from '../support/app.js';
 import { answer, createEvent } from '../support/events.js';
 import { contractEvent, publishEvents } from '../support/messages.js';
+import { LIVE, waitFor, type Change, type Errors } from '../support/live.js';
 import { subscribe } from '../support/ws-client.js';
-
-const LIVE = 'subscription($id: ID!) { eventStatsChanged(eventId: $id) { eventId counts { going } } }';
-type Change = { eventStatsChanged: { eventId: string; counts: { going: number } } };
-type Errors = { message: string; extensions?: { code?: string } }[];
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 for (const mode of ['real', 'embedded'] as StoreMode[]) {
   describe(`live streams a friendship gave end with it (${mode === 'real' ? 'real Kafka and stores' : 'embedded twins'})`, () => {
