@@ -63,9 +63,9 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
    * Writes of one document by `_id`, under that document's lock on a store that does not
    * isolate concurrent updates of one document (see DocumentLocks); straight through otherwise.
    */
-  private serialised<R>(filter: Filter, writes: () => Promise<R>): Promise<R> {
+  private serialised<R>(filter: Filter, writes: (locked: boolean) => Promise<R>): Promise<R> {
     const key = this.locks && !SELF_LOCKING.has(this.name) ? documentKeyOf(this.name, filter) : null;
-    return key ? this.locks!.run(key, writes) : writes();
+    return key ? this.locks!.run(key, () => writes(true)) : writes(false);
   }
 
   /**
@@ -128,11 +128,11 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
 
   findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}) {
     const returnDocument = options.returnDocument ?? 'after';
-    return this.serialised(filter, async () => {
+    return this.serialised(filter, async (locked) => {
       // FerretDB 1.x reads every document of the collection for an upsert of a missing one,
       // and decodes each when the filter is more than an `_id`; its insert is an index check.
       // Only under the document's lock, so no upsert of the same document runs meanwhile.
-      if (options.upsert && options.likelyNew && this.locks) {
+      if (options.upsert && options.likelyNew && locked) {
         const inserted = await this.insertUpserted(filter, update);
         if (inserted) return returnDocument === 'before' ? null : inserted;
       }
