@@ -1,13 +1,12 @@
 import type { Config } from './config.js';
 import { closeDatasources, connectDatasources, createDeps, prepareStores, type DatasourceHooks, type Deps } from './deps.js';
 import { seedDemoData } from './demo/seed.js';
-import { TOPICS } from './domain/messaging/cloud-event.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createServer, type RunningServer } from './server.js';
 import { startTelemetry } from './observability/tracing.js';
-import { liveStatsGroupId, startLiveStatsFeed } from './subscriptions/live-stats-feed.js';
+import { LIVE_FEED_TOPICS, liveStatsGroupId, startLiveStatsFeed } from './subscriptions/live-stats-feed.js';
 
 export interface App {
   deps: Deps;
@@ -52,7 +51,7 @@ export async function startApp(config: Config, logger: Logger, hooks: Datasource
     () => {
       // Once the groups' topics exist; the server (last) answers /health with their lag from the first request.
       if (config.consumers.enabled) for (const runner of deps.consumers.all) deps.consumerLag.watch(runner.lagQuery);
-      deps.consumerLag.watch({ groupId: liveStatsGroupId(config.instanceId), topics: [TOPICS.events, TOPICS.friendships] });
+      deps.consumerLag.watch({ groupId: liveStatsGroupId(config.instanceId), topics: LIVE_FEED_TOPICS });
       deps.consumerLag.start();
     },
     () => deps.consumerLag.stop(),

@@ -37,6 +37,9 @@ function liveChangeOf(event: CloudEvent): LiveChange | null {
   return null;
 }
 
+/** What each instance's live feed reads: changes of events, and friendships (an ended one ends streams). */
+export const LIVE_FEED_TOPICS = [TOPICS.events, TOPICS.friendships];
+
 /** Each instance's own group on `events`: a stable id per instance, not a random one per start. */
 export function liveStatsGroupId(instanceId: string): string {
   return `events-subgraph-live-${instanceId}`;
@@ -86,7 +89,7 @@ export function startLiveStatsFeed(options: LiveStatsFeedOptions): Promise<Subsc
   const { bus, live, instanceId, logger, onEventChanged } = options;
   return bus.subscribe({
     groupId: liveStatsGroupId(instanceId),
-    topics: [TOPICS.events, TOPICS.friendships],
+    topics: LIVE_FEED_TOPICS,
     fromBeginning: false,
     handle: async (message) => {
       if (message.value === null) return;

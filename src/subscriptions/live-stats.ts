@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { inSlices } from '../concurrency/in-slices.js';
 import type { LiveAccess } from '../domain/rsvps/live-access.js';
 import type { EventRecord } from '../domain/events/model.js';
 import type { EventStatsChange } from '../domain/rsvps/model.js';
@@ -46,8 +47,6 @@ export class LiveStats {
   private readonly emitter = new EventEmitter();
   private readonly throttles = new Map<string, Throttle>();
   private readonly watchers = new Map<string, Set<Watcher>>();
-  /** The same watchers by viewer, with the event each watches. */
-  private readonly viewing = new Map<string, Map<Watcher, string>>();
   private readonly intervalMs: number;
 
   constructor(
@@ -71,20 +70,17 @@ export class LiveStats {
     if (watchers.length === 0) return;
     const event = await this.readEvent(eventId);
     // In slices, so thousands of subscribers of a FRIENDS event do not query the graph all at once.
-    for (let from = 0; from < watchers.length; from += REVALIDATION_SLICE) {
-      await Promise.all(watchers.slice(from, from + REVALIDATION_SLICE).map((watcher) => this.check(watcher, event, eventId)));
-    }
+    await inSlices(watchers, REVALIDATION_SLICE, (watcher) => this.check(watcher, event, eventId));
   }
 
   /**
-   * Every live stream of `userId` checked again, each against a fresh read of its event:
-   * what they may see changed without any event changing (a friendship ended).
+   * Every live stream of `userId` checked again, one fresh read per event it watches: what
+   * they may see changed without any event changing (a friendship ended). Found by a scan
+   * of all streams, which such a change is rare enough for.
    */
   async revalidateViewer(userId: string): Promise<void> {
-    const streams = [...(this.viewing.get(userId) ?? [])];
-    for (let from = 0; from < streams.length; from += REVALIDATION_SLICE) {
-      await Promise.all(streams.slice(from, from + REVALIDATION_SLICE).map(async ([watcher, eventId]) => this.check(watcher, await this.readEvent(eventId), eventId)));
-    }
+    const watched = [...this.watchers].filter(([, watchers]) => [...watchers].some((watcher) => watcher.viewerId === userId));
+    await Promise.all(watched.map(([eventId]) => this.revalidate(eventId, userId)));
   }
 
   private async check(watcher: Watcher, event: EventRecord | null, eventId: string) {
@@ -217,27 +213,18 @@ export class LiveStats {
     let watchers = this.watchers.get(eventId);
     if (!watchers) this.watchers.set(eventId, (watchers = new Set()));
     watchers.add(watcher);
-    if (watcher.viewerId === null) return;
-    let streams = this.viewing.get(watcher.viewerId);
-    if (!streams) this.viewing.set(watcher.viewerId, (streams = new Map()));
-    streams.set(watcher, eventId);
   }
 
   private unwatch(eventId: string, watcher: Watcher) {
     const watchers = this.watchers.get(eventId);
     watchers?.delete(watcher);
     if (watchers?.size === 0) this.watchers.delete(eventId);
-    if (watcher.viewerId === null) return;
-    const streams = this.viewing.get(watcher.viewerId);
-    streams?.delete(watcher);
-    if (streams?.size === 0) this.viewing.delete(watcher.viewerId);
   }
 
   close() {
     for (const throttle of this.throttles.values()) if (throttle.timer) clearTimeout(throttle.timer);
     this.throttles.clear();
     this.watchers.clear();
-    this.viewing.clear();
     this.emitter.removeAllListeners();
   }
 }

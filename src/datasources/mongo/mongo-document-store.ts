@@ -61,18 +61,24 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
 
   /**
    * Writes of one document by `_id`, under that document's lock on a store that does not
-   * isolate concurrent updates of one document (see DocumentLocks); straight through otherwise.
+   * isolate concurrent updates of one document (see DocumentLocks); straight through
+   * otherwise. `writes` is told whether it holds the lock.
    */
-  private serialised<R>(filter: Filter, writes: (locked: boolean) => Promise<R>): Promise<R> {
+  private locked<R>(filter: Filter, writes: (locked: boolean) => Promise<R>): Promise<R> {
     const key = this.locks && !SELF_LOCKING.has(this.name) ? documentKeyOf(this.name, filter) : null;
     return key ? this.locks!.run(key, () => writes(true)) : writes(false);
   }
 
+  /** One timed write of one document, under its lock where the store needs one. */
+  private serialised<R>(filter: Filter, op: string, write: () => Promise<R>): Promise<R> {
+    return this.locked(filter, () => this.timed(op, write));
+  }
+
   /**
-   * The document an upsert of `update` would create, inserted as it is: false when one with
-   * its `_id` exists. Null when the update is not plain `$set`/`$setOnInsert` of top-level fields.
+   * The document an upsert of `update` would create, inserted as it is; null when one with
+   * its `_id` exists, or when the update is not plain `$set`/`$setOnInsert` of top-level fields.
    */
-  private async insertUpserted(filter: Filter, update: Update): Promise<T | false | null> {
+  private async insertUpserted(filter: Filter, update: Update): Promise<T | null> {
     const { $set = {}, $setOnInsert = {}, ...others } = update;
     if (Object.keys(others).length > 0 || [...Object.keys($set), ...Object.keys($setOnInsert)].some((key) => key.includes('.'))) return null;
     const doc = { ...upsertSeed(filter), ...$setOnInsert, ...$set } as unknown as T;
@@ -81,7 +87,7 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
       await this.insertOne(doc);
       return doc;
     } catch (error) {
-      if (error instanceof DuplicateKeyError) return false;
+      if (error instanceof DuplicateKeyError) return null;
       throw error;
     }
   }
@@ -118,17 +124,15 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   updateOne(filter: Filter, update: Update, options: UpdateOptions = {}) {
-    return this.serialised(filter, () =>
-      this.timed('updateOne', async () => {
-        const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
-        return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
-      }),
-    );
+    return this.serialised(filter, 'updateOne', async () => {
+      const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
+      return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
+    });
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}) {
     const returnDocument = options.returnDocument ?? 'after';
-    return this.serialised(filter, async (locked) => {
+    return this.locked(filter, async (locked) => {
       // FerretDB 1.x reads every document of the collection for an upsert of a missing one,
       // and decodes each when the filter is more than an `_id`; its insert is an index check.
       // Only under the document's lock, so no upsert of the same document runs meanwhile.
@@ -150,11 +154,11 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   deleteOne(filter: Filter) {
-    return this.serialised(filter, () => this.timed('deleteOne', async () => (await this.raw.deleteOne(filter)).deletedCount));
+    return this.serialised(filter, 'deleteOne', async () => (await this.raw.deleteOne(filter)).deletedCount);
   }
 
   findOneAndDelete(filter: Filter) {
-    return this.serialised(filter, () => this.timed('findOneAndDelete', async () => (await this.raw.findOneAndDelete(filter)) as unknown as T | null));
+    return this.serialised(filter, 'findOneAndDelete', async () => (await this.raw.findOneAndDelete(filter)) as unknown as T | null);
   }
 
   deleteMany(filter: Filter) {

@@ -1,3 +1,4 @@
+import { inSlices } from '../../concurrency/in-slices.js';
 import { PeriodicPass } from '../../concurrency/periodic-pass.js';
 import type { KeyValueStore } from '../../datasources/cache.js';
 import type { EventRepository } from '../../datasources/event-repository.js';
@@ -105,11 +106,7 @@ export class ViewRecorder {
     const batch = [...this.pending];
     this.pending = new Map();
     this.bufferedCount = 0;
-    let counted = 0;
-    for (let i = 0; i < batch.length; i += FLUSH_CONCURRENCY) {
-      const results = await Promise.all(batch.slice(i, i + FLUSH_CONCURRENCY).map(([key, viewers]) => this.flushEvent(key, viewers)));
-      counted += results.reduce((sum, views) => sum + views, 0);
-    }
+    const counted = (await inSlices(batch, FLUSH_CONCURRENCY, ([key, viewers]) => this.flushEvent(key, viewers))).reduce((sum, views) => sum + views, 0);
     if (counted > 0) {
       this.deps.relay.kick();
       this.deps.onCounted?.(counted);

@@ -1,5 +1,6 @@
 import type { MessageBus, OutgoingMessage } from '../../datasources/message-bus.js';
 import type { OutboxStore, PendingDocument } from '../../datasources/outbox-store.js';
+import { inSlices } from '../../concurrency/in-slices.js';
 import type { Logger } from '../../logger.js';
 import { topicOf, type CloudEvent } from './cloud-event.js';
 
@@ -167,14 +168,8 @@ export class OutboxRelay {
    * load (with it every write of those documents, which carry the entries, grew slower).
    */
   private async acknowledgeAll(docs: readonly PendingDocument[]): Promise<void> {
-    for (let i = 0; i < docs.length; i += ACKNOWLEDGED_AT_ONCE) {
-      const results = await Promise.allSettled(
-        docs.slice(i, i + ACKNOWLEDGED_AT_ONCE).map((doc) => this.outbox.acknowledge(doc, doc.entries.map(({ id }) => id))),
-      );
-      const failed = results.find((result) => result.status === 'rejected');
-      // The entries of a failed removal stay, and are published again on a later pass.
-      if (failed) throw failed.reason;
-    }
+    // The entries of a failed removal stay, and are published again on a later pass.
+    await inSlices(docs, ACKNOWLEDGED_AT_ONCE, (doc) => this.outbox.acknowledge(doc, doc.entries.map(({ id }) => id)));
   }
 
   private message(event: CloudEvent, enrich: string | undefined, doc: PendingDocument): OutgoingMessage {
