@@ -116,8 +116,8 @@ export type Datasources = Pick<Deps, 'store' | 'graph' | 'kv' | 'limiter' | 'bus
 
 /** Connects each datasource to its real server when configured, else to its embedded twin. */
 export interface DatasourceHooks {
-  /** Sees every MongoDB command (and its collection); tests count store round trips with it. */
-  onMongoCommand?: (commandName: string, collection: string | null) => void;
+  /** Sees every MongoDB command (its collection, the command); tests count store round trips with it. */
+  onMongoCommand?: (commandName: string, collection: string | null, command: Readonly<Record<string, unknown>>) => void;
   /** Turns tracing on with this exporter, whatever the configuration says (tests keep spans in memory). */
   spanExporter?: SpanExporter;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Query } from 'mingo';
-import { compileFilter } from '../../src/datasources/embedded/filter-predicate.js';
+import { compileFilter } from '../../src/datasources/filter-predicate.js';
 
 const day = (n: number) => new Date(Date.UTC(2030, 0, n));
 

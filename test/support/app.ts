@@ -13,7 +13,7 @@ export type StoreMode = 'real' | 'embedded';
 export interface TestAppOptions {
   mode: StoreMode;
   /** Counts MongoDB commands (real mode only). */
-  onCommand?: (commandName: string, collection: string | null) => void;
+  onCommand?: (commandName: string, collection: string | null, command: Readonly<Record<string, unknown>>) => void;
   env?: Record<string, string>;
   /** Collects the app's log lines (parsed) at `LOG_LEVEL` instead of printing them. */
   logs?: Record<string, unknown>[];

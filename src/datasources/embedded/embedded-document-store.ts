@@ -1,6 +1,6 @@
 import { Query, find } from 'mingo';
 import * as updateOperators from 'mingo/operators/update';
-import { compileFilter, type Predicate } from './filter-predicate.js';
+import { compileFilter, type Predicate } from '../filter-predicate.js';
 import { plan } from './query-plan.js';
 import { SortedIndex } from './sorted-index.js';
 import { valueAt } from './value-order.js';

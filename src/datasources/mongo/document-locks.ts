@@ -40,7 +40,16 @@ export class DocumentBusyError extends DatastoreError {
   }
 }
 
-interface Held {
+/**
+ * What the writes of one hold share. Nothing else writes a document while its lock is
+ * held, so what one write saw of it stays true for the next.
+ */
+export interface LockHold {
+  /** The document as last read or returned under this hold (null: there is none); undefined when not known. */
+  document: Readonly<Record<string, unknown>> | null | undefined;
+}
+
+interface Held extends LockHold {
   token: string;
   since: number;
   uses: number;
@@ -75,7 +84,7 @@ export class DocumentLocks {
   ) {}
 
   /** Runs `write` holding the lock of document `key`, after the writes of it queued before. */
-  run<R>(key: string, write: () => Promise<R>): Promise<R> {
+  run<R>(key: string, write: (hold: LockHold) => Promise<R>): Promise<R> {
     this.queued.set(key, (this.queued.get(key) ?? 0) + 1);
     return this.queue.run(key, async () => {
       const othersWaiting = () => (this.queued.get(key) ?? 1) > 1;
@@ -87,7 +96,7 @@ export class DocumentLocks {
         }
         held.uses += 1;
         try {
-          return await write();
+          return await write(held);
         } finally {
           const keep = othersWaiting() && held.uses < MAX_USES_PER_HOLD && Date.now() - held.since < Math.min(MAX_HOLD_MS, this.options.ttlMs / 4);
           if (!keep) {
@@ -112,7 +121,7 @@ export class DocumentLocks {
       const now = Date.now();
       try {
         await this.locks.insertOne({ _id: key, holder: this.options.holder, token, expiresAt: new Date(now + this.options.ttlMs) });
-        return { token, since: now, uses: 0 };
+        return { token, since: now, uses: 0, document: undefined };
       } catch (error) {
         if (!(error instanceof DuplicateKeyError)) throw error;
       }
@@ -139,8 +148,12 @@ export class DocumentLocks {
   }
 
   private async release(key: string, held: Held): Promise<void> {
+    // Others break a lock only once it expired, so within half its time to live (clocks
+    // apart by less than that) it is still this one, and goes by `_id` alone: FerretDB
+    // reads and decodes every lock document for any other filter (2.1 against 1.1 ms among 40 locks).
+    const stillOurs = Date.now() - held.since < this.options.ttlMs / 2;
     // A failed release leaves the lock to expire; the write it guarded stands.
-    await this.locks.deleteOne({ _id: key, token: held.token }).catch(() => undefined);
+    await this.locks.deleteOne(stillOurs ? { _id: key } : { _id: key, token: held.token }).catch(() => undefined);
   }
 
   /** Removes lock documents and takeover claims that expired before `before`; returns how many. */

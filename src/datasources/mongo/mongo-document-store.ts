@@ -13,10 +13,14 @@ import {
   upsertSeed,
 } from '../documents.js';
 import { callDatastore, type DatastoreInstruments } from '../driver-errors.js';
-import { DOCUMENT_LOCKS, DocumentLocks, documentKeyOf, type LockDocument, type WriteIsolation } from './document-locks.js';
+import { compileFilter } from '../filter-predicate.js';
+import { DOCUMENT_LOCKS, DocumentLocks, documentKeyOf, type LockDocument, type LockHold, type WriteIsolation } from './document-locks.js';
 import { LEASES } from '../store-lease.js';
 
 const DUPLICATE_KEY = 11000;
+
+/** The `comment` of the reads a lock hold makes of its document, so command monitoring can tell them from the callers' reads. */
+export const LOCKED_READ = 'locked document';
 
 /** Collections with a locking protocol of their own (inserts with a unique `_id`). */
 const SELF_LOCKING: ReadonlySet<string> = new Set([DOCUMENT_LOCKS, LEASES]);
@@ -24,8 +28,11 @@ const SELF_LOCKING: ReadonlySet<string> = new Set([DOCUMENT_LOCKS, LEASES]);
 export interface MongoStoreOptions {
   url: string;
   database: string;
-  /** Called for every command sent to the server, with its collection when it has one; tests count round trips with it. */
-  onCommand?: (commandName: string, collection: string | null) => void;
+  /**
+   * Called for every command sent to the server, with its collection when it has one and
+   * the command itself (a lock's read has the `comment` LOCKED_READ); tests count round trips with it.
+   */
+  onCommand?: (commandName: string, collection: string | null, command: Readonly<Record<string, unknown>>) => void;
   instruments?: DatastoreInstruments;
   /** Whether the store isolates concurrent updates of one document; `auto` asks it (`buildInfo`). */
   isolation?: WriteIsolation | 'auto';
@@ -38,6 +45,14 @@ export interface MongoStoreOptions {
 /** FerretDB names itself in `buildInfo`; it does not isolate concurrent updates of one document (1.x). */
 export function isolationOf(buildInfo: Record<string, unknown>): WriteIsolation {
   return 'ferretdbVersion' in buildInfo ? 'lock' : 'store';
+}
+
+interface WrittenOptions<T, R> {
+  /** What the write answers when the document does not match its filter. */
+  missed: R;
+  upsert?: boolean;
+  /** The document as the write left it, when its answer holds it. */
+  seen?: (result: R) => T | null;
 }
 
 /** The port's update shape is a subset of the driver's; only its index types differ. */
@@ -62,16 +77,51 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   /**
    * Writes of one document by `_id`, under that document's lock on a store that does not
    * isolate concurrent updates of one document (see DocumentLocks); straight through
-   * otherwise. `writes` is told whether it holds the lock.
+   * otherwise. `writes` gets the lock's hold, null without one.
    */
-  private locked<R>(filter: Filter, writes: (locked: boolean) => Promise<R>): Promise<R> {
+  private locked<R>(filter: Filter, writes: (hold: LockHold | null) => Promise<R>): Promise<R> {
     const key = this.locks && !SELF_LOCKING.has(this.name) ? documentKeyOf(this.name, filter) : null;
-    return key ? this.locks!.run(key, () => writes(true)) : writes(false);
+    return key ? this.locks!.run(key, writes) : writes(null);
   }
 
-  /** One timed write of one document, under its lock where the store needs one. */
-  private serialised<R>(filter: Filter, op: string, write: () => Promise<R>): Promise<R> {
-    return this.locked(filter, () => this.timed(op, write));
+  /** One timed write of one document, under its lock where the store needs one (see written). */
+  private serialised<R>(filter: Filter, op: string, write: (sent: Filter) => Promise<R>, options: WrittenOptions<T, R>): Promise<R> {
+    return this.locked(filter, (hold) => this.written(filter, hold, op, write, options));
+  }
+
+  /**
+   * A timed write sent with the filter `narrowed` gives under a hold (`options.missed` when
+   * the document does not match, with nothing sent); what the write returns of the
+   * document (`options.seen`) is what the hold knows of it next.
+   */
+  private async written<R>(filter: Filter, hold: LockHold | null, op: string, write: (sent: Filter) => Promise<R>, options: WrittenOptions<T, R>): Promise<R> {
+    if (!hold) return this.timed(op, () => write(filter));
+    const sent = await this.narrowed(filter, hold, options.upsert ?? false);
+    if (!sent) return options.missed;
+    hold.document = undefined;
+    const result = await this.timed(op, () => write(sent));
+    hold.document = (options.seen?.(result) as Readonly<Record<string, unknown>> | null | undefined) ?? undefined;
+    return result;
+  }
+
+  /**
+   * The filter to send for a write of the locked document; null when the document does not
+   * match (nothing to send). FerretDB 1.x finds a document by its `_id` only when the filter
+   * is that alone; any other term makes it read and decode every document of the collection
+   * (20 events with pending outbox entries: 30.6 ms, against 18.8 ms for a read and a write
+   * by `_id`). Nothing else writes the document while the lock is held, so the other terms
+   * are checked here, against the document as this hold last saw it (read by `_id` when it
+   * has not), and the write names the `_id` alone. An upsert that would insert goes out as
+   * it is, so the store creates the document or reports the duplicate key.
+   */
+  private async narrowed(filter: Filter, hold: LockHold, upsert: boolean): Promise<Filter | null> {
+    if (Object.keys(filter).length === 1) return filter;
+    const matches = compileFilter(filter);
+    if (!matches) return filter;
+    const byId: Filter = { _id: filter._id };
+    if (hold.document === undefined) hold.document = await this.timed('findOneLocked', () => this.raw.findOne(byId, { comment: LOCKED_READ }));
+    if (hold.document && matches(hold.document)) return byId;
+    return upsert ? filter : null;
   }
 
   /**
@@ -124,27 +174,36 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   updateOne(filter: Filter, update: Update, options: UpdateOptions = {}) {
-    return this.serialised(filter, 'updateOne', async () => {
-      const result = await this.raw.updateOne(filter, asDriverUpdate(update), { upsert: options.upsert ?? false });
-      return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
-    });
+    const upsert = options.upsert ?? false;
+    return this.serialised(
+      filter,
+      'updateOne',
+      async (sent) => {
+        const result = await this.raw.updateOne(sent, asDriverUpdate(update), { upsert: upsert && sent === filter });
+        return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
+      },
+      { missed: { matched: 0, upserted: false }, upsert },
+    );
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}) {
     const returnDocument = options.returnDocument ?? 'after';
-    return this.locked(filter, async (locked) => {
+    const upsert = options.upsert ?? false;
+    return this.locked(filter, async (hold) => {
       // FerretDB 1.x reads every document of the collection for an upsert of a missing one,
       // and decodes each when the filter is more than an `_id`; its insert is an index check.
       // Only under the document's lock, so no upsert of the same document runs meanwhile.
-      if (options.upsert && options.likelyNew && locked) {
+      if (upsert && options.likelyNew && hold) {
         const inserted = await this.insertUpserted(filter, update);
         if (inserted) return returnDocument === 'before' ? null : inserted;
       }
       // No `projection` here: FerretDB rejects it on findAndModify.
-      return this.timed(
+      return this.written(
+        filter,
+        hold,
         'findOneAndUpdate',
-        async () =>
-          (await this.raw.findOneAndUpdate(filter, asDriverUpdate(update), { upsert: options.upsert ?? false, returnDocument })) as unknown as T | null,
+        async (sent) => (await this.raw.findOneAndUpdate(sent, asDriverUpdate(update), { upsert: upsert && sent === filter, returnDocument })) as unknown as T | null,
+        { missed: null, upsert, seen: (result) => (returnDocument === 'after' ? result : null) },
       );
     });
   }
@@ -154,11 +213,11 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
   }
 
   deleteOne(filter: Filter) {
-    return this.serialised(filter, 'deleteOne', async () => (await this.raw.deleteOne(filter)).deletedCount);
+    return this.serialised(filter, 'deleteOne', async (sent) => (await this.raw.deleteOne(sent)).deletedCount, { missed: 0 });
   }
 
   findOneAndDelete(filter: Filter) {
-    return this.serialised(filter, 'findOneAndDelete', async () => (await this.raw.findOneAndDelete(filter)) as unknown as T | null);
+    return this.serialised(filter, 'findOneAndDelete', async (sent) => (await this.raw.findOneAndDelete(sent)) as unknown as T | null, { missed: null });
   }
 
   deleteMany(filter: Filter) {
@@ -230,8 +289,9 @@ export class MongoDocumentStore implements DocumentStore {
     if (options.onCommand) {
       const onCommand = options.onCommand;
       client.on('commandStarted', (event) => {
-        const target = (event.command as Record<string, unknown>)[event.commandName];
-        onCommand(event.commandName, typeof target === 'string' ? target : null);
+        const command = event.command as Record<string, unknown>;
+        const target = command[event.commandName];
+        onCommand(event.commandName, typeof target === 'string' ? target : null, command);
       });
     }
     await client.connect();

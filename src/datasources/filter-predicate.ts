@@ -1,4 +1,4 @@
-import type { Filter } from '../documents.js';
+import type { Filter } from './documents.js';
 
 type Doc = Readonly<Record<string, unknown>>;
 export type Predicate = (doc: Doc) => boolean;
