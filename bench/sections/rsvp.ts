@@ -371,7 +371,8 @@ function report(r: RsvpResult, ctx: SectionContext): SectionResult {
           : `UNPINNED: ${ctx.pinning.note}`),
       `an answer is not one write: the RSVP path is 3 document-store round trips on an event without capacity (read the event; write the answer, ` +
         `returning what it replaced; one event update that moves the counts and appends the outbox entry) plus the Redis rate limit, where the raw ` +
-        `baseline makes 1; on FerretDB each of the two writes also takes a lock document (insert, delete) unless writes queue and share it; measured here: ` +
+        `baseline makes 1; on FerretDB the event update also takes a lock document (insert, delete) and reads the event by _id under it (findOneLocked) ` +
+        `unless writes queue and share the lock; the answer is an insert; measured here: ` +
         Object.entries(r.roundTrips.perAnswerByStore)
           .map(([store, n]) => `${n.toFixed(2)} ${store}`)
           .join(', ') +

@@ -1,16 +1,30 @@
-/** Runs tasks one at a time per key, in arrival order; different keys run in parallel. */
+/**
+ * Runs tasks one at a time per key, in arrival order unless a task asks to go `ahead` of
+ * those waiting (not of the one running); different keys run in parallel.
+ */
 export class KeyedQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly waiting = new Map<string, (() => void)[]>();
 
-  async run<R>(key: string, work: () => Promise<R>): Promise<R> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const current = previous.then(work, work);
-    const tail = current.catch(() => undefined);
-    this.tails.set(key, tail);
-    try {
-      return await current;
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
+  run<R>(key: string, work: () => Promise<R>, options: { ahead?: boolean } = {}): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const start = () => {
+        Promise.resolve()
+          .then(work)
+          .then(resolve, reject)
+          .finally(() => this.next(key));
+      };
+      const queue = this.waiting.get(key);
+      if (!queue) {
+        this.waiting.set(key, []);
+        start();
+      } else if (options.ahead) queue.unshift(start);
+      else queue.push(start);
+    });
+  }
+
+  private next(key: string) {
+    const start = this.waiting.get(key)?.shift();
+    if (start) start();
+    else this.waiting.delete(key);
   }
 }

@@ -19,6 +19,12 @@ export interface Update {
 
 export interface UpdateOptions {
   upsert?: boolean;
+  /**
+   * On a store whose writes of one document wait in line (FerretDB's per-document lock),
+   * this one goes before those waiting: for a write that makes the document smaller (the
+   * relay's removal of published entries), which every write after it then reads less of.
+   */
+  ahead?: boolean;
 }
 
 export interface FindOneAndUpdateOptions extends UpdateOptions {

@@ -59,13 +59,15 @@ export class OutboxStore {
     const present = Object.fromEntries(ids.map((id) => [`outbox.${id}`, { $exists: true }]));
     const unset = Object.fromEntries(ids.map((id) => [`outbox.${id}`, '' as const]));
     // Usually these are all it holds: the outbox empties, and its age with it.
-    const emptied = await collection.updateOne({ _id: doc._id, ...present, outboxCount: ids.length }, { $unset: { ...unset, outboxSince: '' }, $set: { outboxCount: 0 } });
-    const all = emptied.matched === 1 ? emptied : await collection.updateOne({ _id: doc._id, ...present }, { $unset: unset, $inc: { outboxCount: -ids.length } });
+    const ahead = { ahead: true };
+    const emptied = await collection.updateOne({ _id: doc._id, ...present, outboxCount: ids.length }, { $unset: { ...unset, outboxSince: '' }, $set: { outboxCount: 0 } }, ahead);
+    const all = emptied.matched === 1 ? emptied : await collection.updateOne({ _id: doc._id, ...present }, { $unset: unset, $inc: { outboxCount: -ids.length } }, ahead);
     if (all.matched === 0) {
       for (const id of ids) {
         await collection.updateOne(
           { _id: doc._id, [`outbox.${id}`]: { $exists: true } },
           { $unset: { [`outbox.${id}`]: '' }, $inc: { outboxCount: -1 } },
+          ahead,
         );
       }
     }

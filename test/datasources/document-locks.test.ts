@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DOCUMENT_LOCKS, DocumentBusyError, type LockDocument } from '../../src/datasources/mongo/document-locks.js';
+import { DuplicateKeyError } from '../../src/datasources/documents.js';
 import { LOCKED_READ, MongoDocumentStore } from '../../src/datasources/mongo/mongo-document-store.js';
 import { requireEnv } from '../support/env.js';
 
@@ -106,12 +107,14 @@ describe('per-document locks across instances (FerretDB)', () => {
     );
   });
 
-  it('send an upsert that would insert as it is, so the store creates the document from its filter', async () => {
+  it('send an upsert of a missing document as it is, so the store creates it from its filter', async () => {
     const collection = a.collection<Counter>('counters');
     const created = await collection.findOneAndUpdate({ _id: 'g3', kind: 'fresh' }, { $set: { n: 1 } }, { upsert: true });
     assert.deepEqual(created, { _id: 'g3', kind: 'fresh', n: 1 });
     const { matched } = await collection.updateOne({ _id: 'g3', kind: 'other' }, { $set: { n: 2 } });
     assert.equal(matched, 0);
+    // An upsert whose filter misses an existing `_id` would insert it again: refused, as MongoDB does.
+    await assert.rejects(collection.updateOne({ _id: 'g3', kind: 'other' }, { $set: { n: 2 } }, { upsert: true }), DuplicateKeyError);
     assert.equal((await collection.findOne({ _id: 'g3' }))?.n, 1);
   });
 });

@@ -83,8 +83,8 @@ export class DocumentLocks {
     private readonly options: DocumentLockOptions,
   ) {}
 
-  /** Runs `write` holding the lock of document `key`, after the writes of it queued before. */
-  run<R>(key: string, write: (hold: LockHold) => Promise<R>): Promise<R> {
+  /** Runs `write` holding the lock of document `key`, after the writes of it queued before (or, `ahead`, before those waiting). */
+  run<R>(key: string, write: (hold: LockHold) => Promise<R>, options: { ahead?: boolean } = {}): Promise<R> {
     this.queued.set(key, (this.queued.get(key) ?? 0) + 1);
     return this.queue.run(key, async () => {
       const othersWaiting = () => (this.queued.get(key) ?? 1) > 1;
@@ -109,7 +109,7 @@ export class DocumentLocks {
         if (left > 0) this.queued.set(key, left);
         else this.queued.delete(key);
       }
-    });
+    }, options);
   }
 
   private async acquire(key: string): Promise<Held> {

@@ -51,6 +51,7 @@ interface WrittenOptions<T, R> {
   /** What the write answers when the document does not match its filter. */
   missed: R;
   upsert?: boolean;
+  ahead?: boolean;
   /** The document as the write left it, when its answer holds it. */
   seen?: (result: R) => T | null;
 }
@@ -79,14 +80,14 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
    * isolate concurrent updates of one document (see DocumentLocks); straight through
    * otherwise. `writes` gets the lock's hold, null without one.
    */
-  private locked<R>(filter: Filter, writes: (hold: LockHold | null) => Promise<R>): Promise<R> {
+  private locked<R>(filter: Filter, writes: (hold: LockHold | null) => Promise<R>, ahead = false): Promise<R> {
     const key = this.locks && !SELF_LOCKING.has(this.name) ? documentKeyOf(this.name, filter) : null;
-    return key ? this.locks!.run(key, writes) : writes(null);
+    return key ? this.locks!.run(key, writes, { ahead }) : writes(null);
   }
 
   /** One timed write of one document, under its lock where the store needs one (see written). */
   private serialised<R>(filter: Filter, op: string, write: (sent: Filter) => Promise<R>, options: WrittenOptions<T, R>): Promise<R> {
-    return this.locked(filter, (hold) => this.written(filter, hold, op, write, options));
+    return this.locked(filter, (hold) => this.written(filter, hold, op, write, options), options.ahead);
   }
 
   /**
@@ -111,8 +112,8 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
    * (20 events with pending outbox entries: 30.6 ms, against 18.8 ms for a read and a write
    * by `_id`). Nothing else writes the document while the lock is held, so the other terms
    * are checked here, against the document as this hold last saw it (read by `_id` when it
-   * has not), and the write names the `_id` alone. An upsert that would insert goes out as
-   * it is, so the store creates the document or reports the duplicate key.
+   * has not), and the write names the `_id` alone. An upsert of a missing document goes out
+   * as it is, so the store creates it.
    */
   private async narrowed(filter: Filter, hold: LockHold, upsert: boolean): Promise<Filter | null> {
     if (Object.keys(filter).length === 1) return filter;
@@ -121,6 +122,8 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
     const byId: Filter = { _id: filter._id };
     if (hold.document === undefined) hold.document = await this.timed('findOneLocked', () => this.raw.findOne(byId, { comment: LOCKED_READ }));
     if (hold.document && matches(hold.document)) return byId;
+    // An upsert inserts when nothing matches, which an existing `_id` refuses (as MongoDB does).
+    if (hold.document && upsert) throw new DuplicateKeyError(this.name, `E11000 duplicate key: _id ${String(filter._id)} exists and does not match the filter`);
     return upsert ? filter : null;
   }
 
@@ -182,21 +185,22 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
         const result = await this.raw.updateOne(sent, asDriverUpdate(update), { upsert: upsert && sent === filter });
         return { matched: result.matchedCount, upserted: result.upsertedCount > 0 };
       },
-      { missed: { matched: 0, upserted: false }, upsert },
+      { missed: { matched: 0, upserted: false }, upsert, ahead: options.ahead ?? false },
     );
   }
 
-  findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}) {
+  async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}) {
     const returnDocument = options.returnDocument ?? 'after';
     const upsert = options.upsert ?? false;
+    // FerretDB 1.x reads every document of the collection for an upsert of a missing one,
+    // and decodes each when the filter is more than an `_id`; its insert is an index check.
+    // An insert needs no lock: it lands whole or meets the existing document, and a locked
+    // write of that document finds it there or not at all.
+    if (upsert && options.likelyNew && this.locks) {
+      const inserted = await this.insertUpserted(filter, update);
+      if (inserted) return returnDocument === 'before' ? null : inserted;
+    }
     return this.locked(filter, async (hold) => {
-      // FerretDB 1.x reads every document of the collection for an upsert of a missing one,
-      // and decodes each when the filter is more than an `_id`; its insert is an index check.
-      // Only under the document's lock, so no upsert of the same document runs meanwhile.
-      if (upsert && options.likelyNew && hold) {
-        const inserted = await this.insertUpserted(filter, update);
-        if (inserted) return returnDocument === 'before' ? null : inserted;
-      }
       // No `projection` here: FerretDB rejects it on findAndModify.
       return this.written(
         filter,

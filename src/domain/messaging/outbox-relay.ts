@@ -4,8 +4,8 @@ import { inSlices } from '../../concurrency/in-slices.js';
 import type { Logger } from '../../logger.js';
 import { topicOf, type CloudEvent } from './cloud-event.js';
 
-/** Documents whose published entries are removed concurrently. */
-const ACKNOWLEDGED_AT_ONCE = 16;
+/** Documents whose published entries are removed concurrently (a third of the driver's default pool). */
+const ACKNOWLEDGED_AT_ONCE = 32;
 
 /**
  * One relay polls at a time across instances, which saves duplicate publishes. The lease
