@@ -125,6 +125,8 @@ const EnvSchema = z
     WS_KEEPALIVE_MS: z.coerce.number().int().nonnegative().default(12_000),
 
     OUTBOX_POLL_MS: positiveInt.default(250),
+    /** The longest wait between two passes of an idle relay (see OutboxRelay). */
+    OUTBOX_IDLE_POLL_MAX_MS: positiveInt.default(4_000),
     EVENT_SOURCE: z.string().default('/events-subgraph'),
     LIVE_MAX_UPDATES_PER_SECOND: positiveInt.default(4),
     RECONCILE_INTERVAL_SECONDS: positiveInt.default(300),
@@ -242,6 +244,7 @@ export interface Config {
     keepAliveMs: number;
   };
   outboxPollMs: number;
+  outboxIdlePollMaxMs: number;
   eventSource: string;
   /** Live count updates per event and second a subscriber receives at most. */
   liveMaxUpdatesPerSecond: number;
@@ -400,6 +403,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       keepAliveMs: env.WS_KEEPALIVE_MS,
     },
     outboxPollMs: env.OUTBOX_POLL_MS,
+    outboxIdlePollMaxMs: env.OUTBOX_IDLE_POLL_MAX_MS,
     eventSource: env.EVENT_SOURCE,
     liveMaxUpdatesPerSecond: env.LIVE_MAX_UPDATES_PER_SECOND,
     reconcileIntervalSeconds: env.RECONCILE_INTERVAL_SECONDS,

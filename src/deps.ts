@@ -273,19 +273,21 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     lease: new StoreLease(datasources.store, 'outbox-relay', config.instanceId, 10_000),
     published,
     pollIntervalMs: config.outboxPollMs,
+    idlePollMaxMs: config.outboxIdlePollMaxMs,
     batchSize: 200,
     maxBackoffMs: 5_000,
     enrichments: { [RSVP_COUNTS]: rsvpCountsAtPublish },
     onPending: (pending) => metrics.outboxPending.set(pending),
     onRelayed: (waited) => metrics.outboxRelayDelay.observe(waited),
   });
+  // Every write carrying domain events tells the relay, so they leave at once.
+  writer.onRecorded(() => relay.kick());
   const ledger = new RsvpLedger({
     events,
     rsvps,
     published,
     logger: logger.child({ component: 'rsvp' }),
     eventSource: config.eventSource,
-    committed: () => relay.kick(),
     settleMs: config.reconcileSettleMs,
     onAnswer: (status) => metrics.rsvps.inc({ status }),
   });

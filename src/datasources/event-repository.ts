@@ -328,7 +328,7 @@ export class EventRepository {
   /** Inserts a new event together with its first domain events. */
   async insert(record: EventRecord, messages: readonly OutboxMessage[] = []): Promise<EventRecord> {
     const stored: EventDocument = { ...record, ...this.lookups?.of(record), ...this.outbox.onInsert(messages) };
-    await this.changed(record._id, true, this.events.insertOne(stored));
+    await this.changed(record._id, true, this.outbox.recording(this.events.insertOne(stored), messages));
     return stored;
   }
 
@@ -438,7 +438,8 @@ export class EventRepository {
   }
 
   private change(id: string, update: Update, messages: readonly OutboxMessage[], conditions: Filter = {}, details = true): Promise<EventRecord | null> {
-    return this.changed(id, details, this.events.findOneAndUpdate({ _id: id, deleted: false, ...conditions }, this.outbox.appendTo(update, messages)));
+    const write = this.events.findOneAndUpdate({ _id: id, deleted: false, ...conditions }, this.outbox.appendTo(update, messages));
+    return this.changed(id, details, this.outbox.recording(write, messages));
   }
 
   private async changed<T>(id: string, details: boolean, write: Promise<T>): Promise<T> {

@@ -34,6 +34,21 @@ const enrichmentOf = (message: OutboxMessage): string | undefined => ('specversi
  */
 export class OutboxWriter {
   private lastSeq = 0;
+  private readonly listeners: (() => void)[] = [];
+
+  /** Told after each write that carried entries (or failed: it may have landed), so the relay looks at once. */
+  onRecorded(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** `write`, which carries `messages` into its document's outbox, then the listeners told. */
+  async recording<T>(write: Promise<T>, messages: readonly OutboxMessage[]): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      if (messages.length > 0) for (const listener of this.listeners) listener();
+    }
+  }
 
   private nextSeq(): number {
     this.lastSeq = Math.max(this.lastSeq + 1, Date.now() * 1000);

@@ -30,6 +30,13 @@ export interface OutboxRelayOptions {
   lease?: RelayLease;
   published?: PublishedLog;
   pollIntervalMs: number;
+  /**
+   * While passes find nothing, the wait before the next doubles from `pollIntervalMs` up to
+   * this: on a store that reads every document to find pending ones (FerretDB), an idle
+   * relay polling 4 times a second kept it busy in proportion to the data. A commit here
+   * (`kick`) or a pass that finds entries brings the wait back.
+   */
+  idlePollMaxMs?: number;
   batchSize: number;
   maxBackoffMs: number;
   /** By the name an outbox entry gives in `enrich`. */
@@ -49,6 +56,8 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private failures = 0;
+  /** Passes in a row that found nothing. */
+  private idlePasses = 0;
   private stopped = true;
   private rerun = false;
   private lastPass: Promise<unknown> = Promise.resolve();
@@ -68,6 +77,7 @@ export class OutboxRelay {
   /** Called after a commit so its events leave at once instead of at the next poll. */
   kick() {
     if (this.stopped) return;
+    this.idlePasses = 0;
     if (this.running) {
       this.rerun = true;
       return;
@@ -103,8 +113,10 @@ export class OutboxRelay {
       try {
         const published = (await this.holdsLease()) ? await this.flush() : 0;
         this.failures = 0;
+        this.idlePasses = published === 0 ? this.idlePasses + 1 : 0;
         // A full batch suggests more is waiting.
         if (published >= this.options.batchSize) next = 0;
+        else next = this.idleWait();
       } catch (error) {
         this.failures += 1;
         next = Math.min(this.options.maxBackoffMs, this.options.pollIntervalMs * 2 ** this.failures);
@@ -118,6 +130,11 @@ export class OutboxRelay {
       next = 0;
     }
     if (!this.stopped) this.schedule(next);
+  }
+
+  private idleWait(): number {
+    const { pollIntervalMs, idlePollMaxMs = pollIntervalMs } = this.options;
+    return Math.max(pollIntervalMs, Math.min(idlePollMaxMs, pollIntervalMs * 2 ** Math.max(0, this.idlePasses - 1)));
   }
 
   private holdsLease(): Promise<boolean> {

@@ -23,8 +23,6 @@ export interface LedgerDeps {
   published: Pick<PublishedMessages, 'known'>;
   logger: Logger;
   eventSource: string;
-  /** Called after each committed change so its domain events leave at once. */
-  committed: () => void;
   /**
    * Answers in flight may have written one document but not yet the other; counts are
    * recomputed only once the event's answers have been quiet this long.
@@ -120,7 +118,6 @@ export class RsvpLedger {
       } else {
         saved = await this.moveAfterAnswer(read, previous, saved, announce, now);
       }
-      this.deps.committed();
       this.deps.onAnswer?.(status);
       if (previous?.bucket === 'GOING' && read.capacity !== null) await this.promoteWaitlist(eventId);
       return saved;
@@ -141,7 +138,6 @@ export class RsvpLedger {
         const freedSeat = previous.bucket === 'GOING' && current.capacity !== null;
         const move: CountsMove = { counts: countsDelta(previous.bucket, null), seatsLeft: freedSeat ? 1 : 0, at: now };
         if (await this.deps.events.moveCounts(eventId, move, { capacity: current.capacity }, [message])) {
-          this.deps.committed();
           if (freedSeat) await this.promoteWaitlist(eventId);
           return true;
         }
@@ -249,13 +245,11 @@ export class RsvpLedger {
         );
         const message = this.rsvpMessage(eventId, { id: messageId, userId: next.userId, previousStatus: 'GOING', status: 'GOING', promoted: true, at: now });
         await this.deps.events.announce(eventId, [message, notification]);
-        this.deps.committed();
         promoted += 1;
         continue;
       }
       // The answer changed while we claimed its seat; give the seat back.
       await this.change(eventId, { counts: countsDelta('GOING', 'WAITLISTED'), seatsLeft: limited ? 1 : 0, at: now }, null, [this.countsMessage(eventId, now)]);
-      this.deps.committed();
     }
     return promoted;
   }
@@ -290,7 +284,6 @@ export class RsvpLedger {
       if (!drifted) {
         if (late.length > 0) {
           await this.deps.events.announce(eventId, late);
-          this.deps.committed();
           this.deps.logger.warn({ eventId, messages: late.length }, 'rsvp: messages of recorded answers written late');
         }
         if ((seatsLeft === null || seatsLeft > 0) && counts.waitlisted > 0) await this.promoteWaitlist(eventId);
@@ -299,7 +292,6 @@ export class RsvpLedger {
       const message = this.rsvpMessage(eventId, { userId: null, previousStatus: null, status: null, reconciled: true, at: new Date() });
       const repaired = await this.deps.events.setCounts(eventId, counts, seatsLeft, { counts: stored, seatsLeft: event.seatsLeft }, [...late, message]);
       if (!repaired) continue;
-      this.deps.committed();
       this.deps.logger.warn({ eventId, before: event.stats, after: counts, lateMessages: late.length }, 'rsvp: counts repaired from the records');
       if ((seatsLeft === null || seatsLeft > 0) && counts.waitlisted > 0) await this.promoteWaitlist(eventId);
       return 'repaired';
