@@ -281,7 +281,7 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
     onRelayed: (waited) => metrics.outboxRelayDelay.observe(waited),
   });
   // Every write carrying domain events tells the relay, so they leave at once.
-  writer.onRecorded(() => relay.kick());
+  writer.onRecorded((written) => relay.kick(written));
   const ledger = new RsvpLedger({
     events,
     rsvps,

@@ -328,7 +328,7 @@ export class EventRepository {
   /** Inserts a new event together with its first domain events. */
   async insert(record: EventRecord, messages: readonly OutboxMessage[] = []): Promise<EventRecord> {
     const stored: EventDocument = { ...record, ...this.lookups?.of(record), ...this.outbox.onInsert(messages) };
-    await this.changed(record._id, true, this.outbox.recording(this.events.insertOne(stored), messages));
+    await this.changed(record._id, true, this.outbox.recording(this.events.insertOne(stored), messages, { collection: EVENTS, id: record._id }));
     return stored;
   }
 
@@ -439,7 +439,7 @@ export class EventRepository {
 
   private change(id: string, update: Update, messages: readonly OutboxMessage[], conditions: Filter = {}, details = true): Promise<EventRecord | null> {
     const write = this.events.findOneAndUpdate({ _id: id, deleted: false, ...conditions }, this.outbox.appendTo(update, messages));
-    return this.changed(id, details, this.outbox.recording(write, messages));
+    return this.changed(id, details, this.outbox.recording(write, messages, { collection: EVENTS, id }));
   }
 
   private async changed<T>(id: string, details: boolean, write: Promise<T>): Promise<T> {

@@ -40,7 +40,7 @@ export class InvitationRepository {
   /** Inserts with the invitation's domain events. @throws DuplicateKeyError when the (event, invitee) slot is taken */
   async insert(record: InvitationRecord, messages: readonly OutboxMessage[] = []): Promise<InvitationRecord> {
     const stored = { ...record, ...this.outbox.onInsert(messages) };
-    await this.outbox.recording(this.invitations.insertOne(stored), messages);
+    await this.outbox.recording(this.invitations.insertOne(stored), messages, { collection: INVITATIONS, id: record._id });
     return stored;
   }
 

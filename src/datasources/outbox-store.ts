@@ -1,3 +1,4 @@
+import { inSlices } from '../concurrency/in-slices.js';
 import type { DocumentStore } from './documents.js';
 import type { OutboxEntry } from './outbox.js';
 
@@ -21,6 +22,20 @@ interface OutboxDocument {
   deleted?: boolean;
 }
 
+const READ_AT_ONCE = 32;
+
+function asPending(collection: string, doc: OutboxDocument): PendingDocument {
+  return {
+    collection,
+    _id: doc._id,
+    entries: Object.entries(doc.outbox ?? {})
+      .sort(([, a], [, b]) => a.seq - b.seq)
+      .map(([id, entry]) => ({ id, entry })),
+    document: doc as unknown as Record<string, unknown>,
+    deleted: doc.deleted === true,
+  };
+}
+
 /** Entries waiting over all outbox collections, and how long the oldest has waited. */
 export interface OutboxBacklog {
   entries: number;
@@ -38,15 +53,16 @@ export class OutboxStore {
   /** Up to `limit` documents with pending entries in `collection` (one indexed query). */
   async pending(collection: string, limit: number): Promise<PendingDocument[]> {
     const docs = await this.store.collection<OutboxDocument>(collection).find({ outboxCount: { $gt: 0 } }, { limit });
-    return docs.map((doc) => ({
-      collection,
-      _id: doc._id,
-      entries: Object.entries(doc.outbox ?? {})
-        .sort(([, a], [, b]) => a.seq - b.seq)
-        .map(([id, entry]) => ({ id, entry })),
-      document: doc as unknown as Record<string, unknown>,
-      deleted: doc.deleted === true,
-    }));
+    return docs.map((doc) => asPending(collection, doc));
+  }
+
+  /**
+   * Those of documents `ids` that have pending entries, each read by its `_id` (FerretDB
+   * reads every document for any other filter, `$in` included), up to 32 at a time.
+   */
+  async pendingAmong(collection: string, ids: readonly string[]): Promise<PendingDocument[]> {
+    const docs = await inSlices(ids, READ_AT_ONCE, (_id) => this.store.collection<OutboxDocument>(collection).findOne({ _id }));
+    return docs.flatMap((doc) => (doc && (doc.outboxCount ?? 0) > 0 ? [asPending(collection, doc)] : []));
   }
 
   /**

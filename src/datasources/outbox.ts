@@ -20,6 +20,12 @@ export interface OutboxFields {
   outboxSince?: number;
 }
 
+/** A document that was written with outbox entries. */
+export interface OutboxTarget {
+  collection: string;
+  id: string;
+}
+
 /** A domain event to record with a change, optionally enriched when it is published. */
 export type OutboxMessage = CloudEvent | { event: CloudEvent; enrich: string };
 
@@ -34,19 +40,19 @@ const enrichmentOf = (message: OutboxMessage): string | undefined => ('specversi
  */
 export class OutboxWriter {
   private lastSeq = 0;
-  private readonly listeners: (() => void)[] = [];
+  private readonly listeners: ((written: OutboxTarget) => void)[] = [];
 
-  /** Told after each write that carried entries (or failed: it may have landed), so the relay looks at once. */
-  onRecorded(listener: () => void): void {
+  /** Told after each write that carried entries (or failed: it may have landed), so the relay looks at it at once. */
+  onRecorded(listener: (written: OutboxTarget) => void): void {
     this.listeners.push(listener);
   }
 
-  /** `write`, which carries `messages` into its document's outbox, then the listeners told. */
-  async recording<T>(write: Promise<T>, messages: readonly OutboxMessage[]): Promise<T> {
+  /** `write`, which carries `messages` into the outbox of document `target`, then the listeners told. */
+  async recording<T>(write: Promise<T>, messages: readonly OutboxMessage[], target: OutboxTarget): Promise<T> {
     try {
       return await write;
     } finally {
-      if (messages.length > 0) for (const listener of this.listeners) listener();
+      if (messages.length > 0) for (const listener of this.listeners) listener(target);
     }
   }
 

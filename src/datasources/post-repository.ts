@@ -89,7 +89,7 @@ export class PostRepository {
   /** Inserts a new post together with its domain events. */
   async insert(post: PostRecord, messages: readonly OutboxMessage[] = []): Promise<PostRecord> {
     const stored = { ...post, ...this.outbox.onInsert(messages) };
-    await this.outbox.recording(this.posts.insertOne(stored), messages);
+    await this.outbox.recording(this.posts.insertOne(stored), messages, { collection: POSTS, id: post._id });
     return stored;
   }
 

@@ -1,8 +1,12 @@
 import type { MessageBus, OutgoingMessage } from '../../datasources/message-bus.js';
 import type { OutboxStore, PendingDocument } from '../../datasources/outbox-store.js';
+import type { OutboxTarget } from '../../datasources/outbox.js';
 import { inSlices } from '../../concurrency/in-slices.js';
 import type { Logger } from '../../logger.js';
 import { topicOf, type CloudEvent } from './cloud-event.js';
+
+/** How old an entry found by a scan may be and still count as one of this instance's, on its way (see tick). */
+const IN_FLIGHT_MS = 1_000;
 
 /** Documents whose published entries are removed concurrently (a third of the driver's default pool). */
 const ACKNOWLEDGED_AT_ONCE = 32;
@@ -31,10 +35,10 @@ export interface OutboxRelayOptions {
   published?: PublishedLog;
   pollIntervalMs: number;
   /**
-   * While passes find nothing, the wait before the next doubles from `pollIntervalMs` up to
-   * this: on a store that reads every document to find pending ones (FerretDB), an idle
-   * relay polling 4 times a second kept it busy in proportion to the data. A commit here
-   * (`kick`) or a pass that finds entries brings the wait back.
+   * While scans for pending entries find nothing, the wait before the next doubles from
+   * `pollIntervalMs` up to this: on a store that reads every document to find pending ones
+   * (FerretDB), a relay scanning 4 times a second kept it busy in proportion to the data.
+   * A scan that finds entries brings the wait back; writes told to `kick` are read by `_id`.
    */
   idlePollMaxMs?: number;
   batchSize: number;
@@ -56,8 +60,13 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private failures = 0;
-  /** Passes in a row that found nothing. */
-  private idlePasses = 0;
+  /** Scans in a row that found nothing. */
+  private emptyScans = 0;
+  private nextScanAt = 0;
+  /** `seq` of the oldest entry the passes published since it was last reset. */
+  private oldestSeen: number | null = null;
+  /** Documents written with entries since the last pass, by collection: read by `_id` rather than scanned for. */
+  private readonly written = new Map<string, Set<string>>();
   private stopped = true;
   private rerun = false;
   private lastPass: Promise<unknown> = Promise.resolve();
@@ -69,15 +78,21 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {}
 
+  /** Scans at once, then as `idlePollMaxMs` says. */
   start() {
     this.stopped = false;
+    this.emptyScans = 0;
+    this.nextScanAt = 0;
     this.schedule(0);
   }
 
-  /** Called after a commit so its events leave at once instead of at the next poll. */
-  kick() {
+  /** Called after a write with domain events (`written`, when known) so they leave at once instead of at the next scan. */
+  kick(written?: OutboxTarget) {
     if (this.stopped) return;
-    this.idlePasses = 0;
+    if (written) {
+      const ids = this.written.get(written.collection) ?? new Set<string>();
+      this.written.set(written.collection, ids.add(written.id));
+    }
     if (this.running) {
       this.rerun = true;
       return;
@@ -111,14 +126,28 @@ export class OutboxRelay {
     let next = this.options.pollIntervalMs;
     this.running = (async () => {
       try {
-        const published = (await this.holdsLease()) ? await this.flush() : 0;
+        if (!(await this.holdsLease())) {
+          // Another instance relays; its scans find these.
+          this.written.clear();
+        } else if (Date.now() >= this.nextScanAt) {
+          const startedMicros = Date.now() * 1000;
+          this.oldestSeen = null;
+          const published = await this.flush();
+          // Entries written just before the scan are this instance's, on their way to a pass
+          // by `_id`; only older ones (another instance's, or left by a failure) keep it scanning.
+          const foundLeftovers = this.oldestSeen !== null && this.oldestSeen < startedMicros - IN_FLIGHT_MS * 1000;
+          this.emptyScans = foundLeftovers ? 0 : this.emptyScans + 1;
+          // A full batch suggests more is waiting.
+          this.nextScanAt = published >= this.options.batchSize ? 0 : Date.now() + this.scanWait();
+        } else {
+          await this.publishWritten();
+        }
         this.failures = 0;
-        this.idlePasses = published === 0 ? this.idlePasses + 1 : 0;
-        // A full batch suggests more is waiting.
-        if (published >= this.options.batchSize) next = 0;
-        else next = this.idleWait();
+        next = this.written.size > 0 ? 0 : Math.max(0, this.nextScanAt - Date.now());
       } catch (error) {
         this.failures += 1;
+        // What was left goes with the next pass, a scan.
+        this.nextScanAt = 0;
         next = Math.min(this.options.maxBackoffMs, this.options.pollIntervalMs * 2 ** this.failures);
         this.logger.warn({ err: error, retryInMs: next, failures: this.failures }, 'outbox: publish failed, will retry');
       }
@@ -132,9 +161,9 @@ export class OutboxRelay {
     if (!this.stopped) this.schedule(next);
   }
 
-  private idleWait(): number {
+  private scanWait(): number {
     const { pollIntervalMs, idlePollMaxMs = pollIntervalMs } = this.options;
-    return Math.max(pollIntervalMs, Math.min(idlePollMaxMs, pollIntervalMs * 2 ** Math.max(0, this.idlePasses - 1)));
+    return Math.max(pollIntervalMs, Math.min(idlePollMaxMs, pollIntervalMs * 2 ** Math.max(0, this.emptyScans - 1)));
   }
 
   private holdsLease(): Promise<boolean> {
@@ -142,20 +171,37 @@ export class OutboxRelay {
   }
 
   /**
-   * One pass over every outbox collection; returns how many events were published.
-   * Passes never overlap, so a caller's flush also waits for a poll already under way.
+   * One pass over every outbox collection, scanning for pending entries; returns how many
+   * events were published. Passes never overlap, so a caller's flush also waits for a pass
+   * already under way.
    */
   flush(): Promise<number> {
-    const pass = this.lastPass.then(() => this.pass());
+    this.written.clear();
+    return this.serially(this.outbox.collections, (collection) => this.outbox.pending(collection, this.options.batchSize));
+  }
+
+  /** A pass over the documents written since the last one, each read by `_id`. */
+  private publishWritten(): Promise<number> {
+    const written = new Map(this.written);
+    this.written.clear();
+    return this.serially([...written.keys()], (collection) => this.outbox.pendingAmong(collection, [...written.get(collection)!]));
+  }
+
+  private serially(collections: readonly string[], read: (collection: string) => Promise<PendingDocument[]>): Promise<number> {
+    const pass = this.lastPass.then(() => this.pass(collections, read));
     this.lastPass = pass.catch(() => undefined);
     return pass;
   }
 
-  private async pass(): Promise<number> {
+  private async pass(collections: readonly string[], read: (collection: string) => Promise<PendingDocument[]>): Promise<number> {
     let published = 0;
     let pending = 0;
-    for (const collection of this.outbox.collections) {
-      const docs = await this.outbox.pending(collection, this.options.batchSize);
+    for (const collection of collections) {
+      const docs = await read(collection);
+      for (const doc of docs) {
+        const first = doc.entries[0]?.entry.seq;
+        if (first !== undefined && (this.oldestSeen === null || first < this.oldestSeen)) this.oldestSeen = first;
+      }
       const messages = docs.flatMap((doc) => doc.entries.map(({ entry }) => this.message(entry.event, entry.enrich, doc)));
       pending += messages.length;
       if (messages.length === 0) continue;
