@@ -97,9 +97,9 @@ export class RequestContext {
   }
 
   get events(): EventService {
-    const { events, ledger, relay, config, metrics } = this.deps;
+    const { events, ledger, config, metrics } = this.deps;
     return (this.eventService ??= new EventService(
-      { events, ledger, relay, eventSource: config.eventSource, onCreated: () => metrics.eventsCreated.inc() },
+      { events, ledger, eventSource: config.eventSource, onCreated: () => metrics.eventsCreated.inc() },
       this.access,
       this.loaders,
     ));
@@ -111,9 +111,9 @@ export class RequestContext {
   }
 
   get invitations(): InvitationService {
-    const { events, invitations, rsvps, graph, ledger, relay, config } = this.deps;
+    const { events, invitations, rsvps, graph, ledger, config } = this.deps;
     return (this.invitationService ??= new InvitationService(
-      { events, invitations, rsvps, graph, ledger, relay, eventSource: config.eventSource, visibleEvent: (id) => this.events.byId(id) },
+      { events, invitations, rsvps, graph, ledger, eventSource: config.eventSource, visibleEvent: (id) => this.events.byId(id) },
       this.access,
       this.loaders,
     ));
@@ -158,14 +158,14 @@ export class RequestContext {
   }
 
   get shares(): ShareService {
-    const { events, kv, relay, config } = this.deps;
-    return (this.shareService ??= new ShareService({ events, kv, relay, eventSource: config.eventSource }, this.access, this.clientKey, this.loaders));
+    const { events, kv, config } = this.deps;
+    return (this.shareService ??= new ShareService({ events, kv, eventSource: config.eventSource }, this.access, this.clientKey, this.loaders));
   }
 
   get posts(): PostService {
-    const { events, posts, relay, config } = this.deps;
+    const { events, posts, config } = this.deps;
     return (this.postService ??= new PostService(
-      { events, posts, relay, eventSource: config.eventSource, visibleEvent: (id) => this.events.byId(id) },
+      { events, posts, eventSource: config.eventSource, visibleEvent: (id) => this.events.byId(id) },
       this.access,
       this.loaders,
     ));

@@ -310,7 +310,7 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
   const cleanupLogger = logger.child({ component: 'user-cleanup' });
   const userCleanup = new UserCleanup(cleanupLogger)
     .register(userReplicaCleanup(users, cleanupLogger))
-    .register(coHostCleanup({ events, relay, eventSource: config.eventSource }))
+    .register(coHostCleanup({ events, eventSource: config.eventSource }))
     .register(rsvpsCleanup(rsvps, ledger))
     .register(invitationsCleanup(invitations))
     .register(postsCleanup(posts))
@@ -319,7 +319,6 @@ export function createDeps(config: Config, logger: Logger, metrics: Metrics, dat
   const views = new ViewRecorder({
     kv: datasources.kv,
     events,
-    relay,
     eventSource: config.eventSource,
     logger: logger.child({ component: 'views' }),
     maxBuffered: config.discovery.viewsMaxBuffered,

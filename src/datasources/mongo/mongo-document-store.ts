@@ -209,7 +209,7 @@ class MongoDocumentCollection<T extends StoredDocument> implements DocumentColle
         async (sent) => (await this.raw.findOneAndUpdate(sent, asDriverUpdate(update), { upsert: upsert && sent === filter, returnDocument })) as unknown as T | null,
         { missed: null, upsert, seen: (result) => (returnDocument === 'after' ? result : null) },
       );
-    });
+    }, options.ahead);
   }
 
   updateMany(filter: Filter, update: Update) {

@@ -16,7 +16,6 @@ export interface ShareServiceDeps {
   events: Pick<EventRepository, 'countShare'>;
   /** Once-only markers per person, event and day. */
   kv: Pick<KeyValueStore, 'setIfAbsent'>;
-  relay: { kick(): void };
   eventSource: string;
 }
 
@@ -44,7 +43,6 @@ export class ShareService {
     const message = EventShared.create(this.deps.eventSource, event._id, { eventId: event._id, channel, sharedBy: this.access.viewerId }, now);
     const updated = await this.deps.events.countShare(event._id, [message]);
     if (!updated) return event;
-    this.deps.relay.kick();
     this.loaders.eventById.clear(updated._id).prime(updated._id, updated);
     return updated;
   }

@@ -34,7 +34,6 @@ class UtcDayClock {
 export interface ViewRecorderDeps {
   kv: Pick<KeyValueStore, 'countDistinct'>;
   events: Pick<EventRepository, 'countViews'>;
-  relay: { kick(): void };
   eventSource: string;
   logger: Logger;
   /** Views held between flushes at most; further ones are dropped until the next flush. */
@@ -107,10 +106,7 @@ export class ViewRecorder {
     this.pending = new Map();
     this.bufferedCount = 0;
     const counted = (await inSlices(batch, FLUSH_CONCURRENCY, ([key, viewers]) => this.flushEvent(key, viewers))).reduce((sum, views) => sum + views, 0);
-    if (counted > 0) {
-      this.deps.relay.kick();
-      this.deps.onCounted?.(counted);
-    }
+    if (counted > 0) this.deps.onCounted?.(counted);
     return counted;
   }
 

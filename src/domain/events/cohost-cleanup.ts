@@ -4,8 +4,6 @@ import type { UserDataCleanup } from '../users/user-cleanup.js';
 
 export interface CoHostCleanupDeps {
   events: EventRepository;
-  /** Wakes the outbox relay so the removals leave at once. */
-  relay: { kick(): void };
   /** CloudEvents `source` of the events this service publishes. */
   eventSource: string;
 }
@@ -18,7 +16,7 @@ const BATCH = 100;
  * only matches while the user is still a co-host, so a re-run removes and announces
  * only what is left.
  */
-export function coHostCleanup({ events, relay, eventSource }: CoHostCleanupDeps): UserDataCleanup {
+export function coHostCleanup({ events, eventSource }: CoHostCleanupDeps): UserDataCleanup {
   return {
     name: 'event-cohosts',
     async removeUser(userId) {
@@ -37,7 +35,6 @@ export function coHostCleanup({ events, relay, eventSource }: CoHostCleanupDeps)
         // A full page may hide more; a page without a change would only repeat itself.
         if (!page.hasNextPage || changed === 0) break;
       }
-      if (removed > 0) relay.kick();
     },
   };
 }

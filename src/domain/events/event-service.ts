@@ -22,8 +22,6 @@ export interface EventServiceDeps {
   events: EventRepository;
   /** More seats (or none to count) may let people in from the waitlist. */
   ledger: { promoteWaitlist(eventId: string): Promise<number> };
-  /** Wakes the outbox relay so a change's events leave at once. */
-  relay: { kick(): void };
   /** CloudEvents `source` of what this service publishes. */
   eventSource: string;
   onCreated?: () => void;
@@ -215,7 +213,6 @@ export class EventService {
 
   private committed(event: EventRecord) {
     this.loaders.eventById.clear(event._id).prime(event._id, event);
-    this.deps.relay.kick();
   }
 
   private async organizedEvent(id: string, field: string): Promise<EventRecord> {

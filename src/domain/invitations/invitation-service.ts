@@ -44,7 +44,6 @@ export interface InvitationServiceDeps {
   rsvps: Pick<RsvpRepository, 'findById' | 'findByIds'>;
   graph: Pick<SocialGraph, 'friendIdsOf'>;
   ledger: Pick<RsvpLedger, 'answer'>;
-  relay: { kick(): void };
   eventSource: string;
   /** The event of an invitation, as the viewer may see it (the events service's rule). */
   visibleEvent: (id: string) => Promise<EventRecord | null>;
@@ -100,7 +99,6 @@ export class InvitationService {
       // A concurrent request invited the same person first: theirs is the pending one.
       else if (outcome.reason instanceof DuplicateKeyError) skipped.push({ userId: candidates[i]!, reason: 'ALREADY_INVITED' });
     });
-    if (invited.length > 0) this.deps.relay.kick();
     const failure = outcomes.find((outcome) => outcome.status === 'rejected' && !(outcome.reason instanceof DuplicateKeyError));
     if (failure) throw (failure as PromiseRejectedResult).reason;
     return { invited, skipped };

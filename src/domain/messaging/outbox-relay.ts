@@ -11,6 +11,12 @@ const IN_FLIGHT_MS = 1_000;
 /** Documents whose published entries are removed concurrently (a third of the driver's default pool). */
 const ACKNOWLEDGED_AT_ONCE = 32;
 
+/** What a pass published, and the `seq` of the oldest entry it found (null: none). */
+interface PassResult {
+  published: number;
+  oldestSeq: number | null;
+}
+
 /**
  * One relay polls at a time across instances, which saves duplicate publishes. The lease
  * lives in the document store (see StoreLease), so the relay needs nothing but the store
@@ -63,8 +69,6 @@ export class OutboxRelay {
   /** Scans in a row that found nothing. */
   private emptyScans = 0;
   private nextScanAt = 0;
-  /** `seq` of the oldest entry the passes published since it was last reset. */
-  private oldestSeen: number | null = null;
   /** Documents written with entries since the last pass, by collection: read by `_id` rather than scanned for. */
   private readonly written = new Map<string, Set<string>>();
   private stopped = true;
@@ -86,13 +90,11 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
-  /** Called after a write with domain events (`written`, when known) so they leave at once instead of at the next scan. */
-  kick(written?: OutboxTarget) {
+  /** Called after a write with domain events so they leave at once, read by `_id`, instead of at the next scan. */
+  kick(written: OutboxTarget) {
     if (this.stopped) return;
-    if (written) {
-      const ids = this.written.get(written.collection) ?? new Set<string>();
-      this.written.set(written.collection, ids.add(written.id));
-    }
+    const ids = this.written.get(written.collection) ?? new Set<string>();
+    this.written.set(written.collection, ids.add(written.id));
     if (this.running) {
       this.rerun = true;
       return;
@@ -131,11 +133,10 @@ export class OutboxRelay {
           this.written.clear();
         } else if (Date.now() >= this.nextScanAt) {
           const startedMicros = Date.now() * 1000;
-          this.oldestSeen = null;
-          const published = await this.flush();
+          const { published, oldestSeq } = await this.scan();
           // Entries written just before the scan are this instance's, on their way to a pass
           // by `_id`; only older ones (another instance's, or left by a failure) keep it scanning.
-          const foundLeftovers = this.oldestSeen !== null && this.oldestSeen < startedMicros - IN_FLIGHT_MS * 1000;
+          const foundLeftovers = oldestSeq !== null && oldestSeq < startedMicros - IN_FLIGHT_MS * 1000;
           this.emptyScans = foundLeftovers ? 0 : this.emptyScans + 1;
           // A full batch suggests more is waiting.
           this.nextScanAt = published >= this.options.batchSize ? 0 : Date.now() + this.scanWait();
@@ -175,32 +176,37 @@ export class OutboxRelay {
    * events were published. Passes never overlap, so a caller's flush also waits for a pass
    * already under way.
    */
-  flush(): Promise<number> {
+  async flush(): Promise<number> {
+    return (await this.scan()).published;
+  }
+
+  private scan(): Promise<PassResult> {
     this.written.clear();
     return this.serially(this.outbox.collections, (collection) => this.outbox.pending(collection, this.options.batchSize));
   }
 
   /** A pass over the documents written since the last one, each read by `_id`. */
-  private publishWritten(): Promise<number> {
+  private publishWritten(): Promise<PassResult> {
     const written = new Map(this.written);
     this.written.clear();
     return this.serially([...written.keys()], (collection) => this.outbox.pendingAmong(collection, [...written.get(collection)!]));
   }
 
-  private serially(collections: readonly string[], read: (collection: string) => Promise<PendingDocument[]>): Promise<number> {
+  private serially(collections: readonly string[], read: (collection: string) => Promise<PendingDocument[]>): Promise<PassResult> {
     const pass = this.lastPass.then(() => this.pass(collections, read));
     this.lastPass = pass.catch(() => undefined);
     return pass;
   }
 
-  private async pass(collections: readonly string[], read: (collection: string) => Promise<PendingDocument[]>): Promise<number> {
+  private async pass(collections: readonly string[], read: (collection: string) => Promise<PendingDocument[]>): Promise<PassResult> {
     let published = 0;
     let pending = 0;
+    let oldestSeq: number | null = null;
     for (const collection of collections) {
       const docs = await read(collection);
       for (const doc of docs) {
         const first = doc.entries[0]?.entry.seq;
-        if (first !== undefined && (this.oldestSeen === null || first < this.oldestSeen)) this.oldestSeen = first;
+        if (first !== undefined && (oldestSeq === null || first < oldestSeq)) oldestSeq = first;
       }
       const messages = docs.flatMap((doc) => doc.entries.map(({ entry }) => this.message(entry.event, entry.enrich, doc)));
       pending += messages.length;
@@ -213,7 +219,7 @@ export class OutboxRelay {
       published += messages.length;
     }
     this.options.onPending?.(pending - published);
-    return published;
+    return { published, oldestSeq };
   }
 
   private reportDelays(docs: readonly PendingDocument[]) {

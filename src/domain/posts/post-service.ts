@@ -38,7 +38,6 @@ const REACTION_ATTEMPTS = 5;
 export interface PostServiceDeps {
   events: Pick<EventRepository, 'countPost' | 'uncountPost'>;
   posts: PostRepository;
-  relay: { kick(): void };
   eventSource: string;
   /** An event as the viewer may see it (the events service's rule, through its loader). */
   visibleEvent: (id: string) => Promise<EventRecord | null>;
@@ -139,7 +138,6 @@ export class PostService {
       throw error;
     }
     this.loaders.postById.clear(id).prime(id, post);
-    this.deps.relay.kick();
     return post;
   }
 
