@@ -197,3 +197,32 @@ describe('embedded store query plans: index ranges, unions and ordered merges an
     }
   });
 });
+
+describe('embedded store query plans: an index range read once is read again after the index changes', () => {
+  const docs = things(400, sequence(11));
+  const store = new EmbeddedDocumentStore();
+  const collection = store.collection<Thing>('things');
+  const page = (cat: string) => collection.find({ cat, status: 'ACTIVE' }, { sort: { at: 1, _id: 1 }, limit: 10 });
+  const current = new Map(docs.map((doc) => [doc._id, doc]));
+  const scanned = (cat: string) => expected([...current.values()], { cat, status: 'ACTIVE' }, { at: 1, _id: 1 }, 0, 10);
+
+  before(async () => {
+    await collection.createIndexes([{ key: { cat: 1, at: 1 }, name: 'cat_at' }]);
+    await collection.insertMany(docs);
+  });
+
+  it('finds a category page the same way before and after documents join, leave and move between categories', async () => {
+    for (const cat of ['c1', 'c2']) assert.deepEqual((await page(cat)).map((doc) => doc._id), scanned(cat));
+    const first = (await page('c1'))[0]!;
+    const earliest: Thing = { _id: 'thing-new', cat: 'c1', status: 'ACTIVE', privacy: 'PUBLIC', at: hour(-1), end: hour(0), cells: [] };
+    await collection.insertOne(earliest);
+    current.set(earliest._id, earliest);
+    await collection.updateOne({ _id: first._id }, { $set: { cat: 'c2' } });
+    current.set(first._id, { ...first, cat: 'c2' });
+    const second = (await page('c1'))[1]!;
+    await collection.deleteOne({ _id: second._id });
+    current.delete(second._id);
+    for (const cat of ['c1', 'c2']) assert.deepEqual((await page(cat)).map((doc) => doc._id), scanned(cat));
+    assert.equal((await page('c1'))[0]!._id, 'thing-new');
+  });
+});

@@ -10,6 +10,9 @@ export interface IndexEntry {
 
 type Entry = IndexEntry;
 
+/** Leading values whose ranges an index keeps at most (see `rangesOfValue`). */
+const MAX_RANGES_KEPT = 1_024;
+
 type Doc = Readonly<Record<string, unknown>> & { _id: string };
 
 /** A lower bound on the field after an index's equality prefix. */
@@ -38,6 +41,14 @@ export class SortedIndex {
   private readonly entries = new SortedList<Entry>((a, b) => this.compareEntries(a, b));
   /** The top-level fields the key is read from. */
   private readonly topFields: readonly string[];
+  /**
+   * Ranges of one leading value (a category's events, a user's answers), kept until the
+   * index next changes: the planner costs every index that could serve a query with two
+   * binary searches each, and on an index of 100,000 entries those searches miss the
+   * caches at every step (profiled: a category page's planning went from 1.6 to 11.4 µs
+   * between 1,000 and 100,000 events).
+   */
+  private readonly rangesOfValue = new Map<unknown, IndexRange>();
 
   constructor(spec: IndexSpec) {
     this.name = spec.name;
@@ -65,10 +76,12 @@ export class SortedIndex {
   }
 
   add(doc: Doc): void {
+    this.rangesOfValue.clear();
     for (const key of this.keysOf(doc)) this.entries.insert({ key, id: doc._id });
   }
 
   remove(doc: Doc): void {
+    this.rangesOfValue.clear();
     for (const key of this.keysOf(doc)) this.entries.remove({ key, id: doc._id });
   }
 
@@ -103,8 +116,18 @@ export class SortedIndex {
 
   /** The entries whose first `prefix.length` key fields equal `prefix`, from `from` on the next field when given (ascending fields only). */
   range(prefix: readonly unknown[], from: RangeStart | null = null): IndexRange {
-    const start = from && this.directions[prefix.length] === 1 ? this.bound([...prefix, from.value], !from.inclusive) : this.bound(prefix, false);
-    return { start, end: this.bound(prefix, true) };
+    if (from && this.directions[prefix.length] === 1) return { start: this.bound([...prefix, from.value], !from.inclusive), end: this.bound(prefix, true) };
+    if (prefix.length === 0) return this.entries.whole();
+    const value = prefix[0];
+    const keyed = prefix.length === 1 && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean');
+    let range = keyed ? this.rangesOfValue.get(value) : undefined;
+    if (range) return range;
+    range = { start: this.bound(prefix, false), end: this.bound(prefix, true) };
+    if (keyed) {
+      if (this.rangesOfValue.size >= MAX_RANGES_KEPT) this.rangesOfValue.clear();
+      this.rangesOfValue.set(value, range);
+    }
+    return range;
   }
 
   /** How many entries `range` holds, without reading them: what reading it costs. */

@@ -49,6 +49,11 @@ export class SortedList<T> {
     return true;
   }
 
+  /** The list from its first item to past its last, without a search. */
+  whole(): { start: Position; end: Position } {
+    return { start: { chunk: 0, offset: 0 }, end: { chunk: this.chunks.length, offset: 0 } };
+  }
+
   /** The first position whose item is not `before` (which must hold for a prefix of the list). */
   bound(before: (item: T) => boolean): Position {
     let low = 0;
