@@ -4,7 +4,8 @@
  * with 1,000 and 10,000 in FerretDB (`scale-real`). Each size is a fresh subgraph child
  * that seeds the demo generator's first N events through the event repository before it
  * listens; the response cache is off, so every read goes to the store. Requests vary:
- * a random public event, a random category, a random user answering a random event.
+ * a random one of NAMED_EVENTS public events spread over the store, a random category, a
+ * random user answering a random one of NAMED_EVENTS open events.
  * Target: throughput at the largest size ≥ 80 % of that at 1,000.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,7 +31,16 @@ const TARGET_RATIO = 0.8;
  */
 const FERRETDB_CONNECTIONS = 8;
 const USERS = 2_000;
-const SAMPLE = 2_000;
+/**
+ * The events requests name, the same number at every size, spread evenly over the store:
+ * the requests differ only in how much else the store holds. A view or an answer writes
+ * its event once per flush or relay pass however many requests named it, so random picks
+ * among all of the store's events would name more events the larger the store (as many
+ * picks as public events, at most 2,000, name about 500 of the 800 at 1,000 and about
+ * 1,980 at 100,000),
+ * and the larger rows would write more per request: a different workload, not a larger store.
+ */
+const NAMED_EVENTS = 500;
 
 const EVENT = 'query ScaleEvent($id: ID!) { event(id: $id) { id title startsAt host { id } category { name } stats { going } } }';
 const EVENTS = 'query ScaleEvents($c: ID!) { events(first: 20, filter: { categoryId: $c }) { edges { node { id title startsAt } } pageInfo { hasNextPage } } }';
@@ -66,14 +76,19 @@ interface Row {
   result: LoadResult;
 }
 
-/** Public ids (anyone may read them) and open public ids (anyone may answer), sampled from the seeded set. */
+/** `count` of `items` at even steps from first to last (all of them when there are fewer). */
+function spread<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)]!);
+}
+
+/** Public ids (anyone may read them) and open public ids (anyone may answer): NAMED_EVENTS of each, spread over the seeded set. */
 function seededIds(count: number) {
   const events = demoEvents(count);
   const now = Date.now();
   const publicEvents = events.filter((event) => event.privacy === 'PUBLIC');
   const open = publicEvents.filter((event) => event.status === 'ACTIVE' && event.endsAt.getTime() > now);
-  const sample = (items: typeof events) => Array.from({ length: Math.min(SAMPLE, items.length) }, () => pick(items)._id);
-  return { publicIds: sample(publicEvents), openIds: sample(open) };
+  return { publicIds: spread(publicEvents, NAMED_EVENTS).map((event) => event._id), openIds: spread(open, NAMED_EVENTS).map((event) => event._id) };
 }
 
 /**
@@ -162,7 +177,8 @@ function report(rows: Row[], store: string, ctx: SectionContext): SectionResult 
     numeric: [1, 2, 3, 4, 5, 7, 8],
     notes: [
       `seeding through the event repository: ${sizes.map((size) => `${fmt.int(size)} in ${fmt.ms(rows.find((row) => row.events === size)?.seedMs ?? Number.NaN)}`).join(', ')}`,
-      'requests vary: a random public event, a random category, a random one of ' + `${fmt.int(USERS)} users answering a random open public event`,
+      `requests vary: a random one of ${fmt.int(NAMED_EVENTS)} public events spread over the store, a random category, a random one of ` +
+        `${fmt.int(USERS)} users answering a random one of ${fmt.int(NAMED_EVENTS)} open public events (the same number at every size)`,
       `${store === 'FerretDB' ? Math.min(ctx.options.connections, FERRETDB_CONNECTIONS) : ctx.options.connections} connections, ${ctx.options.warmupS} s warm-up + ${ctx.options.durationS} s measured per row`,
       ...(store === 'FerretDB'
         ? ['FerretDB 1.24 (SQLite) uses no index but `_id` equality: every other query reads the whole collection, so list and RSVP costs grow with it here; on MongoDB the same queries read index ranges']
