@@ -15,10 +15,17 @@ export interface LoadSettings {
   timeoutS?: number;
   /** A body (and headers) per request, e.g. a random id each time; default: `req` as it is. */
   vary?: () => { body: string; headers?: Record<string, string> };
+  /** Whether a 200 response body is a success (e.g. no GraphQL errors); when given, failures are counted and left out of `okPerSecond`. */
+  ok?: (body: string) => boolean;
 }
 
 export interface LoadResult {
   requestsPerSecond: number;
+  /** Responses per second that were 200 and passed `settings.ok` (all 2xx without it). */
+  okPerSecond: number;
+  /** 200 responses that failed `settings.ok`, and the first of them. */
+  failed: number;
+  firstFailure: string | null;
   latencyP50Ms: number;
   latencyP99Ms: number;
   latencyMaxMs: number;
@@ -50,6 +57,9 @@ export async function runLoad(
   pinning: Pinning,
 ): Promise<LoadResult> {
   const window = startCpuWindow(pinning, serverPid);
+  let failed = 0;
+  let firstFailure: string | null = null;
+  const { vary, ok } = settings;
   const result = await autocannon({
     url: localUrl(port, req.path),
     method: req.method,
@@ -59,14 +69,24 @@ export async function runLoad(
     pipelining: settings.pipelining,
     duration: durationS,
     timeout: settings.timeoutS ?? 10,
-    ...(settings.vary
+    ...(vary || ok
       ? {
           requests: [
             {
               setupRequest: (request: autocannon.Request) => {
-                const next = settings.vary!();
+                if (!vary) return request;
+                const next = vary();
                 return { ...request, body: next.body, headers: { ...request.headers, ...next.headers } };
               },
+              ...(ok
+                ? {
+                    onResponse: (status: number, body: string) => {
+                      if (status !== 200 || ok(body)) return;
+                      failed += 1;
+                      firstFailure ??= body.slice(0, 300);
+                    },
+                  }
+                : {}),
             },
           ],
         }
@@ -76,6 +96,9 @@ export async function runLoad(
   const requests = result.requests.total;
   return {
     requestsPerSecond: requests / result.duration,
+    okPerSecond: (result['2xx'] - failed) / result.duration,
+    failed,
+    firstFailure,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     latencyMaxMs: result.latency.max,
