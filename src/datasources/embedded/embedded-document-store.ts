@@ -2,7 +2,7 @@ import { Query, find } from 'mingo';
 import * as updateOperators from 'mingo/operators/update';
 import { compileFilter, type Predicate } from '../filter-predicate.js';
 import { plan } from './query-plan.js';
-import { SortedIndex } from './sorted-index.js';
+import { SortedIndex, type DocumentSlot, type SlotDocument } from './sorted-index.js';
 import { valueAt } from './value-order.js';
 import {
   DuplicateKeyError,
@@ -17,7 +17,7 @@ import {
   upsertSeed,
 } from '../documents.js';
 
-type Doc = StoredDocument & Record<string, unknown>;
+type Doc = SlotDocument;
 
 /**
  * An in-process collection with MongoDB query and update semantics (via mingo), so the
@@ -26,7 +26,8 @@ type Doc = StoredDocument & Record<string, unknown>;
  * ranges (in sort order, stopping at the limit) rather than scanning the collection.
  */
 class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection<T> {
-  private readonly docs = new Map<string, Doc>();
+  /** Each stored document's slot, by `_id`. */
+  private readonly slots = new Map<string, DocumentSlot>();
   private readonly indexes: SortedIndex[] = [new SortedIndex({ key: { _id: 1 }, name: '_id_' })];
   /** The index a field leads, by field (null: none). */
   private readonly leading = new Map<string, SortedIndex | null>();
@@ -56,7 +57,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     // A loop, not flatMap: loaders call this for every batch, and flatMap's array per id showed as garbage.
     const found: Doc[] = [];
     for (const id of ids) {
-      const doc = typeof id === 'string' ? this.docs.get(id) : undefined;
+      const doc = typeof id === 'string' ? this.slots.get(id)?.doc : undefined;
       if (doc) found.push(doc);
     }
     return found;
@@ -81,11 +82,10 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     const found: Doc[] = [];
     const seen = new Set<string>();
     for (const value of values) {
-      for (const id of index.scan([value])) {
-        const doc = this.docs.get(id);
-        if (!doc || seen.has(id)) continue;
-        seen.add(id);
-        found.push(doc);
+      for (const slot of index.scan([value])) {
+        if (seen.has(slot.id)) continue;
+        seen.add(slot.id);
+        found.push(slot.doc);
       }
     }
     return found;
@@ -104,22 +104,21 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
       if (direct) return limit < direct.length ? direct.slice(0, limit) : direct;
     }
     const matches = matcherOf(filter);
-    const chosen = plan(filter, sort, this.indexes, () => this.docs.keys());
+    const chosen = plan(filter, sort, this.indexes, () => this.slots.values());
     if (chosen.index === null) this.listeners.onFullScan?.(this.name, filter);
     const wanted = chosen.ordered || !sort ? skip + limit : Infinity;
     const found: Doc[] = [];
-    // Index ranges may name a document twice (an array's elements, an $or's branches); the collection's keys never do.
-    const seen = chosen.index === null ? null : new Set<string>();
+    // Index ranges may name a document twice (an array's elements, an $or's branches); the collection's slots never do.
+    const seen = chosen.index === null ? null : new Set<DocumentSlot>();
     let examined = 0;
     while (found.length < wanted) {
-      const id = chosen.ids.next();
-      if (id === undefined) break;
+      const slot = chosen.slots.next();
+      if (slot === undefined) break;
       if (seen) {
-        if (seen.has(id)) continue;
-        seen.add(id);
+        if (seen.has(slot)) continue;
+        seen.add(slot);
       }
-      const doc = this.docs.get(id);
-      if (!doc) continue;
+      const { doc } = slot;
       examined += 1;
       if (matches(doc)) found.push(doc);
     }
@@ -142,18 +141,21 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
   private write(doc: Doc) {
     deepFreeze(doc);
     this.assertUnique(doc);
-    const previous = this.docs.get(doc._id);
+    const stored = this.slots.get(doc._id);
+    const previous = stored?.doc;
+    const slot = stored ?? { id: doc._id, doc };
+    slot.doc = doc;
     for (const index of this.indexes) {
       if (previous && (index.sharesFields(previous, doc) || index.sameKeys(previous, doc))) continue;
       if (previous) index.remove(previous);
-      index.add(doc);
+      index.add(doc, slot);
     }
-    this.docs.set(doc._id, doc);
+    if (!stored) this.slots.set(doc._id, slot);
   }
 
   private forget(doc: Doc) {
     for (const index of this.indexes) index.remove(doc);
-    this.docs.delete(doc._id);
+    this.slots.delete(doc._id);
   }
 
   async findOne(filter: Filter) {
@@ -179,7 +181,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
 
   async insertOne(doc: T) {
     const copy = structuredClone(doc) as unknown as Doc;
-    if (this.docs.has(copy._id)) throw new DuplicateKeyError(this.name, `_id ${copy._id}`);
+    if (this.slots.has(copy._id)) throw new DuplicateKeyError(this.name, `_id ${copy._id}`);
     this.write(copy);
   }
 
@@ -222,7 +224,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     }
     if (!upsert) return { doc: null, before: null, upserted: false };
     const created = this.upsertDoc(filter, updateSpec);
-    if (this.docs.has(created._id)) throw new DuplicateKeyError(this.name, `_id ${created._id}`);
+    if (this.slots.has(created._id)) throw new DuplicateKeyError(this.name, `_id ${created._id}`);
     this.write(created);
     return { doc: created, before: null, upserted: true };
   }
@@ -276,7 +278,7 @@ class EmbeddedCollection<T extends StoredDocument> implements DocumentCollection
     for (const spec of specs) {
       if (this.indexes.some((known) => known.name === spec.name)) continue;
       const index = new SortedIndex(spec);
-      for (const doc of this.docs.values()) index.add(doc);
+      for (const slot of this.slots.values()) index.add(slot.doc, slot);
       this.indexes.push(index);
       this.leading.clear();
     }

@@ -1,5 +1,5 @@
 import type { Filter, SortSpec } from '../documents.js';
-import type { IndexEntry, IndexRange, RangeStart, SortedIndex } from './sorted-index.js';
+import type { DocumentSlot, IndexEntry, IndexRange, RangeStart, SortedIndex } from './sorted-index.js';
 import type { Cursor } from './sorted-list.js';
 import { MergedCursor } from './sorted-merge.js';
 import { compareValues } from './value-order.js';
@@ -16,8 +16,8 @@ interface Constraints {
 }
 
 export interface Plan {
-  /** Candidate ids: a superset of the matches (the filter is still tested on each; an id may come twice). */
-  ids: Cursor<string>;
+  /** The candidates' slots: a superset of the matches (the filter is still tested on each; one may come twice). */
+  slots: Cursor<DocumentSlot>;
   /** True when `ids` come in the order the sort asks for. */
   ordered: boolean;
   /** The index used (several joined by `+` for an `$or`), for tests and explanations; null for a full scan. */
@@ -258,16 +258,16 @@ class RangeCursor implements Cursor<IndexEntry> {
   }
 }
 
-/** The ids of ranges read one after the other. */
-class ConcatenatedIds implements Cursor<string> {
+/** The slots of ranges read one after the other. */
+class ConcatenatedSlots implements Cursor<DocumentSlot> {
   private current = 0;
 
   constructor(private readonly ranges: readonly Cursor<IndexEntry>[]) {}
 
-  next(): string | undefined {
+  next(): DocumentSlot | undefined {
     for (; this.current < this.ranges.length; this.current++) {
       const entry = this.ranges[this.current]!.next();
-      if (entry) return entry.id;
+      if (entry) return entry.slot!;
     }
     return undefined;
   }
@@ -294,12 +294,12 @@ function planOf({ accesses }: Candidate, wanted: Wanted | null): Plan {
   const ranges = accesses.reduce((sum, access) => sum + access.ranges.length, 0);
   const entries =
     ordered && ranges > 1 ? [merged(accesses, wanted)] : accesses.flatMap((access) => access.ranges.map((range) => access.index.cursor(range, access.reverse)));
-  return { ids: new ConcatenatedIds(entries), ordered, index };
+  return { slots: new ConcatenatedSlots(entries), ordered, index };
 }
 
-/** The collection's ids as a cursor: the plan when no index serves. */
-function everyId(ids: Iterable<string>): Cursor<string> {
-  const iterator = ids[Symbol.iterator]();
+/** The collection's slots as a cursor: the plan when no index serves. */
+function everySlot(slots: Iterable<DocumentSlot>): Cursor<DocumentSlot> {
+  const iterator = slots[Symbol.iterator]();
   return {
     next: () => {
       const step = iterator.next();
@@ -314,7 +314,7 @@ function everyId(ids: Iterable<string>): Cursor<string> {
  * `$or`'s branches' ranges: the fewest index entries among those in the sort's order when
  * any is (so a page stops after `limit` matches), else the fewest of all, else every document.
  */
-export function plan(filter: Filter, sort: SortSpec | undefined, indexes: readonly SortedIndex[], all: () => Iterable<string>): Plan {
+export function plan(filter: Filter, sort: SortSpec | undefined, indexes: readonly SortedIndex[], all: () => Iterable<DocumentSlot>): Plan {
   const wanted = sort && Object.keys(sort).length > 0 ? sortFields(sort) : null;
   const constraints = constraintsOf(filter);
   if (wanted) {
@@ -322,5 +322,5 @@ export function plan(filter: Filter, sort: SortSpec | undefined, indexes: readon
     if (ordered) return planOf(ordered, wanted);
   }
   const best = cheapest(candidatesOf(constraints, indexes, rangeAccess));
-  return best ? planOf(best, null) : { ids: everyId(all()), ordered: false, index: null };
+  return best ? planOf(best, null) : { slots: everySlot(all()), ordered: false, index: null };
 }

@@ -2,10 +2,27 @@ import type { IndexSpec } from '../documents.js';
 import { SortedList, type Cursor, type Position } from './sorted-list.js';
 import { compareValues, valueAt } from './value-order.js';
 
+/** A stored document of the embedded store. */
+export type SlotDocument = Record<string, unknown> & { _id: string };
+
+/**
+ * Where the current version of one stored document is kept. Writes replace a document
+ * (stored ones are frozen) and its slot stays until it is deleted; index entries point at
+ * it, so a query reaches each document it reads from the entry, without looking its `_id`
+ * up in a map of the whole collection (on 100,000 events those lookups missed the caches:
+ * the store's scan loop took 6.1 µs of a category page at 1,000 events, 10.4 at 100,000).
+ */
+export interface DocumentSlot {
+  readonly id: string;
+  doc: SlotDocument;
+}
+
 /** One key of a document in an index. */
 export interface IndexEntry {
   readonly key: readonly unknown[];
   readonly id: string;
+  /** Null only in the probe a removal searches with. */
+  readonly slot: DocumentSlot | null;
 }
 
 type Entry = IndexEntry;
@@ -75,14 +92,15 @@ export class SortedIndex {
     return keys;
   }
 
-  add(doc: Doc): void {
+  /** Entries for `doc`, pointing at its slot. */
+  add(doc: Doc, slot: DocumentSlot): void {
     this.rangesOfValue.clear();
-    for (const key of this.keysOf(doc)) this.entries.insert({ key, id: doc._id });
+    for (const key of this.keysOf(doc)) this.entries.insert({ key, id: doc._id, slot });
   }
 
   remove(doc: Doc): void {
     this.rangesOfValue.clear();
-    for (const key of this.keysOf(doc)) this.entries.remove({ key, id: doc._id });
+    for (const key of this.keysOf(doc)) this.entries.remove({ key, id: doc._id, slot: null });
   }
 
   /** Whether two versions of a document share every top-level value the key is read from (stored documents are frozen: shared means unchanged). */
@@ -106,12 +124,12 @@ export class SortedIndex {
   }
 
   /**
-   * Ids whose first `prefix.length` key fields equal `prefix`, in index order (or
-   * reversed), starting at `from` on the next field when given (ascending fields only).
+   * Slots of the documents whose first `prefix.length` key fields equal `prefix`, in index
+   * order (or reversed), starting at `from` on the next field when given (ascending fields only).
    */
-  *scan(prefix: readonly unknown[], from: RangeStart | null = null, reverse = false): Generator<string> {
+  *scan(prefix: readonly unknown[], from: RangeStart | null = null, reverse = false): Generator<DocumentSlot> {
     const cursor = this.cursor(this.range(prefix, from), reverse);
-    for (let entry = cursor.next(); entry; entry = cursor.next()) yield entry.id;
+    for (let entry = cursor.next(); entry; entry = cursor.next()) yield entry.slot!;
   }
 
   /** The entries whose first `prefix.length` key fields equal `prefix`, from `from` on the next field when given (ascending fields only). */
