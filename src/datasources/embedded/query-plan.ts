@@ -18,7 +18,7 @@ interface Constraints {
 export interface Plan {
   /** The candidates' slots: a superset of the matches (the filter is still tested on each; one may come twice). */
   slots: Cursor<DocumentSlot>;
-  /** True when `ids` come in the order the sort asks for. */
+  /** True when `slots` come in the order the sort asks for. */
   ordered: boolean;
   /** The index used (several joined by `+` for an `$or`), for tests and explanations; null for a full scan. */
   index: string | null;
