@@ -11,7 +11,6 @@
  * BENCH_APP_ENV (JSON object) overrides or adds app settings, e.g. real store URLs.
  */
 import { writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Session } from 'node:inspector/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -160,28 +159,8 @@ async function seedEvents(app: App, count: number): Promise<number> {
   const events = demoEvents(count);
   for (let from = 0; from < events.length; from += SEED_BATCH) await app.deps.events.insertMany(events.slice(from, from + SEED_BATCH));
   const seededMs = performance.now() - started;
-  await drained(app);
   settleHeap();
   return seededMs;
-}
-
-/** The seeding's aftermath is waited for at most this long. */
-const MAX_DRAIN_MS = 300_000;
-
-/**
- * Until the seeding's domain events are published and consumed: the outbox holds none and
- * every consumer group caught up. Each seeded event carries an `event.created` message, and
- * 100,000 of them kept the relay and the consumers writing to the events through the first
- * rows measured, which the smaller sizes never showed.
- */
-async function drained(app: App): Promise<void> {
-  const deadline = Date.now() + MAX_DRAIN_MS;
-  for (;;) {
-    const { entries } = await app.deps.outbox.backlog();
-    const lag = (await app.deps.consumerLag.refresh()).groups.reduce((sum, group) => sum + group.lag, 0);
-    if ((entries === 0 && lag === 0) || Date.now() > deadline) return;
-    await sleep(500);
-  }
 }
 
 /**

@@ -32,6 +32,9 @@ export function graphqlRequest(query: string, variables: Record<string, unknown>
   return { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) };
 }
 
+/** Whether a GraphQL response body carries no error (a 200 may carry one). */
+export const withoutGraphQLErrors = (body: string): boolean => !body.includes('"errors"');
+
 /**
  * Runs one GraphQL operation, anonymously or as the holder of `token`, and returns its
  * parsed data (throws on HTTP or GraphQL errors).

@@ -48,6 +48,17 @@ export interface LoadResult {
   othersOnLoadCpuPct: number | null;
 }
 
+/** 200 responses whose body failed the caller's check: how many, and the first of them. */
+export class Failures {
+  count = 0;
+  first: string | null = null;
+
+  note(body: string): void {
+    this.count += 1;
+    this.first ??= body.slice(0, 300);
+  }
+}
+
 export async function runLoad(
   port: number,
   req: GraphQLRequest,
@@ -57,8 +68,7 @@ export async function runLoad(
   pinning: Pinning,
 ): Promise<LoadResult> {
   const window = startCpuWindow(pinning, serverPid);
-  let failed = 0;
-  let firstFailure: string | null = null;
+  const failures = new Failures();
   const { vary, ok } = settings;
   const result = await autocannon({
     url: localUrl(port, req.path),
@@ -81,9 +91,7 @@ export async function runLoad(
               ...(ok
                 ? {
                     onResponse: (status: number, body: string) => {
-                      if (status !== 200 || ok(body)) return;
-                      failed += 1;
-                      firstFailure ??= body.slice(0, 300);
+                      if (status === 200 && !ok(body)) failures.note(body);
                     },
                   }
                 : {}),
@@ -96,9 +104,9 @@ export async function runLoad(
   const requests = result.requests.total;
   return {
     requestsPerSecond: requests / result.duration,
-    okPerSecond: (result['2xx'] - failed) / result.duration,
-    failed,
-    firstFailure,
+    okPerSecond: (result['2xx'] - failures.count) / result.duration,
+    failed: failures.count,
+    firstFailure: failures.first,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     latencyMaxMs: result.latency.max,
@@ -182,9 +190,8 @@ export async function runSettledLoad(port: number, options: SettledLoadOptions):
   let answeredTotal = 0;
   const latencies: number[] = [];
   let ok = 0;
-  let failed = 0;
+  const failures = new Failures();
   let non2xx = 0;
-  let firstFailure: string | null = null;
   const sentAt = new WeakMap<object, number>();
   const requests: autocannon.Request[] = [
     {
@@ -203,10 +210,7 @@ export async function runSettledLoad(port: number, options: SettledLoadOptions):
         if (sent !== undefined) latencies.push(now - sent);
         if (status !== 200) non2xx += 1;
         else if (options.ok(body)) ok += 1;
-        else {
-          failed += 1;
-          firstFailure ??= body.slice(0, 300);
-        }
+        else failures.note(body);
       },
     },
   ];
@@ -261,8 +265,8 @@ export async function runSettledLoad(port: number, options: SettledLoadOptions):
       latencyP99Ms: percentileOf(sorted, 99),
       latencyMaxMs: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
       ok,
-      failed,
-      firstFailure,
+      failed: failures.count,
+      firstFailure: failures.first,
       non2xx,
       errors: result.errors,
       timeouts: result.timeouts,

@@ -27,8 +27,8 @@ import { spawnChild } from '../lib/children.js';
 import { compiledBuild } from '../lib/compiled.js';
 import { startCpuWindow } from '../lib/cpu.js';
 import { benchEvents, cities, discoveryDataSet, inParallel, sequence, type SeedSummary } from '../lib/discovery-data.js';
-import { localUrl, request, waitReady } from '../lib/http.js';
-import { percentileOf, runSettledLoad, type SettledLoadResult } from '../lib/load.js';
+import { localUrl, request, waitReady, withoutGraphQLErrors } from '../lib/http.js';
+import { Failures, percentileOf, runSettledLoad, type SettledLoadResult } from '../lib/load.js';
 import { startProfile, stopProfile } from '../lib/profile-run.js';
 import { progress, warn } from '../lib/log.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
@@ -52,8 +52,6 @@ interface Row {
   result: Pick<SettledLoadResult, 'requestsPerSecond' | 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms' | 'ok' | 'failed' | 'non2xx' | 'serverCpuPct' | 'firstFailure'>;
 }
 
-const bodyOk = (body: string) => !body.includes('"errors"');
-
 function requestOf(query: string, variables: Record<string, unknown>, token: string | null) {
   return {
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -69,9 +67,8 @@ async function runCount(port: number, count: number, connections: number, next: 
   const latencies: number[] = [];
   const sentAt = new WeakMap<object, number>();
   let ok = 0;
-  let failed = 0;
+  const failures = new Failures();
   let non2xx = 0;
-  let firstFailure: string | null = null;
   const window = startCpuWindow(ctx.pinning, serverPid);
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
@@ -94,11 +91,8 @@ async function runCount(port: number, count: number, connections: number, next: 
               const sent = sentAt.get(context);
               if (sent !== undefined) latencies.push(performance.now() - sent);
               if (status !== 200) non2xx += 1;
-              else if (bodyOk(body)) ok += 1;
-              else {
-                failed += 1;
-                firstFailure ??= body.slice(0, 300);
-              }
+              else if (withoutGraphQLErrors(body)) ok += 1;
+              else failures.note(body);
             },
           },
         ],
@@ -115,10 +109,10 @@ async function runCount(port: number, count: number, connections: number, next: 
     latencyP95Ms: percentileOf(sorted, 95),
     latencyP99Ms: percentileOf(sorted, 99),
     ok,
-    failed,
+    failed: failures.count,
     non2xx,
     serverCpuPct: cpu.serverCpuPct,
-    firstFailure,
+    firstFailure: failures.first,
   };
 }
 
@@ -180,7 +174,7 @@ async function runOneStore(store: string, ctx: SectionContext, subgraphScript: s
       const result = await runSettledLoad(port, {
         path: '/graphql',
         next,
-        ok: bodyOk,
+        ok: withoutGraphQLErrors,
         settings,
         warmupStepS: options.warmupS,
         maxWarmupS: MAX_WARMUP_S,
@@ -301,7 +295,7 @@ async function latencyOf(url: string, queries: () => string, count: number, gc: 
   const send = async () => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: queries() }) });
     const body = await response.text();
-    if (response.status !== 200 || body.includes('"errors"')) throw new Error(`discovery-scaling: request failed: ${body.slice(0, 300)}`);
+    if (response.status !== 200 || !withoutGraphQLErrors(body)) throw new Error(`discovery-scaling: request failed: ${body.slice(0, 300)}`);
   };
   for (let i = 0; i < 20; i++) await send();
   const latencies: number[] = [];

@@ -10,7 +10,7 @@
 import { signTokens, createPublicEvent, userToken } from '../lib/api.js';
 import { spawnChild, type Child } from '../lib/children.js';
 import { compiledBuild } from '../lib/compiled.js';
-import { localUrl, waitReady } from '../lib/http.js';
+import { localUrl, waitReady, withoutGraphQLErrors } from '../lib/http.js';
 import { progress } from '../lib/log.js';
 import { labelOf, metricsDelta, scrapeMetrics } from '../lib/metrics.js';
 import { fmt, type Table } from '../lib/report.js';
@@ -61,7 +61,7 @@ async function load(ports: number[], events: string[], tokens: string[], seconds
           body: JSON.stringify({ query: RSVP, variables: { e: events[Math.floor(n / tokens.length + n) % events.length]! } }),
         });
         const text = await response.text();
-        if (response.status === 200 && !text.includes('"errors"')) ok += 1;
+        if (response.status === 200 && withoutGraphQLErrors(text)) ok += 1;
         else {
           errors += 1;
           firstError ??= text.slice(0, 200);

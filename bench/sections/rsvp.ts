@@ -11,7 +11,7 @@ import { createPublicEvent, signTokens, userToken } from '../lib/api.js';
 import { spawnChild, type Child } from '../lib/children.js';
 import { compiledBuild } from '../lib/compiled.js';
 import { startCpuWindow, type CpuWindow } from '../lib/cpu.js';
-import { graphql, waitReady } from '../lib/http.js';
+import { graphql, waitReady, withoutGraphQLErrors } from '../lib/http.js';
 import type { RawRunResult } from '../lib/ipc.js';
 import { runSettledLoad, type SettledLoadResult } from '../lib/load.js';
 import { progress, warn } from '../lib/log.js';
@@ -232,7 +232,7 @@ async function runThroughput(ctx: SectionContext): Promise<SectionResult> {
     const subgraphResult = await runSettledLoad(port, {
       path: '/graphql',
       next: () => source.next(),
-      ok: (body) => !body.includes('"errors"'),
+      ok: withoutGraphQLErrors,
       settings,
       warmupStepS: ctx.options.warmupS,
       maxWarmupS: MAX_WARMUP_S,

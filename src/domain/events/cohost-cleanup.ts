@@ -22,7 +22,6 @@ export function coHostCleanup({ events, eventSource }: CoHostCleanupDeps): UserD
     async removeUser(userId) {
       // Every event a user co-hosts is visible to them, so their own view lists them all.
       const scope = { viewerId: userId, friendIds: [], memberEventIds: [] };
-      let removed = 0;
       for (;;) {
         const page = await events.page({ coHostId: userId }, scope, BATCH, null);
         let changed = 0;
@@ -31,7 +30,6 @@ export function coHostCleanup({ events, eventSource }: CoHostCleanupDeps): UserD
           const message = CoHostRemoved.create(eventSource, event._id, { eventId: event._id, userId, removedBy: null, reason: 'USER_DELETED' }, now);
           if (await events.removeCoHost(event._id, userId, now, [message])) changed += 1;
         }
-        removed += changed;
         // A full page may hide more; a page without a change would only repeat itself.
         if (!page.hasNextPage || changed === 0) break;
       }
