@@ -66,6 +66,12 @@ describe('the outbox relay when idle (FerretDB)', () => {
     const foundAt = (id: string) => passes.findIndex((pass) => pass.found.some((doc) => doc._id === id));
     const scansAfter = (index: number) => passes.slice(index + 1).filter((pass) => pass.kind === 'scan');
 
+    // Once two scans were half a second apart the next is a second away: no scan can beat
+    // the read by _id to the first event.
+    await passesUntil((seen) => {
+      const scans = seen.filter((pass) => pass.kind === 'scan');
+      return scans.length >= 2 && scans.at(-1)!.at - scans.at(-2)!.at >= 500;
+    });
     const first = await createEvent();
     await passesUntil(() => foundAt(first) >= 0);
     assert.equal(passes[foundAt(first)]!.kind, 'by id');
