@@ -102,6 +102,24 @@ export function documentStoreContract(name: string, create: () => Promise<Docume
       assert.deepEqual(await c.updateOne({ _id: 'missing' }, { $set: { n: 1 } }), { matched: 0, upserted: false });
     });
 
+    it('leaves a document read before an update as it was, nested maps and arrays included', async () => {
+      const c = rows();
+      await c.insertOne({ ...row(1), nested: { count: 1, map: { k1: { v: 1 }, k2: { v: 2 } } } });
+      await c.updateOne({ _id: 'r1' }, { $set: { 'nested.map.k3': { v: 3 } } });
+      const before = await c.findOne({ _id: 'r1' });
+      const seen = structuredClone(before);
+      await c.updateOne(
+        { _id: 'r1' },
+        { $set: { 'nested.map.k4': { v: 4 }, 'nested.map.k1.v': 10 }, $unset: { 'nested.map.k2': '' }, $inc: { 'nested.count': 1 }, $push: { tags: 'pushed' } },
+      );
+      await c.updateOne({ _id: 'r1' }, { $addToSet: { tags: 'added' } });
+      await c.updateOne({ _id: 'r1' }, { $pull: { tags: 't1' } });
+      assert.deepEqual(before, seen);
+      const after = await c.findOne({ _id: 'r1' });
+      assert.deepEqual(after?.nested, { count: 2, map: { k1: { v: 10 }, k3: { v: 3 }, k4: { v: 4 } } });
+      assert.deepEqual(after?.tags, ['pushed', 'added']);
+    });
+
     it('applies a conditional update only while the condition holds (a seat claim)', async () => {
       const c = rows();
       await c.insertOne({ ...row(1), n: 2 });
