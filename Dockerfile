@@ -43,7 +43,10 @@ EXPOSE 4001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4001) + '/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
+# The same node flags as `npm start` (test/deploy/node-flags.test.ts checks they agree).
 # A young generation sized for the request rate: objects of requests in flight are not
 # promoted to the old generation (GC went from about a quarter to a seventh of the CPU
-# of discovery reads under load; see README, Performance).
-CMD ["node", "--max-semi-space-size=64", "dist/index.js"]
+# of discovery reads under load); and no allocation-site pretenuring, which after a burst
+# of RSVPs allocated every later request's objects in the old generation (see README,
+# Performance).
+CMD ["node", "--max-semi-space-size=64", "--no-allocation-site-pretenuring", "dist/index.js"]

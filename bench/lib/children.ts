@@ -41,7 +41,7 @@ export interface SpawnOptions {
   pinning: Pinning;
   env?: Record<string, string>;
   /** Extra node flags, e.g. --cpu-prof. */
-  nodeArgs?: string[];
+  nodeArgs?: readonly string[];
 }
 
 export function spawnChild(options: SpawnOptions): Child {

@@ -18,16 +18,6 @@ export const SUBGRAPH_BENCH_ENV: Record<string, string> = {
   RATE_LIMIT_RSVP_PER_HOUR: VERY_HIGH,
 };
 
-/** The node flags `npm start` and the image run the server with (package.json, Dockerfile). */
-const PRODUCTION_NODE_FLAGS = '--max-semi-space-size=64';
-
-/**
- * Process environment of the subgraph child (with the production node flags). NODE_ENV must be in the real environment too,
- * not just in the app config: graphql-js and Apollo Server read process.env.NODE_ENV
- * themselves (graphql-js picks its cheaper production `instanceOf` at load time).
- */
-export const SUBGRAPH_PROCESS_ENV: Record<string, string> = { NODE_ENV: 'production', NODE_OPTIONS: PRODUCTION_NODE_FLAGS };
-
 /**
  * App settings (BENCH_APP_ENV) for a subgraph on the real servers: a fresh database, key
  * prefix, instance id (its own live-stats consumer group and outbox lease) and Kafka

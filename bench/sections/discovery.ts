@@ -32,7 +32,8 @@ import { Failures, percentileOf, runSettledLoad, type SettledLoadResult } from '
 import { startProfile, stopProfile } from '../lib/profile-run.js';
 import { progress, warn } from '../lib/log.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
-import { BENCH_JWT_SECRET, realAppEnv, SUBGRAPH_BENCH_ENV, SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
+import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { BENCH_JWT_SECRET, realAppEnv, SUBGRAPH_BENCH_ENV } from '../lib/subgraph-env.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
 
 const NODE = 'id title startsAt category { name } friendsGoing { count }';
@@ -153,6 +154,7 @@ async function runOneStore(store: string, ctx: SectionContext, subgraphScript: s
     script: subgraphScript,
     cwd: ctx.root,
     pinning: ctx.pinning,
+    nodeArgs: SUBGRAPH_NODE_ARGS,
     env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify(appEnv) },
   });
   const rows: Row[] = [];

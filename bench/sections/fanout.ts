@@ -20,7 +20,8 @@ import { metricsDelta, scrapeMetrics } from '../lib/metrics.js';
 import { ensureOpenFiles } from '../lib/open-files.js';
 import { startProfile, stopProfile } from '../lib/profile-run.js';
 import { startStoreCpuWindow } from '../lib/store-cpu.js';
-import { realAppEnv, SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
+import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { realAppEnv } from '../lib/subgraph-env.js';
 import { BATCH, report, storeOpsPer, type FanoutRound } from './fanout-report.js';
 import { Arrivals, latencySummary, openSubscriber, type Subscriber } from './fanout-subscribers.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
@@ -71,7 +72,7 @@ async function runFanout(_selected: NamedScenario[], ctx: SectionContext): Promi
     cwd: ctx.root,
     pinning: ctx.pinning,
     // --expose-gc: the memory readings before and after subscribing follow a full GC.
-    nodeArgs: ['--expose-gc'],
+    nodeArgs: [...SUBGRAPH_NODE_ARGS, '--expose-gc'],
     env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify(appEnv), BENCH_TRACE_LIVE_SENDS: '1' },
   });
   const subscribers: Subscriber[] = [];

@@ -12,7 +12,7 @@ import type { CapturedResponse } from '../lib/ipc.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { progress, warn } from '../lib/log.js';
 import { profileData, profileTable, startProfile, stopProfile, type ProfileResult } from '../lib/profile-run.js';
-import { SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
+import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
 import type { Section, SectionContext, SectionResult } from './types.js';
 
@@ -126,6 +126,7 @@ async function runHttp(selected: HttpScenario[], ctx: SectionContext): Promise<S
     script: subgraphScript,
     cwd: root,
     pinning,
+    nodeArgs: SUBGRAPH_NODE_ARGS,
     env: SUBGRAPH_PROCESS_ENV,
   });
   let bare: Child | undefined;

@@ -14,7 +14,8 @@ import { localUrl, waitReady, withoutGraphQLErrors } from '../lib/http.js';
 import { progress } from '../lib/log.js';
 import { labelOf, metricsDelta, scrapeMetrics } from '../lib/metrics.js';
 import { fmt, type Table } from '../lib/report.js';
-import { realAppEnv, SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
+import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { realAppEnv } from '../lib/subgraph-env.js';
 import type { SectionContext } from './types.js';
 
 const RSVP = 'mutation BenchRsvp($e: ID!) { rsvp(eventId: $e, status: GOING) { status } }';
@@ -84,6 +85,7 @@ async function measure(setup: Setup, ctx: SectionContext, script: string): Promi
       script,
       cwd: ctx.root,
       pinning: ctx.pinning,
+      nodeArgs: SUBGRAPH_NODE_ARGS,
       env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify({ ...appEnv, INSTANCE_ID: `${appEnv.INSTANCE_ID}-${i}` }) },
     }),
   );

@@ -19,7 +19,8 @@ import { labelOf, metricsDelta, scrapeMetrics } from '../lib/metrics.js';
 import { profileData, profileTable, startProfile, stopProfile, type ProfileResult } from '../lib/profile-run.js';
 import { startStoreCpuWindow, storeCpuText, type StoreName } from '../lib/store-cpu.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
-import { realAppEnv, SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
+import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { realAppEnv } from '../lib/subgraph-env.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
 import { runInstances } from './rsvp-instances.js';
 
@@ -207,6 +208,7 @@ async function runThroughput(ctx: SectionContext): Promise<SectionResult> {
     script: subgraphScript,
     cwd: ctx.root,
     pinning: ctx.pinning,
+    nodeArgs: SUBGRAPH_NODE_ARGS,
     env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify(appEnv) },
   });
   let raw: Child | undefined;

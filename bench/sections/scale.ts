@@ -20,7 +20,8 @@ import { progress } from '../lib/log.js';
 import { startProfile, stopProfile } from '../lib/profile-run.js';
 import { startStoreCpuWindow } from '../lib/store-cpu.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
-import { realAppEnv, SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
+import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { realAppEnv } from '../lib/subgraph-env.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
 
 const TARGET_RATIO = 0.8;
@@ -121,6 +122,7 @@ async function runSizes(sizes: number[], store: 'embedded' | 'ferretdb', ctx: Se
       script: subgraphScript,
       cwd: ctx.root,
       pinning: ctx.pinning,
+      nodeArgs: SUBGRAPH_NODE_ARGS,
       env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify(appEnv), BENCH_SEED_EVENTS: String(size) },
     });
     try {

@@ -10,7 +10,7 @@ import { processMemoryBytes } from '../lib/cpu.js';
 import { waitReady } from '../lib/http.js';
 import { progress } from '../lib/log.js';
 import { fmt, median, type Table } from '../lib/report.js';
-import { SUBGRAPH_PROCESS_ENV } from '../lib/subgraph-env.js';
+import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
 
 const TARGET_START_MS = 2_000;
@@ -30,7 +30,7 @@ export interface StartupRun {
 }
 
 async function oneStart(run: number, script: string, ctx: SectionContext): Promise<StartupRun> {
-  const child = spawnChild({ name: `subgraph-startup-${run}`, script, cwd: ctx.root, pinning: ctx.pinning, env: SUBGRAPH_PROCESS_ENV });
+  const child = spawnChild({ name: `subgraph-startup-${run}`, script, cwd: ctx.root, pinning: ctx.pinning, nodeArgs: SUBGRAPH_NODE_ARGS, env: SUBGRAPH_PROCESS_ENV });
   try {
     const port = await child.listening(60_000);
     const listeningAt = performance.now();

@@ -1,0 +1,28 @@
+/**
+ * How the benchmark starts a subgraph child: as `npm start` runs the service, on plain node
+ * with the flags of package.json's start script (the image's CMD carries the same ones:
+ * test/deploy/node-flags.test.ts), so a flag changed there is measured here too.
+ */
+import { readFileSync } from 'node:fs';
+
+const START_COMMAND = /(?:^|&&\s*)node\s+((?:--\S+\s+)*)dist\/index\.js\s*$/;
+
+/** The node flags of the start script of `packageJson` (throws when it does not run `node … dist/index.js`). */
+export function startScriptNodeFlags(packageJson: { scripts?: Record<string, string> }): string[] {
+  const start = packageJson.scripts?.start ?? '';
+  const match = START_COMMAND.exec(start);
+  if (!match) throw new Error(`package.json's start script does not end with "node [flags] dist/index.js": ${start}`);
+  return match[1]!.split(/\s+/).filter(Boolean);
+}
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts?: Record<string, string> };
+
+/** Node flags of the subgraph child: those `npm start` runs the service with. */
+export const SUBGRAPH_NODE_ARGS: readonly string[] = startScriptNodeFlags(packageJson);
+
+/**
+ * Process environment of the subgraph child. NODE_ENV must be in the real environment
+ * too, not just in the app config: graphql-js and Apollo Server read process.env.NODE_ENV
+ * themselves (graphql-js picks its cheaper production `instanceOf` at load time).
+ */
+export const SUBGRAPH_PROCESS_ENV: Record<string, string> = { NODE_ENV: 'production' };
