@@ -233,9 +233,18 @@ export class EventRepository {
     }
   }
 
-  /** Active events starting in (from, to], soonest first, at most `limit`. */
-  startingBetween(from: Date, to: Date, limit: number): Promise<EventRecord[]> {
-    return this.events.find({ deleted: false, status: 'ACTIVE', startsAt: { $gt: from, $lte: to } }, { sort: { startsAt: 1 }, limit });
+  /** Active events starting in (from, to], soonest first (ties by id), in pages of `pageSize`. */
+  async *startingBetween(from: Date, to: Date, pageSize: number): AsyncGenerator<EventRecord[]> {
+    let position: TimePosition | null = null;
+    for (;;) {
+      const terms: Filter[] = [{ deleted: false, status: 'ACTIVE', startsAt: { $gt: from, $lte: to } }];
+      if (position) terms.push(keysetAfter('startsAt', position, 'asc'));
+      const rows: EventDocument[] = await this.events.find({ $and: terms }, { sort: keysetSort('startsAt', 'asc'), limit: pageSize });
+      if (rows.length > 0) yield rows;
+      if (rows.length < pageSize) return;
+      const last = rows.at(-1)!;
+      position = { time: last.startsAt, id: last._id };
+    }
   }
 
   /** What an operator asks for: live events, active ones, and those starting within [dayStart, dayEnd). */

@@ -45,6 +45,15 @@ export class ReminderClaimRepository {
     return stale.matched === 1;
   }
 
+  /**
+   * Those of `eventIds` whose `window` needs nothing from this caller: sent, or being sent
+   * by a holder that claimed it at or after `staleBefore`. One read for a page of events.
+   */
+  async settled(eventIds: readonly string[], window: string, staleBefore: Date): Promise<Set<string>> {
+    const claims = await this.claims.find({ _id: { $in: eventIds.map((eventId) => `${eventId}:${window}`) } });
+    return new Set(claims.filter((claim) => claim.state === 'sent' || claim.claimedAt >= staleBefore).map((claim) => claim.eventId));
+  }
+
   async markSent(eventId: string, window: string): Promise<void> {
     await this.claims.updateOne({ _id: `${eventId}:${window}` }, { $set: { state: 'sent' } });
   }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { demoEvents } from '../../src/demo/seed.js';
 import { TOPICS } from '../../src/domain/messaging/cloud-event.js';
+import { REMINDER_PAGE_SIZE } from '../../src/domain/notifications/reminder-job.js';
 import { startTestApp, uniqueUser, type TestApp } from '../support/app.js';
 import { collectEvents } from '../support/messages.js';
 import { answer, createEvent } from '../support/events.js';
@@ -61,6 +63,38 @@ describe('reminders and cancellation notifications (real Kafka, two instances)',
     } finally {
       await soonCollector.stop();
       await laterCollector.stop();
+    }
+  });
+
+  it('reminds the events of a window that has more than a page of them, not only the soonest page', async () => {
+    const host = uniqueUser('host');
+    // A page of events starting sooner (at one time: ties are paged by id), reminded by a first pass.
+    const soon = new Date(Date.now() + 20 * 60_000);
+    const id = randomUUID().slice(0, 8);
+    const crowd = demoEvents(REMINDER_PAGE_SIZE).map((event, i) => ({
+      ...event,
+      _id: `crowd-${id}-${String(i).padStart(3, '0')}`,
+      hostId: host,
+      status: 'ACTIVE' as const,
+      startsAt: soon,
+      endsAt: new Date(soon.getTime() + 3600_000),
+    }));
+    await a.deps.events.insertMany(crowd);
+    await a.deps.reminders.runOnce();
+
+    const later = new Date(Date.now() + 40 * 60_000);
+    const due = await createEvent(a, host, { startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 3600_000).toISOString() });
+    const guest = uniqueUser('guest');
+    await answer(a, due, guest, 'GOING');
+    const collector = await collectEvents(a.deps.bus, TOPICS.notifications, due);
+    try {
+      assert.equal(await b.deps.reminders.runOnce(), 1, 'the pass sends the one reminder still due');
+      const [received] = await collector.waitFor(1);
+      assert.deepEqual([(received!.event.data as Notification).userId, (received!.event.data as Notification).window], [guest, '1h']);
+      const claims = await a.deps.store.collection('reminder_claims').count({ eventId: { $in: [...crowd.map((event) => event._id), due] } });
+      assert.equal(claims, REMINDER_PAGE_SIZE + 1, 'every event of the window was claimed once');
+    } finally {
+      await collector.stop();
     }
   });
 

@@ -1,4 +1,5 @@
 import type { EventRepository } from '../../datasources/event-repository.js';
+import type { EventRecord } from '../events/model.js';
 import type { MessageBus } from '../../datasources/message-bus.js';
 import type { ReminderClaimRepository } from '../../datasources/reminder-claim-repository.js';
 import type { RsvpRepository } from '../../datasources/rsvp-repository.js';
@@ -13,9 +14,12 @@ export const WINDOWS = [
   { name: '24h', beforeMs: 24 * 3600_000, fromMs: 3600_000 },
 ] as const;
 
+type ReminderWindow = (typeof WINDOWS)[number]['name'];
+
 /** Reclaims a claim whose sender died before marking it sent. */
 const STALE_CLAIM_MS = 10 * 60_000;
-const BATCH = 200;
+/** Events read, and their claims looked up, at once. */
+export const REMINDER_PAGE_SIZE = 200;
 
 export interface ReminderDeps {
   claims: ReminderClaimRepository;
@@ -59,35 +63,50 @@ export class ReminderJob {
     return this.periodic.stop();
   }
 
-  /** One pass over both windows; returns how many reminders this instance sent. */
+  /**
+   * One pass over both windows; returns how many reminders this instance sent. Every event
+   * of a window is looked at, page by page: events already reminded are skipped by one
+   * read of their claims per page, so they cannot crowd out the ones still due.
+   */
   async runOnce(now = new Date()): Promise<number> {
     let sent = 0;
+    const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
     for (const window of WINDOWS) {
-      const due = await this.deps.events.startingBetween(new Date(now.getTime() + window.fromMs), new Date(now.getTime() + window.beforeMs), BATCH);
-      for (const event of due) {
-        if (!(await this.claim(event._id, window.name, now))) continue;
-        const going = await this.deps.rsvps.answersTo(event._id, ['GOING']);
-        await publishNotifications(
-          this.deps.bus,
-          going.map((answer) =>
-            personalNotification(ReminderNotification, this.deps.eventSource, `reminder-${window.name}`, {
-              eventId: event._id,
-              userId: answer.userId,
-              window: window.name,
-              title: event.title,
-              startsAt: event.startsAt.toISOString(),
-            }),
-          ),
+      const pages = this.deps.events.startingBetween(new Date(now.getTime() + window.fromMs), new Date(now.getTime() + window.beforeMs), REMINDER_PAGE_SIZE);
+      for await (const page of pages) {
+        const settled = await this.deps.claims.settled(
+          page.map((event) => event._id),
+          window.name,
+          staleBefore,
         );
-        await this.deps.claims.markSent(event._id, window.name);
-        sent += going.length;
+        for (const event of page) {
+          if (settled.has(event._id)) continue;
+          if (!(await this.deps.claims.claim(event._id, window.name, this.deps.instanceId, now, staleBefore))) continue;
+          sent += await this.remind(event, window.name);
+        }
       }
     }
     if (sent > 0) this.deps.logger.info({ sent }, 'reminders: sent');
     return sent;
   }
 
-  private claim(eventId: string, window: string, now: Date): Promise<boolean> {
-    return this.deps.claims.claim(eventId, window, this.deps.instanceId, now, new Date(now.getTime() - STALE_CLAIM_MS));
+  /** Sends one window's reminder of `event` to everyone GOING and marks the claim sent; returns how many. */
+  private async remind(event: EventRecord, window: ReminderWindow): Promise<number> {
+    const going = await this.deps.rsvps.answersTo(event._id, ['GOING']);
+    await publishNotifications(
+      this.deps.bus,
+      going.map((answer) =>
+        personalNotification(ReminderNotification, this.deps.eventSource, `reminder-${window}`, {
+          eventId: event._id,
+          userId: answer.userId,
+          window,
+          title: event.title,
+          startsAt: event.startsAt.toISOString(),
+        }),
+      ),
+    );
+    await this.deps.claims.markSent(event._id, window);
+    return going.length;
   }
+
 }
