@@ -180,6 +180,62 @@ describe('embedded store query plans: index ranges, unions and ordered merges an
     assert.equal(last().index, 'status_at');
   });
 
+  it('ends a range at its upper bound: a window of times reads that window, whatever lies beyond it', async () => {
+    for (let round = 0; round < 40; round++) {
+      const from = Math.floor(random() * 55);
+      const width = 1 + Math.floor(random() * 4);
+      const upper = random() < 0.5 ? { $lt: hour(from + width) } : { $lte: hour(from + width) };
+      const lower = random() < 0.5 ? { $gt: hour(from) } : { $gte: hour(from) };
+      const filter = { $and: [{ status: 'ACTIVE' }, { at: { ...lower, ...upper } }] };
+      const direction = random() < 0.7 ? 1 : -1;
+      const sort = { at: direction, _id: direction } as SortSpec;
+      const limit = random() < 0.5 ? undefined : 1 + Math.floor(random() * 40);
+      const found = await collection.find(filter, { sort, ...(limit === undefined ? {} : { limit }) });
+      assert.deepEqual(
+        found.map((doc) => doc._id),
+        expected(docs, filter, sort, 0, limit),
+        `window ${JSON.stringify(filter)} sorted ${direction}, limit ${limit}`,
+      );
+      const inWindow = docs.filter((doc) => doc.at && doc.at >= hour(from) && doc.at <= hour(from + width)).length;
+      assert.ok(last().examined <= inWindow, `examined ${last().examined}, ${inWindow} in the window`);
+      // Unsorted and counted: the same range, from an equality prefix too.
+      assert.equal(await collection.count(filter), expected(docs, filter, undefined, 0, undefined).length);
+      assert.ok(last().examined <= inWindow, `counted with ${last().examined} examined, ${inWindow} in the window`);
+      const cat = CATS[round % CATS.length]!;
+      const inCategory = { cat, at: { ...lower, ...upper } };
+      assert.deepEqual(
+        (await collection.find(inCategory, { sort: { at: 1 } })).map((doc) => doc._id),
+        expected(docs, inCategory, { at: 1, _id: 1 }, 0, undefined),
+      );
+      assert.equal(last().index, 'cat_at');
+      assert.ok(last().examined <= inWindow, `category window: examined ${last().examined}, ${inWindow} in the window`);
+    }
+  });
+
+  it('starts a keyset page at its position: documents tested grow with the page, not with how deep it is', async () => {
+    const base = { status: 'ACTIVE', at: { $gte: hour(5), $lt: hour(55) } };
+    const sort = { at: 1, _id: 1 } as SortSpec;
+    const all = expected(docs, base, sort, 0, undefined);
+    const byId = new Map(docs.map((doc) => [doc._id, doc]));
+    const pageSize = 25;
+    let position: Thing | null = null;
+    let read: string[] = [];
+    for (;;) {
+      const filter: Filter = position
+        ? { $and: [base, { $or: [{ at: { $gt: position.at } }, { at: position.at, _id: { $gt: position._id } }] }] }
+        : base;
+      const page = await collection.find(filter, { sort, limit: pageSize });
+      // The page's lower bound holds every tie of the position's time, read and tested again.
+      const ties = position ? docs.filter((doc) => doc.at?.getTime() === position!.at!.getTime()).length : 0;
+      assert.ok(last().examined <= ties + 2 * pageSize, `page ${read.length / pageSize + 1}: examined ${last().examined}, ${ties} ties at its start`);
+      read = read.concat(page.map((doc) => doc._id));
+      if (page.length < pageSize) break;
+      position = byId.get(page.at(-1)!._id)!;
+    }
+    assert.deepEqual(read, all);
+    assert.ok(all.length > 20 * pageSize, `${all.length} documents in the pages`);
+  });
+
   it('starts each cell of a nearby query at its lower bound on the next key field, and counts all matches alike', async () => {
     for (let round = 0; round < 40; round++) {
       const cells = someOf(CELLS, random);

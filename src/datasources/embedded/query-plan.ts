@@ -1,5 +1,5 @@
 import type { Filter, SortSpec } from '../documents.js';
-import type { DocumentSlot, IndexEntry, IndexRange, RangeStart, SortedIndex } from './sorted-index.js';
+import type { DocumentSlot, IndexEntry, IndexRange, RangeEnd, RangeStart, SortedIndex } from './sorted-index.js';
 import type { Cursor } from './sorted-list.js';
 import { MergedCursor } from './sorted-merge.js';
 import { compareValues } from './value-order.js';
@@ -11,6 +11,8 @@ interface Constraints {
   anyOf: Map<string, readonly unknown[]>;
   /** The tightest lower bound seen per field. */
   from: Map<string, RangeStart>;
+  /** The tightest upper bound seen per field. */
+  to: Map<string, RangeEnd>;
   /** The conjunction's `$or`s, each as its branches' constraints. */
   alternatives: Constraints[][];
 }
@@ -58,13 +60,20 @@ const isScalar = (value: unknown) =>
 const isOperatorObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value) && Object.keys(value).every((key) => key.startsWith('$'));
 
-const emptyConstraints = (): Constraints => ({ equal: new Map(), anyOf: new Map(), from: new Map(), alternatives: [] });
+const emptyConstraints = (): Constraints => ({ equal: new Map(), anyOf: new Map(), from: new Map(), to: new Map(), alternatives: [] });
 
 function tighter(a: RangeStart | undefined, b: RangeStart): RangeStart {
   if (!a) return b;
   const order = compareValues(a.value, b.value);
   if (order === 0) return { value: a.value, inclusive: a.inclusive && b.inclusive };
   return order > 0 ? a : b;
+}
+
+function tighterEnd(a: RangeEnd | undefined, b: RangeEnd): RangeEnd {
+  if (!a) return b;
+  const order = compareValues(a.value, b.value);
+  if (order === 0) return { value: a.value, inclusive: a.inclusive && b.inclusive };
+  return order < 0 ? a : b;
 }
 
 function looser(a: RangeStart, b: RangeStart): RangeStart {
@@ -78,6 +87,14 @@ function lowerBoundOf(condition: unknown): RangeStart | null {
   if (!isOperatorObject(condition)) return null;
   if ('$gt' in condition && isScalar(condition.$gt)) return { value: condition.$gt, inclusive: false };
   if ('$gte' in condition && isScalar(condition.$gte)) return { value: condition.$gte, inclusive: true };
+  return null;
+}
+
+function upperBoundOf(condition: unknown): RangeEnd | null {
+  if (isScalar(condition)) return { value: condition, inclusive: true };
+  if (!isOperatorObject(condition)) return null;
+  if ('$lt' in condition && isScalar(condition.$lt)) return { value: condition.$lt, inclusive: false };
+  if ('$lte' in condition && isScalar(condition.$lte)) return { value: condition.$lte, inclusive: true };
   return null;
 }
 
@@ -106,9 +123,13 @@ function constraintsOf(filter: Filter, into: Constraints = emptyConstraints()): 
       else if (Array.isArray(condition.$in) && condition.$in.every(isScalar)) into.anyOf.set(field, condition.$in);
       // Every document with all the values holds the first one.
       else if (Array.isArray(condition.$all) && condition.$all.length > 0 && isScalar(condition.$all[0])) into.equal.set(field, condition.$all[0]);
-      const bound = lowerBoundOf(condition);
-      if (bound) into.from.set(field, tighter(into.from.get(field), bound));
     }
+    // An equality bounds its field both ways: a keyset page's `$or` branch (`{at: t, _id: {$gt: id}}`)
+    // gives, with the other branch (`{at: {$gt: t}}`), the lower bound the page starts at.
+    const bound = lowerBoundOf(condition);
+    if (bound) into.from.set(field, tighter(into.from.get(field), bound));
+    const end = upperBoundOf(condition);
+    if (end) into.to.set(field, tighterEnd(into.to.get(field), end));
   }
   return into;
 }
@@ -130,10 +151,13 @@ function addAlternative(into: Constraints, branches: Constraints[]) {
 function within(shared: Constraints, branch: Constraints): Constraints {
   const from = new Map(shared.from);
   for (const [field, bound] of branch.from) from.set(field, tighter(from.get(field), bound));
+  const to = new Map(shared.to);
+  for (const [field, bound] of branch.to) to.set(field, tighterEnd(to.get(field), bound));
   return {
     equal: new Map([...shared.equal, ...branch.equal]),
     anyOf: new Map([...shared.anyOf, ...branch.anyOf]),
     from,
+    to,
     alternatives: [],
   };
 }
@@ -167,8 +191,8 @@ function pinnedPrefixes(constraints: Constraints, fields: readonly string[], mos
   return prefixes;
 }
 
-function accessOf(index: SortedIndex, pinned: number, prefixes: unknown[][], from: RangeStart | null, reverse = false): Access {
-  const ranges = prefixes.map((prefix) => index.range(prefix, from));
+function accessOf(index: SortedIndex, pinned: number, prefixes: unknown[][], from: RangeStart | null, to: RangeEnd | null, reverse = false): Access {
+  const ranges = prefixes.map((prefix) => index.range(prefix, from, to));
   const entries = ranges.reduce((sum, range) => sum + index.count(range), 0);
   return { index, ranges, pinned, reverse, entries };
 }
@@ -189,7 +213,8 @@ function orderedAccess(constraints: Constraints, wanted: Wanted, index: SortedIn
   const prefixes = pinnedPrefixes(constraints, index.fields, pinned);
   // No prefix at all: an empty $in, which nothing matches, so no range to read.
   if ((prefixes[0]?.length ?? pinned) < pinned) return null;
-  return accessOf(index, pinned, prefixes, constraints.from.get(wanted.fields[0]!) ?? null, !forward);
+  const field = wanted.fields[0]!;
+  return accessOf(index, pinned, prefixes, constraints.from.get(field) ?? null, constraints.to.get(field) ?? null, !forward);
 }
 
 /** The index's ranges in any order: as many leading fields pinned as the filter pins, from a lower bound on the next. */
@@ -199,8 +224,9 @@ function rangeAccess(constraints: Constraints, index: SortedIndex): Access | nul
   const pinned = prefixes[0]?.length ?? 1;
   const next = index.fields[pinned];
   const from = next === undefined ? null : (constraints.from.get(next) ?? null);
+  const to = next === undefined ? null : (constraints.to.get(next) ?? null);
   if (pinned === 0 && (!from || index.directions[0] !== 1 || from.value === null)) return null;
-  return accessOf(index, pinned, prefixes, from);
+  return accessOf(index, pinned, prefixes, from, to);
 }
 
 /** How an index can serve a conjunction, in one kind of plan (in the sort's order, or any). */

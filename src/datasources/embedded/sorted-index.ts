@@ -32,11 +32,14 @@ const MAX_RANGES_KEPT = 1_024;
 
 type Doc = Readonly<Record<string, unknown>> & { _id: string };
 
-/** A lower bound on the field after an index's equality prefix. */
+/** A lower (or upper) bound on the field after an index's equality prefix. */
 export interface RangeStart {
   value: unknown;
   inclusive: boolean;
 }
+
+/** An upper bound on the field after an index's equality prefix. */
+export type RangeEnd = RangeStart;
 
 /** A stretch of an index between two positions (valid until the index next changes). */
 export interface IndexRange {
@@ -132,9 +135,20 @@ export class SortedIndex {
     for (let entry = cursor.next(); entry; entry = cursor.next()) yield entry.slot!;
   }
 
-  /** The entries whose first `prefix.length` key fields equal `prefix`, from `from` on the next field when given (ascending fields only). */
-  range(prefix: readonly unknown[], from: RangeStart | null = null): IndexRange {
-    if (from && this.directions[prefix.length] === 1) return { start: this.bound([...prefix, from.value], !from.inclusive), end: this.bound(prefix, true) };
+  /**
+   * The entries whose first `prefix.length` key fields equal `prefix`, from `from` and up to
+   * `to` on the next field when given (ascending fields only).
+   */
+  range(prefix: readonly unknown[], from: RangeStart | null = null, to: RangeEnd | null = null): IndexRange {
+    const ascending = this.directions[prefix.length] === 1;
+    const lower = ascending ? from : null;
+    const upper = ascending ? to : null;
+    if (lower || upper) {
+      return {
+        start: lower ? this.bound([...prefix, lower.value], !lower.inclusive) : this.bound(prefix, false),
+        end: upper ? this.bound([...prefix, upper.value], upper.inclusive) : this.bound(prefix, true),
+      };
+    }
     if (prefix.length === 0) return this.entries.whole();
     const value = prefix[0];
     const keyed = prefix.length === 1 && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean');
