@@ -62,18 +62,14 @@ const isOperatorObject = (value: unknown): value is Record<string, unknown> =>
 
 const emptyConstraints = (): Constraints => ({ equal: new Map(), anyOf: new Map(), from: new Map(), to: new Map(), alternatives: [] });
 
-function tighter(a: RangeStart | undefined, b: RangeStart): RangeStart {
+type Side = 'lower' | 'upper';
+
+/** The narrower of two bounds on one side: the higher lower bound, the lower upper bound. */
+function tighter(a: RangeStart | undefined, b: RangeStart, side: Side = 'lower'): RangeStart {
   if (!a) return b;
-  const order = compareValues(a.value, b.value);
+  const order = compareValues(a.value, b.value) * (side === 'lower' ? 1 : -1);
   if (order === 0) return { value: a.value, inclusive: a.inclusive && b.inclusive };
   return order > 0 ? a : b;
-}
-
-function tighterEnd(a: RangeEnd | undefined, b: RangeEnd): RangeEnd {
-  if (!a) return b;
-  const order = compareValues(a.value, b.value);
-  if (order === 0) return { value: a.value, inclusive: a.inclusive && b.inclusive };
-  return order < 0 ? a : b;
 }
 
 function looser(a: RangeStart, b: RangeStart): RangeStart {
@@ -82,19 +78,15 @@ function looser(a: RangeStart, b: RangeStart): RangeStart {
   return order < 0 ? a : b;
 }
 
-function lowerBoundOf(condition: unknown): RangeStart | null {
-  if (isScalar(condition)) return { value: condition, inclusive: true };
-  if (!isOperatorObject(condition)) return null;
-  if ('$gt' in condition && isScalar(condition.$gt)) return { value: condition.$gt, inclusive: false };
-  if ('$gte' in condition && isScalar(condition.$gte)) return { value: condition.$gte, inclusive: true };
-  return null;
-}
+const OPERATORS: Record<Side, { strict: string; loose: string }> = { lower: { strict: '$gt', loose: '$gte' }, upper: { strict: '$lt', loose: '$lte' } };
 
-function upperBoundOf(condition: unknown): RangeEnd | null {
+/** The bound a condition sets on its field from one side; an equality bounds both. */
+function boundOf(condition: unknown, side: Side): RangeStart | null {
   if (isScalar(condition)) return { value: condition, inclusive: true };
   if (!isOperatorObject(condition)) return null;
-  if ('$lt' in condition && isScalar(condition.$lt)) return { value: condition.$lt, inclusive: false };
-  if ('$lte' in condition && isScalar(condition.$lte)) return { value: condition.$lte, inclusive: true };
+  const { strict, loose } = OPERATORS[side];
+  if (strict in condition && isScalar(condition[strict])) return { value: condition[strict], inclusive: false };
+  if (loose in condition && isScalar(condition[loose])) return { value: condition[loose], inclusive: true };
   return null;
 }
 
@@ -126,10 +118,10 @@ function constraintsOf(filter: Filter, into: Constraints = emptyConstraints()): 
     }
     // An equality bounds its field both ways: a keyset page's `$or` branch (`{at: t, _id: {$gt: id}}`)
     // gives, with the other branch (`{at: {$gt: t}}`), the lower bound the page starts at.
-    const bound = lowerBoundOf(condition);
+    const bound = boundOf(condition, 'lower');
     if (bound) into.from.set(field, tighter(into.from.get(field), bound));
-    const end = upperBoundOf(condition);
-    if (end) into.to.set(field, tighterEnd(into.to.get(field), end));
+    const end = boundOf(condition, 'upper');
+    if (end) into.to.set(field, tighter(into.to.get(field), end, 'upper'));
   }
   return into;
 }
@@ -152,7 +144,7 @@ function within(shared: Constraints, branch: Constraints): Constraints {
   const from = new Map(shared.from);
   for (const [field, bound] of branch.from) from.set(field, tighter(from.get(field), bound));
   const to = new Map(shared.to);
-  for (const [field, bound] of branch.to) to.set(field, tighterEnd(to.get(field), bound));
+  for (const [field, bound] of branch.to) to.set(field, tighter(to.get(field), bound, 'upper'));
   return {
     equal: new Map([...shared.equal, ...branch.equal]),
     anyOf: new Map([...shared.anyOf, ...branch.anyOf]),
