@@ -4,6 +4,7 @@
  * test/deploy/node-flags.test.ts), so a flag changed there is measured here too.
  */
 import { readFileSync } from 'node:fs';
+import { spawnChild, type Child, type SpawnOptions } from './children.js';
 
 const START_COMMAND = /(?:^|&&\s*)node\s+((?:--\S+\s+)*)dist\/index\.js\s*$/;
 
@@ -18,11 +19,16 @@ export function startScriptNodeFlags(packageJson: { scripts?: Record<string, str
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts?: Record<string, string> };
 
 /** Node flags of the subgraph child: those `npm start` runs the service with. */
-export const SUBGRAPH_NODE_ARGS: readonly string[] = startScriptNodeFlags(packageJson);
+const SUBGRAPH_NODE_ARGS: readonly string[] = startScriptNodeFlags(packageJson);
 
 /**
  * Process environment of the subgraph child. NODE_ENV must be in the real environment
  * too, not just in the app config: graphql-js and Apollo Server read process.env.NODE_ENV
  * themselves (graphql-js picks its cheaper production `instanceOf` at load time).
  */
-export const SUBGRAPH_PROCESS_ENV: Record<string, string> = { NODE_ENV: 'production' };
+const SUBGRAPH_PROCESS_ENV: Record<string, string> = { NODE_ENV: 'production' };
+
+/** A subgraph child with the start script's node flags and NODE_ENV, then the caller's own flags and environment. */
+export function spawnSubgraph(options: SpawnOptions): Child {
+  return spawnChild({ ...options, nodeArgs: [...SUBGRAPH_NODE_ARGS, ...(options.nodeArgs ?? [])], env: { ...SUBGRAPH_PROCESS_ENV, ...options.env } });
+}

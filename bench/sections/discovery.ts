@@ -23,7 +23,6 @@ import { startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { signTokens } from '../lib/api.js';
-import { spawnChild } from '../lib/children.js';
 import { compiledBuild } from '../lib/compiled.js';
 import { startCpuWindow } from '../lib/cpu.js';
 import { benchEvents, cities, discoveryDataSet, inParallel, sequence, type SeedSummary } from '../lib/discovery-data.js';
@@ -32,7 +31,7 @@ import { Failures, percentileOf, runSettledLoad, type SettledLoadResult } from '
 import { startProfile, stopProfile } from '../lib/profile-run.js';
 import { progress, warn } from '../lib/log.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
-import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { spawnSubgraph } from '../lib/production-node.js';
 import { BENCH_JWT_SECRET, realAppEnv, SUBGRAPH_BENCH_ENV } from '../lib/subgraph-env.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
 
@@ -149,13 +148,12 @@ async function runOneStore(store: string, ctx: SectionContext, subgraphScript: s
   const dataOptions = { events: options.discoveryEvents, users: options.discoveryUsers, friends: options.discoveryFriends };
   const data = discoveryDataSet(dataOptions);
   const appEnv = realAppEnv(storeEnv(store, ctx.realEnv!), `discovery_${store}`, { RECOMMENDATIONS_CACHE_TTL_SECONDS: '3600', ALLOW_EMBEDDED: 'true' });
-  const subgraph = spawnChild({
+  const subgraph = spawnSubgraph({
     name: `subgraph-discovery-${store}`,
     script: subgraphScript,
     cwd: ctx.root,
     pinning: ctx.pinning,
-    nodeArgs: SUBGRAPH_NODE_ARGS,
-    env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify(appEnv) },
+    env: { BENCH_APP_ENV: JSON.stringify(appEnv) },
   });
   const rows: Row[] = [];
   try {

@@ -10,7 +10,7 @@
  * fanout-subscribers.ts, the tables and checks in fanout-report.ts.
  */
 import { createPublicEvent, signTokens, userToken } from '../lib/api.js';
-import { spawnChild, type Child } from '../lib/children.js';
+import type { Child } from '../lib/children.js';
 import { compiledBuild } from '../lib/compiled.js';
 import { openFilesLimit, processCpuSeconds, processMemoryBytes, startCpuWindow } from '../lib/cpu.js';
 import { graphql, waitReady } from '../lib/http.js';
@@ -20,7 +20,7 @@ import { metricsDelta, scrapeMetrics } from '../lib/metrics.js';
 import { ensureOpenFiles } from '../lib/open-files.js';
 import { startProfile, stopProfile } from '../lib/profile-run.js';
 import { startStoreCpuWindow } from '../lib/store-cpu.js';
-import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { spawnSubgraph } from '../lib/production-node.js';
 import { realAppEnv } from '../lib/subgraph-env.js';
 import { BATCH, report, storeOpsPer, type FanoutRound } from './fanout-report.js';
 import { Arrivals, latencySummary, openSubscriber, type Subscriber } from './fanout-subscribers.js';
@@ -66,14 +66,14 @@ async function runFanout(_selected: NamedScenario[], ctx: SectionContext): Promi
 
   const { subgraphScript } = await compiledBuild(ctx.root);
   const appEnv = realAppEnv(ctx.realEnv, 'fanout', { LIVE_MAX_UPDATES_PER_SECOND: '1000' });
-  const subgraph = spawnChild({
+  const subgraph = spawnSubgraph({
     name: 'subgraph-fanout',
     script: subgraphScript,
     cwd: ctx.root,
     pinning: ctx.pinning,
     // --expose-gc: the memory readings before and after subscribing follow a full GC.
-    nodeArgs: [...SUBGRAPH_NODE_ARGS, '--expose-gc'],
-    env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify(appEnv), BENCH_TRACE_LIVE_SENDS: '1' },
+    nodeArgs: ['--expose-gc'],
+    env: { BENCH_APP_ENV: JSON.stringify(appEnv), BENCH_TRACE_LIVE_SENDS: '1' },
   });
   const subscribers: Subscriber[] = [];
   let arrivals: Arrivals | null = null;

@@ -12,7 +12,7 @@ import type { CapturedResponse } from '../lib/ipc.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { progress, warn } from '../lib/log.js';
 import { profileData, profileTable, startProfile, stopProfile, type ProfileResult } from '../lib/profile-run.js';
-import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { spawnSubgraph } from '../lib/production-node.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
 import type { Section, SectionContext, SectionResult } from './types.js';
 
@@ -121,13 +121,11 @@ async function runHttp(selected: HttpScenario[], ctx: SectionContext): Promise<S
   const { root, pinning, options } = ctx;
   // The compiled build, as `npm start` runs it (bench/lib/compiled.ts).
   const { subgraphScript } = await compiledBuild(root);
-  const subgraph = spawnChild({
+  const subgraph = spawnSubgraph({
     name: 'subgraph',
     script: subgraphScript,
     cwd: root,
     pinning,
-    nodeArgs: SUBGRAPH_NODE_ARGS,
-    env: SUBGRAPH_PROCESS_ENV,
   });
   let bare: Child | undefined;
   try {

@@ -8,13 +8,13 @@
  * round-robin over the instances) sends `rsvp(GOING)`, a new user each time.
  */
 import { signTokens, createPublicEvent, userToken } from '../lib/api.js';
-import { spawnChild, type Child } from '../lib/children.js';
+import type { Child } from '../lib/children.js';
 import { compiledBuild } from '../lib/compiled.js';
 import { localUrl, waitReady, withoutGraphQLErrors } from '../lib/http.js';
 import { progress } from '../lib/log.js';
 import { labelOf, metricsDelta, scrapeMetrics } from '../lib/metrics.js';
 import { fmt, type Table } from '../lib/report.js';
-import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { spawnSubgraph } from '../lib/production-node.js';
 import { realAppEnv } from '../lib/subgraph-env.js';
 import type { SectionContext } from './types.js';
 
@@ -80,13 +80,12 @@ async function load(ports: number[], events: string[], tokens: string[], seconds
 async function measure(setup: Setup, ctx: SectionContext, script: string): Promise<InstancesRow> {
   const appEnv = realAppEnv(ctx.realEnv!, `rsvp${setup.instances}${setup.isolation}`, { MONGODB_WRITE_ISOLATION: setup.isolation });
   const children: Child[] = Array.from({ length: setup.instances }, (_, i) =>
-    spawnChild({
+    spawnSubgraph({
       name: `subgraph-rsvp-${setup.isolation}-${i}`,
       script,
       cwd: ctx.root,
       pinning: ctx.pinning,
-      nodeArgs: SUBGRAPH_NODE_ARGS,
-      env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify({ ...appEnv, INSTANCE_ID: `${appEnv.INSTANCE_ID}-${i}` }) },
+      env: { BENCH_APP_ENV: JSON.stringify({ ...appEnv, INSTANCE_ID: `${appEnv.INSTANCE_ID}-${i}` }) },
     }),
   );
   try {

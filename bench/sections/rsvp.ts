@@ -19,7 +19,7 @@ import { labelOf, metricsDelta, scrapeMetrics } from '../lib/metrics.js';
 import { profileData, profileTable, startProfile, stopProfile, type ProfileResult } from '../lib/profile-run.js';
 import { startStoreCpuWindow, storeCpuText, type StoreName } from '../lib/store-cpu.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
-import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { spawnSubgraph } from '../lib/production-node.js';
 import { realAppEnv } from '../lib/subgraph-env.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
 import { runInstances } from './rsvp-instances.js';
@@ -203,13 +203,12 @@ async function runThroughput(ctx: SectionContext): Promise<SectionResult> {
   // A generous response timeout: on the real servers an answer can take seconds under load,
   // and a request autocannon abandons keeps the server busy while it sends another.
   const settings = { connections: ctx.options.connections, pipelining: ctx.options.pipelining, timeoutS: 60 };
-  const subgraph = spawnChild({
+  const subgraph = spawnSubgraph({
     name: 'subgraph-rsvp',
     script: subgraphScript,
     cwd: ctx.root,
     pinning: ctx.pinning,
-    nodeArgs: SUBGRAPH_NODE_ARGS,
-    env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify(appEnv) },
+    env: { BENCH_APP_ENV: JSON.stringify(appEnv) },
   });
   let raw: Child | undefined;
   try {

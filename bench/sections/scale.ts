@@ -13,7 +13,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CATEGORIES } from '../../src/domain/categories/defaults.js';
 import { demoEvents } from '../../src/demo/seed.js';
 import { signTokens } from '../lib/api.js';
-import { spawnChild } from '../lib/children.js';
 import { compiledBuild } from '../lib/compiled.js';
 import { graphqlRequest, waitReady, withoutGraphQLErrors } from '../lib/http.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
@@ -21,7 +20,7 @@ import { progress } from '../lib/log.js';
 import { startProfile, stopProfile } from '../lib/profile-run.js';
 import { startStoreCpuWindow } from '../lib/store-cpu.js';
 import { fmt, type Check, type Table } from '../lib/report.js';
-import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { spawnSubgraph } from '../lib/production-node.js';
 import { realAppEnv } from '../lib/subgraph-env.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
 
@@ -127,13 +126,12 @@ async function runSizes(sizes: number[], store: 'embedded' | 'ferretdb', ctx: Se
       store === 'embedded'
         ? { SEED_DEMO_DATA: 'false', RESPONSE_CACHE_MAX_BYTES: '0' }
         : realAppEnv(ctx.realEnv ?? {}, `scale${size}`, { RESPONSE_CACHE_MAX_BYTES: '0' });
-    const child = spawnChild({
+    const child = spawnSubgraph({
       name: `subgraph-scale-${size}`,
       script: subgraphScript,
       cwd: ctx.root,
       pinning: ctx.pinning,
-      nodeArgs: SUBGRAPH_NODE_ARGS,
-      env: { ...SUBGRAPH_PROCESS_ENV, BENCH_APP_ENV: JSON.stringify(appEnv), BENCH_SEED_EVENTS: String(size) },
+      env: { BENCH_APP_ENV: JSON.stringify(appEnv), BENCH_SEED_EVENTS: String(size) },
     });
     try {
       progress('seeding', { store, events: size });

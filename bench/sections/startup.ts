@@ -4,13 +4,12 @@
  * demo data seeded, pinned to the server core) to its first 200 from /ready; then its RSS
  * once idle.
  */
-import { spawnChild } from '../lib/children.js';
 import { compiledBuild } from '../lib/compiled.js';
 import { processMemoryBytes } from '../lib/cpu.js';
 import { waitReady } from '../lib/http.js';
 import { progress } from '../lib/log.js';
 import { fmt, median, type Table } from '../lib/report.js';
-import { SUBGRAPH_NODE_ARGS, SUBGRAPH_PROCESS_ENV } from '../lib/production-node.js';
+import { spawnSubgraph } from '../lib/production-node.js';
 import type { NamedScenario, Section, SectionContext, SectionResult } from './types.js';
 
 const TARGET_START_MS = 2_000;
@@ -30,7 +29,7 @@ export interface StartupRun {
 }
 
 async function oneStart(run: number, script: string, ctx: SectionContext): Promise<StartupRun> {
-  const child = spawnChild({ name: `subgraph-startup-${run}`, script, cwd: ctx.root, pinning: ctx.pinning, nodeArgs: SUBGRAPH_NODE_ARGS, env: SUBGRAPH_PROCESS_ENV });
+  const child = spawnSubgraph({ name: `subgraph-startup-${run}`, script, cwd: ctx.root, pinning: ctx.pinning });
   try {
     const port = await child.listening(60_000);
     const listeningAt = performance.now();

@@ -234,17 +234,8 @@ export class EventRepository {
   }
 
   /** Active events starting in (from, to], soonest first (ties by id), in pages of `pageSize`. */
-  async *startingBetween(from: Date, to: Date, pageSize: number): AsyncGenerator<EventRecord[]> {
-    let position: TimePosition | null = null;
-    for (;;) {
-      const terms: Filter[] = [{ deleted: false, status: 'ACTIVE', startsAt: { $gt: from, $lte: to } }];
-      if (position) terms.push(keysetAfter('startsAt', position, 'asc'));
-      const rows: EventDocument[] = await this.events.find({ $and: terms }, { sort: keysetSort('startsAt', 'asc'), limit: pageSize });
-      if (rows.length > 0) yield rows;
-      if (rows.length < pageSize) return;
-      const last = rows.at(-1)!;
-      position = { time: last.startsAt, id: last._id };
-    }
+  startingBetween(from: Date, to: Date, pageSize: number): AsyncGenerator<EventRecord[]> {
+    return this.pagesByTime('startsAt', { deleted: false, status: 'ACTIVE', startsAt: { $gt: from, $lte: to } }, pageSize);
   }
 
   /** What an operator asks for: live events, active ones, and those starting within [dayStart, dayEnd). */
@@ -300,15 +291,20 @@ export class EventRepository {
 
   /** Events that have not ended, with their trends, in pages (the trending warmer's full read). */
   async *notEndedRanked(now: Date, pageSize = 500): AsyncGenerator<RankedEvent[]> {
+    for await (const rows of this.pagesByTime('endsAt', { deleted: false, status: 'ACTIVE', endsAt: { $gt: now } }, pageSize)) yield rows.map(ranked);
+  }
+
+  /** Events matching `filter` in (`field`, _id) order, in pages of `pageSize`: each page one read, from where the last one ended. */
+  private async *pagesByTime(field: 'startsAt' | 'endsAt', filter: Filter, pageSize: number): AsyncGenerator<EventDocument[]> {
     let position: TimePosition | null = null;
     for (;;) {
-      const terms: Filter[] = [{ deleted: false, status: 'ACTIVE', endsAt: { $gt: now } }];
-      if (position) terms.push(keysetAfter('endsAt', position, 'asc'));
-      const rows: EventDocument[] = await this.events.find({ $and: terms }, { sort: keysetSort('endsAt', 'asc'), limit: pageSize });
-      if (rows.length > 0) yield rows.map(ranked);
+      const terms: Filter[] = [filter];
+      if (position) terms.push(keysetAfter(field, position, 'asc'));
+      const rows: EventDocument[] = await this.events.find({ $and: terms }, { sort: keysetSort(field, 'asc'), limit: pageSize });
+      if (rows.length > 0) yield rows;
       if (rows.length < pageSize) return;
       const last = rows.at(-1)!;
-      position = { time: last.endsAt, id: last._id };
+      position = { time: last[field], id: last._id };
     }
   }
 

@@ -11,6 +11,9 @@ interface ReminderClaim {
   claimedBy: string;
 }
 
+/** One claim document per event and window. */
+const claimIdOf = (eventId: string, window: string): string => `${eventId}:${window}`;
+
 /**
  * Claims to send one reminder window of one event. A claim is a document inserted with a
  * unique `_id` (atomic on every MongoDB-compatible store), so exactly one instance wins it.
@@ -31,7 +34,7 @@ export class ReminderClaimRepository {
    * one left `sending` since before `staleBefore` by a sender that died.
    */
   async claim(eventId: string, window: string, holder: string, now: Date, staleBefore: Date): Promise<boolean> {
-    const _id = `${eventId}:${window}`;
+    const _id = claimIdOf(eventId, window);
     try {
       await this.claims.insertOne({ _id, eventId, window, state: 'sending', claimedAt: now, claimedBy: holder });
       return true;
@@ -50,12 +53,12 @@ export class ReminderClaimRepository {
    * by a holder that claimed it at or after `staleBefore`. One read for a page of events.
    */
   async settled(eventIds: readonly string[], window: string, staleBefore: Date): Promise<Set<string>> {
-    const claims = await this.claims.find({ _id: { $in: eventIds.map((eventId) => `${eventId}:${window}`) } });
+    const claims = await this.claims.find({ _id: { $in: eventIds.map((eventId) => claimIdOf(eventId, window)) } });
     return new Set(claims.filter((claim) => claim.state === 'sent' || claim.claimedAt >= staleBefore).map((claim) => claim.eventId));
   }
 
   async markSent(eventId: string, window: string): Promise<void> {
-    await this.claims.updateOne({ _id: `${eventId}:${window}` }, { $set: { state: 'sent' } });
+    await this.claims.updateOne({ _id: claimIdOf(eventId, window) }, { $set: { state: 'sent' } });
   }
 
   /** Removes claims made before `before`. */

@@ -1,5 +1,5 @@
 import type { Filter, SortSpec } from '../documents.js';
-import type { DocumentSlot, IndexEntry, IndexRange, RangeEnd, RangeStart, SortedIndex } from './sorted-index.js';
+import type { DocumentSlot, IndexEntry, IndexRange, RangeBound, SortedIndex } from './sorted-index.js';
 import type { Cursor } from './sorted-list.js';
 import { MergedCursor } from './sorted-merge.js';
 import { compareValues } from './value-order.js';
@@ -10,9 +10,9 @@ interface Constraints {
   /** `$in` values as the filter lists them. */
   anyOf: Map<string, readonly unknown[]>;
   /** The tightest lower bound seen per field. */
-  from: Map<string, RangeStart>;
+  from: Map<string, RangeBound>;
   /** The tightest upper bound seen per field. */
-  to: Map<string, RangeEnd>;
+  to: Map<string, RangeBound>;
   /** The conjunction's `$or`s, each as its branches' constraints. */
   alternatives: Constraints[][];
 }
@@ -65,14 +65,14 @@ const emptyConstraints = (): Constraints => ({ equal: new Map(), anyOf: new Map(
 type Side = 'lower' | 'upper';
 
 /** The narrower of two bounds on one side: the higher lower bound, the lower upper bound. */
-function tighter(a: RangeStart | undefined, b: RangeStart, side: Side = 'lower'): RangeStart {
+function tighter(a: RangeBound | undefined, b: RangeBound, side: Side = 'lower'): RangeBound {
   if (!a) return b;
   const order = compareValues(a.value, b.value) * (side === 'lower' ? 1 : -1);
   if (order === 0) return { value: a.value, inclusive: a.inclusive && b.inclusive };
   return order > 0 ? a : b;
 }
 
-function looser(a: RangeStart, b: RangeStart): RangeStart {
+function looser(a: RangeBound, b: RangeBound): RangeBound {
   const order = compareValues(a.value, b.value);
   if (order === 0) return { value: a.value, inclusive: a.inclusive || b.inclusive };
   return order < 0 ? a : b;
@@ -81,7 +81,7 @@ function looser(a: RangeStart, b: RangeStart): RangeStart {
 const OPERATORS: Record<Side, { strict: string; loose: string }> = { lower: { strict: '$gt', loose: '$gte' }, upper: { strict: '$lt', loose: '$lte' } };
 
 /** The bound a condition sets on its field from one side; an equality bounds both. */
-function boundOf(condition: unknown, side: Side): RangeStart | null {
+function boundOf(condition: unknown, side: Side): RangeBound | null {
   if (isScalar(condition)) return { value: condition, inclusive: true };
   if (!isOperatorObject(condition)) return null;
   const { strict, loose } = OPERATORS[side];
@@ -130,7 +130,7 @@ function constraintsOf(filter: Filter, into: Constraints = emptyConstraints()): 
 function addAlternative(into: Constraints, branches: Constraints[]) {
   into.alternatives.push(branches);
   for (const [field, first] of branches[0]!.from) {
-    let loosest: RangeStart | null = first;
+    let loosest: RangeBound | null = first;
     for (const branch of branches.slice(1)) {
       const bound = branch.from.get(field);
       loosest = bound && loosest ? looser(loosest, bound) : null;
@@ -183,7 +183,7 @@ function pinnedPrefixes(constraints: Constraints, fields: readonly string[], mos
   return prefixes;
 }
 
-function accessOf(index: SortedIndex, pinned: number, prefixes: unknown[][], from: RangeStart | null, to: RangeEnd | null, reverse = false): Access {
+function accessOf(index: SortedIndex, pinned: number, prefixes: unknown[][], from: RangeBound | null, to: RangeBound | null, reverse = false): Access {
   const ranges = prefixes.map((prefix) => index.range(prefix, from, to));
   const entries = ranges.reduce((sum, range) => sum + index.count(range), 0);
   return { index, ranges, pinned, reverse, entries };

@@ -32,14 +32,11 @@ const MAX_RANGES_KEPT = 1_024;
 
 type Doc = Readonly<Record<string, unknown>> & { _id: string };
 
-/** A lower (or upper) bound on the field after an index's equality prefix. */
-export interface RangeStart {
+/** A lower or upper bound on the field after an index's equality prefix. */
+export interface RangeBound {
   value: unknown;
   inclusive: boolean;
 }
-
-/** An upper bound on the field after an index's equality prefix. */
-export type RangeEnd = RangeStart;
 
 /** A stretch of an index between two positions (valid until the index next changes). */
 export interface IndexRange {
@@ -130,7 +127,7 @@ export class SortedIndex {
    * Slots of the documents whose first `prefix.length` key fields equal `prefix`, in index
    * order (or reversed), starting at `from` on the next field when given (ascending fields only).
    */
-  *scan(prefix: readonly unknown[], from: RangeStart | null = null, reverse = false): Generator<DocumentSlot> {
+  *scan(prefix: readonly unknown[], from: RangeBound | null = null, reverse = false): Generator<DocumentSlot> {
     const cursor = this.cursor(this.range(prefix, from), reverse);
     for (let entry = cursor.next(); entry; entry = cursor.next()) yield entry.slot!;
   }
@@ -139,7 +136,7 @@ export class SortedIndex {
    * The entries whose first `prefix.length` key fields equal `prefix`, from `from` and up to
    * `to` on the next field when given (ascending fields only).
    */
-  range(prefix: readonly unknown[], from: RangeStart | null = null, to: RangeEnd | null = null): IndexRange {
+  range(prefix: readonly unknown[], from: RangeBound | null = null, to: RangeBound | null = null): IndexRange {
     const ascending = this.directions[prefix.length] === 1;
     const lower = ascending ? from : null;
     const upper = ascending ? to : null;
